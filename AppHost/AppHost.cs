@@ -1,0 +1,44 @@
+using McpAspire.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Secrets: generated once per machine for local runs (kept in the AppHost's user secrets), required
+// as parameters when published. None of them is ever written into code or configuration files.
+var jenkinsUser = builder.AddParameter("jenkins-user", "mcp-bot", publishValueAsDefault: true);
+var jenkinsApiToken = builder.AddGeneratedSecret("jenkins-api-token");
+var adminPassword = builder.AddGeneratedSecret("admin-password");
+var introspectionSecret = builder.AddGeneratedSecret("mcp-introspection-secret");
+
+// Infrastructure first.
+var dynamoDb = builder.AddDynamoDb("dynamodb");
+var jenkins = builder.AddJenkins("jenkins", jenkinsUser, jenkinsApiToken);
+
+// The OAuth 2.1 authorization server (steps 1-6 and 8-9 of the dance).
+var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
+    .WithReference(dynamoDb).WaitFor(dynamoDb)
+    .WithEnvironment("Admin__Password", adminPassword)
+    .WithEnvironment("McpServer__IntrospectionClientId", McpServerClient.Id)
+    .WithEnvironment("McpServer__IntrospectionClientSecret", introspectionSecret)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+// The MCP server (steps 7 and 10): introspects every token at the auth server, found by service discovery.
+var mcpServer = builder.AddProject<Projects.McpJenkinsServer>("mcp-server")
+    .WithReference(authServer).WaitFor(authServer)
+    .WithJenkins(jenkins).WaitFor(jenkins)
+    .WithEnvironment("Jenkins__User", jenkinsUser)
+    .WithEnvironment("Jenkins__ApiToken", jenkinsApiToken)
+    .WithEnvironment("AuthServer__IntrospectionClientId", McpServerClient.Id)
+    .WithEnvironment("AuthServer__IntrospectionClientSecret", introspectionSecret)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+// Public URLs: the issuer clients see, and the resource (audience) tokens are issued for.
+authServer
+    .WithEnvironment("AuthServer__Issuer", authServer.PublicUrl())
+    .WithEnvironment("McpServer__ResourceUrl", mcpServer.McpResourceUrl());
+mcpServer
+    .WithEnvironment("AuthServer__Issuer", authServer.PublicUrl())
+    .WithEnvironment("Mcp__ResourceUrl", mcpServer.McpResourceUrl());
+
+builder.Build().Run();

@@ -1,0 +1,60 @@
+namespace McpAspire.AppHost;
+
+/// <summary>The AppHost's longer wiring, kept out of AppHost.cs so that file reads top to bottom.</summary>
+internal static class AppHostExtensions
+{
+    /// <summary>
+    /// A secret parameter. Running locally it gets a generated value, persisted in the AppHost's user
+    /// secrets so it survives restarts; published, the deployment must supply it.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name)
+        => builder.ExecutionContext.IsPublishMode
+            ? builder.AddParameter(name, secret: true)
+            : builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+    /// <summary>
+    /// Jenkins for the MCP server under the service-discovery name <paramref name="name"/>: the real
+    /// Jenkins at <c>Jenkins:Url</c> when that is configured, otherwise JenkinsMock.
+    /// </summary>
+    public static IResourceBuilder<IResource> AddJenkins(
+        this IDistributedApplicationBuilder builder,
+        string name,
+        IResourceBuilder<ParameterResource> user,
+        IResourceBuilder<ParameterResource> apiToken)
+    {
+        var realJenkinsUrl = builder.Configuration["Jenkins:Url"];
+        if (!string.IsNullOrWhiteSpace(realJenkinsUrl))
+        {
+            return builder.CreateResourceBuilder<IResource>(builder.AddExternalService(name, realJenkinsUrl).Resource);
+        }
+
+        var mock = builder.AddProject<Projects.JenkinsMock>(name)
+            .WithEnvironment("Jenkins__User", user)
+            .WithEnvironment("Jenkins__ApiToken", apiToken)
+            .WithHttpHealthCheck("/health");
+        return builder.CreateResourceBuilder<IResource>(mock.Resource);
+    }
+
+    /// <summary>Lets a service reach Jenkins by service discovery, whichever Jenkins <see cref="AddJenkins"/> chose.</summary>
+    public static IResourceBuilder<ProjectResource> WithJenkins(this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResource> jenkins)
+        => jenkins.Resource switch
+        {
+            ExternalServiceResource real => service.WithReference(service.ApplicationBuilder.CreateResourceBuilder(real)),
+            IResourceWithServiceDiscovery mock => service.WithReference(service.ApplicationBuilder.CreateResourceBuilder(mock)),
+            _ => throw new DistributedApplicationException($"Jenkins resource '{jenkins.Resource.Name}' cannot be referenced."),
+        };
+
+    /// <summary>The URL clients reach a service at (its http endpoint locally, the ingress when published).</summary>
+    public static EndpointReference PublicUrl(this IResourceBuilder<ProjectResource> project)
+        => project.GetEndpoint("http");
+
+    /// <summary>The canonical MCP resource URI (RFC 8707 audience): the public URL plus <c>/mcp</c>, no trailing slash.</summary>
+    public static ReferenceExpression McpResourceUrl(this IResourceBuilder<ProjectResource> mcpServer)
+        => ReferenceExpression.Create($"{mcpServer.GetEndpoint("http")}/mcp");
+}
+
+/// <summary>The MCP server's own OAuth client at the auth server: it authenticates its introspection calls.</summary>
+internal static class McpServerClient
+{
+    public const string Id = "mcp-server";
+}
