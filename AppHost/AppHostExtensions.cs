@@ -44,13 +44,16 @@ internal static class AppHostExtensions
             _ => throw new DistributedApplicationException($"Jenkins resource '{jenkins.Resource.Name}' cannot be referenced."),
         };
 
-    /// <summary>The URL clients reach a service at (its http endpoint locally, the ingress when published).</summary>
+    /// <summary>
+    /// The URL clients reach a service at: its http endpoint on loopback when running locally (no
+    /// development certificate is assumed), its https ingress when published.
+    /// </summary>
     public static EndpointReference PublicUrl(this IResourceBuilder<ProjectResource> project)
-        => project.GetEndpoint("http");
+        => project.GetEndpoint(project.ApplicationBuilder.ExecutionContext.IsPublishMode ? "https" : "http");
 
     /// <summary>The canonical MCP resource URI (RFC 8707 audience): the public URL plus <c>/mcp</c>, no trailing slash.</summary>
     public static ReferenceExpression McpResourceUrl(this IResourceBuilder<ProjectResource> mcpServer)
-        => ReferenceExpression.Create($"{mcpServer.GetEndpoint("http")}/mcp");
+        => ReferenceExpression.Create($"{mcpServer.PublicUrl()}/mcp");
 }
 
 /// <summary>The MCP server's own OAuth client at the auth server: it authenticates its introspection calls.</summary>

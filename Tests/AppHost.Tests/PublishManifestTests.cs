@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace McpAspire.AppHost.Tests;
+
+/// <summary>The deployable description `dotnet run --project AppHost -- --publisher manifest` writes.</summary>
+public sealed class PublishManifestTests : IAsyncLifetime
+{
+    private JsonObject _resources = [];
+
+    public async Task InitializeAsync()
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"mcpaspire-manifest-{Guid.NewGuid():N}.json");
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(
+                "dotnet",
+                ["run", "--project", Projects.AppHost.ProjectPath, "--no-build", "--",
+                 "--publisher", "manifest", "--output-path", output])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var log = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+            await process.WaitForExitAsync(timeout.Token);
+            Assert.True(process.ExitCode == 0, $"The manifest publisher failed: {await log}{await errors}");
+
+            _resources = JsonNode.Parse(await File.ReadAllTextAsync(output))!["resources"]!.AsObject();
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Theory]
+    [InlineData("jenkins")]
+    [InlineData("auth-server")]
+    [InlineData("mcp-server")]
+    public void Each_service_is_a_deployable_project(string name)
+        => Assert.Equal("project.v0", Type(name));
+
+    [Fact]
+    public void DynamoDB_Local_is_not_deployed()
+        => Assert.DoesNotContain("dynamodb", _resources.Select(resource => resource.Key));
+
+    [Theory]
+    [InlineData("dynamodb-region", false)]
+    [InlineData("dynamodb-table-prefix", false)]
+    [InlineData("dynamodb-access-key-id", true)]
+    [InlineData("dynamodb-secret-access-key", true)]
+    [InlineData("admin-password", true)]
+    [InlineData("jenkins-api-token", true)]
+    [InlineData("mcp-introspection-secret", true)]
+    public void Deployment_settings_are_parameters_and_secrets_are_marked_secret(string name, bool secret)
+    {
+        Assert.Equal("parameter.v0", Type(name));
+        Assert.Equal(secret, _resources[name]!["inputs"]!["value"]!["secret"]?.GetValue<bool>() ?? false);
+    }
+
+    [Fact]
+    public void The_auth_server_talks_to_AWS_DynamoDB_with_the_parameters_not_to_a_local_endpoint()
+    {
+        var environment = _resources["auth-server"]!["env"]!.AsObject();
+
+        Assert.DoesNotContain("AWS_ENDPOINT_URL_DYNAMODB", environment.Select(variable => variable.Key));
+        Assert.Equal("{dynamodb-region.value}", environment["AWS_REGION"]!.GetValue<string>());
+        Assert.Equal("{dynamodb-table-prefix.value}", environment["DynamoDb__TablePrefix"]!.GetValue<string>());
+        Assert.Equal("{dynamodb-secret-access-key.value}", environment["AWS_SECRET_ACCESS_KEY"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Public_urls_use_the_https_ingress_when_published()
+    {
+        Assert.Equal("{auth-server.bindings.https.url}", _resources["mcp-server"]!["env"]!["AuthServer__Issuer"]!.GetValue<string>());
+        Assert.Equal("{mcp-server.bindings.https.url}/mcp", _resources["auth-server"]!["env"]!["McpServer__ResourceUrl"]!.GetValue<string>());
+    }
+
+    private string? Type(string name) => _resources[name]?["type"]?.GetValue<string>();
+}
