@@ -15,7 +15,7 @@ var jenkins = builder.AddJenkins("jenkins", jenkinsUser, jenkinsApiToken);
 
 // The OAuth 2.1 authorization server (steps 1-6 and 8-9 of the dance).
 var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
-    .WithReference(dynamoDb).WaitFor(dynamoDb)
+    .WithReference(dynamoDb)
     .WithEnvironment("Admin__Password", adminPassword)
     .WithEnvironment("McpServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("McpServer__IntrospectionClientSecret", introspectionSecret)

@@ -13,21 +13,23 @@ public static class DynamoDbBuilderExtensions
 {
     /// <summary>
     /// DynamoDB Local when the AppHost runs; the AWS service (region, table prefix and credentials as
-    /// parameters) when it publishes. Configuration (section <c>DynamoDbLocal</c>):
-    /// <c>Runtime</c> = auto | java | container, <c>InMemory</c> = true for a fresh instance,
-    /// <c>DataDirectory</c> to keep the tables somewhere else than <c>.data/dynamodb</c>.
+    /// parameters) when it publishes, or when a local run sets <c>DynamoDb:UseAws=true</c>.
+    /// DynamoDB Local's configuration (section <c>DynamoDbLocal</c>): <c>Runtime</c> = auto | java |
+    /// container, <c>InMemory</c> = true for a fresh instance, <c>DataDirectory</c> to keep the tables
+    /// somewhere else than <c>.data/dynamodb</c>.
     /// </summary>
     public static IResourceBuilder<IDynamoDbResource> AddDynamoDb(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
-        if (builder.ExecutionContext.IsPublishMode)
+        var publishing = builder.ExecutionContext.IsPublishMode;
+        if (publishing || builder.Configuration.GetValue<bool>("DynamoDb:UseAws"))
         {
             var aws = new AwsDynamoDbResource(
                 name,
                 builder.AddParameter($"{name}-region").Resource,
                 builder.AddParameter($"{name}-table-prefix", DynamoDbLocalDefaults.DefaultTablePrefix, publishValueAsDefault: true).Resource,
-                builder.AddParameter($"{name}-access-key-id", secret: true).Resource,
-                builder.AddParameter($"{name}-secret-access-key", secret: true).Resource);
-            return builder.CreateResourceBuilder<IDynamoDbResource>(aws);
+                publishing ? builder.AddParameter($"{name}-access-key-id", secret: true).Resource : null,
+                publishing ? builder.AddParameter($"{name}-secret-access-key", secret: true).Resource : null);
+            return builder.CreateResourceBuilder<IDynamoDbResource>(aws).ExcludeFromManifest();
         }
 
         var local = builder.AddDynamoDbLocal(name, builder.Configuration.GetSection("DynamoDbLocal"));
@@ -63,16 +65,18 @@ public static class DynamoDbBuilderExtensions
     }
 
     /// <summary>
-    /// Points a service's AWS SDK at this DynamoDB. Locally that is the standard
-    /// <c>AWS_ENDPOINT_URL_DYNAMODB</c> variable, which the SDK honours by itself; published, the region
-    /// and credentials parameters. Either way <c>DynamoDb__TablePrefix</c> names the tables.
+    /// Points a service's AWS SDK at this DynamoDB. For DynamoDB Local that is the standard
+    /// <c>AWS_ENDPOINT_URL_DYNAMODB</c> variable, which the SDK honours by itself, and the service waits
+    /// until DynamoDB Local is healthy; for AWS, the region and credentials parameters (AWS itself has
+    /// no start-up to wait for). Either way <c>DynamoDb__TablePrefix</c> names the tables.
     /// </summary>
     public static IResourceBuilder<T> WithReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<IDynamoDbResource> dynamoDb)
-        where T : IResourceWithEnvironment
+        where T : IResourceWithEnvironment, IResourceWithWaitSupport
     {
         switch (dynamoDb.Resource)
         {
             case IDynamoDbLocalResource local:
+                builder.WaitFor(dynamoDb);
                 builder
                     .WithEnvironment("AWS_ENDPOINT_URL_DYNAMODB", local.Endpoint)
                     .WithEnvironment("AWS_REGION", DynamoDbLocalDefaults.LocalRegion)
@@ -85,9 +89,14 @@ public static class DynamoDbBuilderExtensions
             case AwsDynamoDbResource aws:
                 builder
                     .WithEnvironment("AWS_REGION", aws.Region)
-                    .WithEnvironment("AWS_ACCESS_KEY_ID", aws.AccessKeyId)
-                    .WithEnvironment("AWS_SECRET_ACCESS_KEY", aws.SecretAccessKey)
                     .WithEnvironment("DynamoDb__TablePrefix", aws.TablePrefix);
+                if (aws.AccessKeyId is not null && aws.SecretAccessKey is not null)
+                {
+                    builder
+                        .WithEnvironment("AWS_ACCESS_KEY_ID", aws.AccessKeyId)
+                        .WithEnvironment("AWS_SECRET_ACCESS_KEY", aws.SecretAccessKey);
+                }
+
                 break;
             default:
                 throw new DistributedApplicationException($"Unknown DynamoDB resource {dynamoDb.Resource.GetType().Name}.");

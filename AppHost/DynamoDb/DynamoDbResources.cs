@@ -23,18 +23,19 @@ public sealed class DynamoDbLocalContainerResource(string name) : ContainerResou
 }
 
 /// <summary>
-/// The real AWS DynamoDB of a published deployment. It is not deployed (the tables belong to the AWS
-/// account); it carries the parameters the services need to reach it.
+/// The real AWS DynamoDB. It is not deployed (the tables belong to the AWS account); it carries the
+/// parameters the services need to reach it. Credentials are parameters when published; a local run
+/// against AWS leaves them to the SDK's default chain (AWS_PROFILE, SSO) of the AppHost's environment.
 /// </summary>
 public sealed class AwsDynamoDbResource(
     string name,
     ParameterResource region,
     ParameterResource tablePrefix,
-    ParameterResource accessKeyId,
-    ParameterResource secretAccessKey) : Resource(name), IDynamoDbResource
+    ParameterResource? accessKeyId,
+    ParameterResource? secretAccessKey) : Resource(name), IDynamoDbResource
 {
     public ParameterResource Region { get; } = region;
     public ParameterResource TablePrefix { get; } = tablePrefix;
-    public ParameterResource AccessKeyId { get; } = accessKeyId;
-    public ParameterResource SecretAccessKey { get; } = secretAccessKey;
+    public ParameterResource? AccessKeyId { get; } = accessKeyId;
+    public ParameterResource? SecretAccessKey { get; } = secretAccessKey;
 }
