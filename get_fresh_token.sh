@@ -1,0 +1,862 @@
+#!/usr/bin/env bash
+# get_fresh_token.sh - an OAuth 2.1 access token for the McpAspire MCP server, and a self-test of the
+# whole dance. Needs only bash, curl, openssl and jq.
+#
+#   ./get_fresh_token.sh [options] [MCP_SERVER_URL | AUTH_SERVER_URL]
+#   ./get_fresh_token.sh --check [MCP_SERVER_URL]
+#
+# Run it once and it discovers the authorization server from the MCP server's protected resource metadata
+# (RFC 9728), registers itself there (RFC 7591, cached per authorization server), signs you in with the
+# authorization code flow (PKCE S256, RFC 8707 resource) and stores the token, readable by you alone. Run
+# it again and it refreshes that token (the refresh token rotates); when the refresh token is no longer
+# valid it signs you in again. See --help.
+#
+# Secrets (tokens, codes, verifiers, your password) never reach this script's output nor any command line
+# that `ps` could show: curl receives them on stdin or in files inside a private temporary directory.
+set -euo pipefail
+umask 077
+
+readonly PROGRAM="${0##*/}"
+readonly DEFAULT_URL="http://localhost:5102/mcp"
+readonly CLIENT_NAME="get_fresh_token.sh (McpAspire)"
+readonly MCP_PROTOCOL_VERSION="2025-11-25"
+readonly CONFIG_HOME="${XDG_CONFIG_HOME:-$HOME/.config}/mcpaspire"
+
+usage() {
+  cat <<EOF
+Usage: $PROGRAM [options] [URL]
+
+Gets an access token for the McpAspire MCP server and stores it in a file only you can read.
+URL is the MCP server's URL (default \$MCPASPIRE_URL, else $DEFAULT_URL) or the
+authorization server's URL (then give --resource too).
+
+Options:
+  --scope "SCOPES"     scopes to ask for, space separated (default "mcp:read"; "mcp:read mcp:write"
+                       to start and stop builds). offline_access is always added to get a refresh token.
+  --token-file PATH    where the token goes (default \$MCPASPIRE_TOKEN_FILE, else
+                       $CONFIG_HOME/token.json)
+  --resource URL       the MCP resource to ask a token for, when URL is the authorization server's
+  --new                ignore the stored token and sign in again
+  --check              self-test: walk the ten steps of the OAuth dance against the running system and
+                       list the MCP server's tools; exit status 1 at the first failing step
+  -h, --help           this text
+
+Sign-in:
+  non-interactive      when MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD are set in the environment: the
+                       script fills in the sign-in and consent forms itself. Credentials are read from
+                       the environment only, never from arguments.
+  interactive          otherwise: the script prints (and opens, if it can) the authorization URL; sign in,
+                       allow access, then paste the address your browser ends on
+                       (http://127.0.0.1:PORT/callback?code=...) when asked.
+
+Files:
+  token                {access_token, token_type, expires_in, expires_at, scope, client_id,
+                        refresh_token, resource, issuer}, mode 0600
+  registrations        $CONFIG_HOME/clients/ (one per authorization server; override the folder
+                       with \$MCPASPIRE_CONFIG_DIR)
+
+Use the token:  curl -H "Authorization: Bearer \$(jq -r .access_token TOKEN_FILE)" ...
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Output: one line per event on stderr. fail() is the single line a user sees when something goes wrong.
+# ---------------------------------------------------------------------------------------------------------
+say() { printf '%s\n' "$*" >&2; }
+fail() { printf '%s: error: %s\n' "$PROGRAM" "$*" >&2; exit 1; }
+
+WORK_DIR=""
+cleanup() { if [[ -n "$WORK_DIR" && -d "$WORK_DIR" ]]; then rm -rf -- "$WORK_DIR"; fi; }
+trap cleanup EXIT
+WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/get_fresh_token.XXXXXXXX")"
+readonly COOKIE_JAR="$WORK_DIR/cookies"
+readonly BODY="$WORK_DIR/body"
+readonly HEADERS="$WORK_DIR/headers"
+readonly AUTH_HEADER="$WORK_DIR/auth-header"
+readonly EXTRA_HEADERS="$WORK_DIR/extra-headers"
+: >"$COOKIE_JAR"
+
+for tool in curl openssl jq; do
+  command -v "$tool" >/dev/null 2>&1 || fail "$tool is not installed: install it (e.g. 'apt-get install $tool' or 'brew install $tool') and run again."
+done
+
+# ---------------------------------------------------------------------------------------------------------
+# HTTP. Every call writes the body to $BODY and the headers to $HEADERS and sets STATUS. Request bodies
+# come from stdin (--data-binary @-) and the bearer token from a header file, so no secret is ever in argv.
+# ---------------------------------------------------------------------------------------------------------
+STATUS=""
+
+# http METHOD URL [curl options...]   (body, if any, on stdin via --data-binary @-)
+http() {
+  local method="$1" url="$2"
+  shift 2
+  local rc=0
+  STATUS="$(curl --silent --show-error --proto '=http,https' --connect-timeout 10 --max-time 60 \
+    --request "$method" --cookie "$COOKIE_JAR" --cookie-jar "$COOKIE_JAR" \
+    --header @"$EXTRA_HEADERS" \
+    --dump-header "$HEADERS" --output "$BODY" --write-out '%{http_code}' "$@" -- "$url" 2>"$WORK_DIR/curl-error")" || rc=$?
+  : >"$EXTRA_HEADERS"
+  if ((rc != 0)); then
+    STATUS="000"
+    CURL_EXIT=$rc
+    return 1
+  fi
+  return 0
+}
+: >"$EXTRA_HEADERS"
+CURL_EXIT=0
+
+# Why a request did not get an answer, and what to do about it, as one sentence.
+unreachable() {
+  local url="$1" what="$2" hint="$3"
+  case "$CURL_EXIT" in
+    3) printf '%s URL %s is not a valid URL: check it' "$what" "$url" ;;
+    1) printf '%s URL %s uses a scheme curl cannot speak (only http and https): check it' "$what" "$url" ;;
+    6) printf 'cannot resolve the host of %s (%s): check the URL' "$what" "$url" ;;
+    7) printf 'cannot connect to %s at %s (connection refused): %s' "$what" "$url" "$hint" ;;
+    28) printf '%s at %s did not answer in time: %s' "$what" "$url" "$hint" ;;
+    35 | 51 | 53 | 54 | 58 | 59 | 60 | 77 | 80 | 82 | 83 | 90 | 91) printf 'TLS failed talking to %s at %s: check the URL and its certificate' "$what" "$url" ;;
+    52 | 56) printf '%s at %s closed the connection without an answer: %s' "$what" "$url" "$hint" ;;
+    *) printf 'cannot reach %s at %s (curl exit %s): %s' "$what" "$url" "$CURL_EXIT" "$hint" ;;
+  esac
+}
+
+header_value() { # header_value NAME -> the last response's header (last one wins), trimmed
+  local name="$1"
+  tr -d '\r' <"$HEADERS" | awk -v n="$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')" '
+    { i = index($0, ":"); if (i > 0 && tolower(substr($0, 1, i - 1)) == n) { v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v); last = v } }
+    END { if (last != "") print last }'
+}
+
+body_is_json() { jq -e 'type == "object"' "$BODY" >/dev/null 2>&1; }
+
+# The OAuth error of the last response, e.g. "invalid_grant (The refresh token is no longer valid.)".
+oauth_error() {
+  if body_is_json; then
+    jq -r 'if .error then .error + (if .error_description then " (" + .error_description + ")" else "" end) else "no OAuth error in the response" end' "$BODY"
+  else
+    printf 'HTTP %s without an OAuth error' "$STATUS"
+  fi
+}
+
+urlencode() { jq -sRr '@uri'; } # stdin -> stdout: keeps secrets out of argv
+
+# form_body NAME=VALUE... encoded; values taken from the named shell variables to keep them out of argv:
+#   form_field grant_type authorization_code >>file ; values are written through printf (a builtin).
+form_field() { # form_field NAME VALUE   (builtins only: safe for secrets)
+  local name="$1" value="$2"
+  printf '%s=%s&' "$(printf '%s' "$name" | urlencode)" "$(printf '%s' "$value" | urlencode)"
+}
+
+set_bearer() { printf 'Authorization: Bearer %s\n' "$1" >"$AUTH_HEADER"; }
+
+# scheme://host[:port] of a URL
+origin_of() { printf '%s' "$1" | sed -E 's#^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+).*$#\1#'; }
+# the path of a URL without query/fragment, no trailing slash ("" for the root)
+path_of() {
+  local rest
+  rest="$(printf '%s' "$1" | sed -E 's#^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+##; s#[?#].*$##; s#/+$##')"
+  printf '%s' "$rest"
+}
+
+# resolve a Location/form action against a base URL
+resolve_url() {
+  local base="$1" ref="$2"
+  case "$ref" in
+    http://* | https://*) printf '%s' "$ref" ;;
+    //*) printf '%s:%s' "${base%%:*}" "$ref" ;;
+    /*) printf '%s%s' "$(origin_of "$base")" "$ref" ;;
+    '') printf '%s' "$base" ;;
+    \?*) printf '%s%s' "${base%%\?*}" "$ref" ;;
+    *) local dir="${base%%\?*}"
+      printf '%s/%s' "${dir%/*}" "$ref" ;;
+  esac
+}
+
+# query_param NAME URL -> the decoded value of a query parameter ("" when absent)
+query_param() {
+  local name="$1" url="$2"
+  printf '%s' "$url" | jq -Rr --arg n "$name" '
+    (split("#")[0] | split("?")[1:] | join("?")) as $q
+    | [ $q | split("&")[] | select(length > 0) | split("=") | select(.[0] == $n) | (.[1:] | join("=")) ][0] // ""
+    | gsub("\\+"; " ")' | percent_decode
+}
+
+percent_decode() { # stdin -> stdout
+  local s
+  s="$(cat)"
+  s="${s//\\/\\\\}"
+  printf '%b' "${s//%/\\x}"
+}
+
+random_urlsafe() { openssl rand "$1" | openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+pkce_challenge() { # stdin verifier -> S256 challenge
+  openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------------------------------------
+URL="${MCPASPIRE_URL:-}"
+SCOPE="mcp:read"
+TOKEN_FILE="${MCPASPIRE_TOKEN_FILE:-$CONFIG_HOME/token.json}"
+CONFIG_DIR="${MCPASPIRE_CONFIG_DIR:-$CONFIG_HOME}"
+RESOURCE_OVERRIDE=""
+FORCE_NEW=0
+CHECK=0
+
+while (($# > 0)); do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --check) CHECK=1 ;;
+    --new) FORCE_NEW=1 ;;
+    --scope) (($# > 1)) || fail "--scope needs a value, e.g. --scope \"mcp:read mcp:write\"."
+      SCOPE="$2"; shift ;;
+    --scope=*) SCOPE="${1#*=}" ;;
+    --token-file) (($# > 1)) || fail "--token-file needs a path."
+      TOKEN_FILE="$2"; shift ;;
+    --token-file=*) TOKEN_FILE="${1#*=}" ;;
+    --resource) (($# > 1)) || fail "--resource needs the MCP server's URL."
+      RESOURCE_OVERRIDE="$2"; shift ;;
+    --resource=*) RESOURCE_OVERRIDE="${1#*=}" ;;
+    --username* | --password* | --user* | --client-secret*)
+      fail "credentials are never taken from arguments (other users can read them with ps): set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD in the environment instead." ;;
+    -*) fail "unknown option $1: see $PROGRAM --help." ;;
+    *) [[ -z "${POSITIONAL_SET:-}" ]] || fail "more than one URL given ($URL, $1): give the MCP server's URL once."
+      URL="$1"; POSITIONAL_SET=1 ;;
+  esac
+  shift
+done
+URL="${URL:-$DEFAULT_URL}"
+[[ "$URL" =~ ^https?://[^/?#]+ ]] || fail "'$URL' is not an http(s) URL: give the MCP server's URL, e.g. $DEFAULT_URL."
+URL="${URL%%#*}"
+[[ "$SCOPE" =~ ^[A-Za-z0-9:._/-]+(\ [A-Za-z0-9:._/-]+)*$ ]] || fail "--scope '$SCOPE' is not a space-separated list of scope names, e.g. \"mcp:read mcp:write\"."
+# offline_access asks for a refresh token (OpenID Connect); the MCP scopes decide what the token may do.
+REQUESTED_SCOPE="$(printf '%s offline_access' "$SCOPE" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | paste -sd' ' -)"
+
+# ---------------------------------------------------------------------------------------------------------
+# Discovery: MCP server -> protected resource metadata (RFC 9728) -> authorization server metadata (RFC 8414)
+# ---------------------------------------------------------------------------------------------------------
+RESOURCE=""
+ISSUER=""
+AS_META="$WORK_DIR/as-metadata.json"
+PRM="$WORK_DIR/resource-metadata.json"
+PRM_URL=""
+PROBE_STATUS=""
+
+# Sets PRM_URL and fills $PRM when URL is a protected resource; returns 1 when it is not one.
+discover_resource_metadata() {
+  local url="$1" challenge candidates=() candidate
+  # The MCP way: an unauthenticated request gets 401 naming the metadata.
+  printf '%s\n%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' >"$EXTRA_HEADERS"
+  if ! printf '%s' '{"jsonrpc":"2.0","id":0,"method":"ping"}' | http POST "$url" --data-binary @-; then
+    fail "$(unreachable "$url" "the MCP server" "start the system (dotnet run --project AppHost) or check the URL")."
+  fi
+  PROBE_STATUS="$STATUS"
+  if [[ "$STATUS" == 401 ]]; then
+    challenge="$(header_value 'WWW-Authenticate')"
+    if [[ "$challenge" =~ resource_metadata=\"([^\"]+)\" ]]; then
+      candidates+=("${BASH_REMATCH[1]}")
+    fi
+  fi
+  # RFC 9728 section 3.1: the well-known prefix inserted before the path, then the root.
+  candidates+=("$(origin_of "$url")/.well-known/oauth-protected-resource$(path_of "$url")")
+  candidates+=("$(origin_of "$url")/.well-known/oauth-protected-resource")
+  for candidate in "${candidates[@]}"; do
+    http GET "$candidate" || continue
+    if [[ "$STATUS" == 200 ]] && jq -e '(.resource | type == "string") and (.authorization_servers | type == "array" and length > 0)' "$BODY" >/dev/null 2>&1; then
+      cp "$BODY" "$PRM"
+      PRM_URL="$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+# Fills $AS_META from the authorization server's metadata and checks what this script relies on.
+discover_authorization_server() {
+  local issuer="$1" origin path candidate
+  origin="$(origin_of "$issuer")"
+  path="$(path_of "$issuer")"
+  for candidate in "$origin/.well-known/oauth-authorization-server$path" "$origin/.well-known/openid-configuration$path" "${issuer%/}/.well-known/openid-configuration"; do
+    if ! http GET "$candidate"; then
+      fail "$(unreachable "$candidate" "the authorization server" "start the auth-server resource (dotnet run --project AppHost) and check that it is healthy in the Aspire dashboard")."
+    fi
+    if [[ "$STATUS" == 200 ]] && body_is_json; then
+      cp "$BODY" "$AS_META"
+      break
+    fi
+  done
+  [[ -s "$AS_META" ]] || fail "no authorization server metadata at $origin/.well-known/oauth-authorization-server$path (HTTP $STATUS): check that $issuer is an OAuth authorization server."
+  local advertised
+  advertised="$(jq -r '.issuer // ""' "$AS_META")"
+  # RFC 8414 section 3.3: the issuer must be exactly the URL the metadata was asked for (mix-up defence).
+  [[ "$advertised" == "$issuer" || "$advertised" == "${issuer%/}" ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
+  ISSUER="$advertised"
+  jq -e '(.code_challenge_methods_supported // []) | index("S256")' "$AS_META" >/dev/null || fail "the authorization server at $ISSUER does not advertise PKCE S256 (code_challenge_methods_supported): it cannot be used safely."
+  jq -e '(.authorization_endpoint | type == "string") and (.token_endpoint | type == "string")' "$AS_META" >/dev/null || fail "the authorization server's metadata lacks authorization_endpoint or token_endpoint: check the server."
+}
+
+discover() {
+  if [[ -n "$RESOURCE_OVERRIDE" ]]; then
+    [[ "$RESOURCE_OVERRIDE" =~ ^https?://[^/?#]+ ]] || fail "--resource '$RESOURCE_OVERRIDE' is not an http(s) URL: give the MCP server's URL."
+  fi
+  if discover_resource_metadata "$URL"; then
+    RESOURCE="$(jq -r '.resource' "$PRM")"
+    discover_authorization_server "$(jq -r '.authorization_servers[0]' "$PRM")"
+  elif [[ "$PROBE_STATUS" =~ ^(200|204|404|405|406|415)$ || "$PROBE_STATUS" == 401 ]]; then
+    # Perhaps the authorization server's own URL.
+    http GET "$(origin_of "$URL")/.well-known/oauth-authorization-server$(path_of "$URL")" || true
+    if [[ "$STATUS" == 200 ]] && body_is_json; then
+      discover_authorization_server "$(jq -r '.issuer // ""' "$BODY")"
+      [[ -n "$RESOURCE_OVERRIDE" ]] || fail "$URL is the authorization server: give the MCP server's URL instead (e.g. $DEFAULT_URL), or add --resource <MCP server URL>."
+    else
+      fail "$URL is neither a protected MCP server (no OAuth protected resource metadata, HTTP $PROBE_STATUS) nor an authorization server: give the MCP server's URL, e.g. $DEFAULT_URL."
+    fi
+  else
+    fail "$URL answered HTTP $PROBE_STATUS and names no authorization server: give the MCP server's URL, e.g. $DEFAULT_URL."
+  fi
+  if [[ -n "$RESOURCE_OVERRIDE" ]]; then RESOURCE="$RESOURCE_OVERRIDE"; fi
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Client registration (RFC 7591): a public client, PKCE, loopback redirect on any port (RFC 8252 s7.3).
+# ---------------------------------------------------------------------------------------------------------
+readonly REDIRECT_BASE="http://127.0.0.1/callback"
+CLIENT_ID=""
+REGISTRATION_FILE=""
+
+registration_file_for() { # one file per authorization server
+  printf '%s/clients/%s.json' "$CONFIG_DIR" "$(printf '%s' "$1" | openssl dgst -sha256 -r | cut -c1-32)"
+}
+
+# register NAME -> fills $BODY with the registration response; returns 1 with a message on refusal
+register_client() {
+  local name="$1" endpoint
+  endpoint="$(jq -r '.registration_endpoint // ""' "$AS_META")"
+  [[ -n "$endpoint" ]] || fail "the authorization server at $ISSUER offers no dynamic client registration (registration_endpoint): register a public client there by hand."
+  printf '%s\n' 'Content-Type: application/json' 'Accept: application/json' >"$EXTRA_HEADERS"
+  jq -n --arg name "$name" --arg redirect "$REDIRECT_BASE" --arg scope "$REQUESTED_SCOPE" '{
+      client_name: $name,
+      application_type: "native",
+      redirect_uris: [$redirect],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+      scope: $scope
+    }' | http POST "$endpoint" --data-binary @- ||
+    fail "$(unreachable "$endpoint" "the registration endpoint" "check that the auth-server resource is healthy")."
+  [[ "$STATUS" == 201 || "$STATUS" == 200 ]] && jq -e '.client_id | type == "string"' "$BODY" >/dev/null 2>&1
+}
+
+ensure_client() {
+  REGISTRATION_FILE="$(registration_file_for "$ISSUER")"
+  if [[ -f "$REGISTRATION_FILE" ]] && jq -e --arg iss "$ISSUER" '.issuer == $iss and (.client_id | type == "string")' "$REGISTRATION_FILE" >/dev/null 2>&1; then
+    CLIENT_ID="$(jq -r '.client_id' "$REGISTRATION_FILE")"
+    return
+  fi
+  register_client "$CLIENT_NAME" || fail "the authorization server refused to register this script (HTTP $STATUS, $(oauth_error)): check its registration settings."
+  mkdir -p -- "${REGISTRATION_FILE%/*}"
+  chmod 700 -- "$CONFIG_DIR" "${REGISTRATION_FILE%/*}" 2>/dev/null || true
+  jq --arg iss "$ISSUER" '{issuer: $iss} + .' "$BODY" >"$REGISTRATION_FILE.tmp"
+  chmod 600 -- "$REGISTRATION_FILE.tmp"
+  mv -f -- "$REGISTRATION_FILE.tmp" "$REGISTRATION_FILE"
+  CLIENT_ID="$(jq -r '.client_id' "$REGISTRATION_FILE")"
+  say "Registered as client '$CLIENT_NAME' at $ISSUER (cached in $REGISTRATION_FILE)."
+}
+
+forget_client() { rm -f -- "$REGISTRATION_FILE"; CLIENT_ID=""; }
+
+# ---------------------------------------------------------------------------------------------------------
+# The authorization code flow with PKCE S256 and the resource indicator.
+# ---------------------------------------------------------------------------------------------------------
+CODE=""
+ISS_NOTE=""
+REDIRECT_URI=""
+AUTH_STEPS=()   # "STATUS description" of each hop, for the self-test
+
+build_authorization_url() { # sets AUTHORIZE_URL, STATE, VERIFIER (kept in shell variables only)
+  local endpoint port challenge
+  endpoint="$(jq -r '.authorization_endpoint' "$AS_META")"
+  port=$((49152 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 16000))
+  REDIRECT_URI="http://127.0.0.1:$port/callback"
+  VERIFIER="$(random_urlsafe 48)"
+  STATE="$(random_urlsafe 24)"
+  challenge="$(printf '%s' "$VERIFIER" | pkce_challenge)"
+  AUTHORIZE_URL="$endpoint?$(
+    form_field response_type code
+    form_field client_id "$CLIENT_ID"
+    form_field redirect_uri "$REDIRECT_URI"
+    form_field scope "$REQUESTED_SCOPE"
+    form_field state "$STATE"
+    form_field code_challenge "$challenge"
+    form_field code_challenge_method S256
+    if [[ -n "$RESOURCE" ]]; then form_field resource "$RESOURCE"; fi
+  )"
+  AUTHORIZE_URL="${AUTHORIZE_URL%&}"
+}
+
+# Reads the authorization response (the redirect back to us) and sets CODE; fails with one line otherwise.
+accept_authorization_response() {
+  local location="$1" error description iss
+  error="$(query_param error "$location")"
+  if [[ -n "$error" ]]; then
+    description="$(query_param error_description "$location")"
+    case "$error" in
+      access_denied) fail "access was not granted (access_denied${description:+: $description}): run again and choose Allow on the consent page." ;;
+      invalid_scope) fail "the authorization server refused the scopes '$REQUESTED_SCOPE' (${description:-invalid_scope}): use --scope mcp:read or \"mcp:read mcp:write\"." ;;
+      invalid_target) fail "the authorization server does not know the resource $RESOURCE (${description:-invalid_target}): give the MCP server's URL exactly as the server advertises it." ;;
+      *) fail "the authorization server refused the request: $error${description:+ ($description)}." ;;
+    esac
+  fi
+  [[ "$(query_param state "$location")" == "$STATE" ]] || fail "the authorization response carries a different state than this run sent: it is not an answer to this sign-in; run again."
+  iss="$(query_param iss "$location")"
+  ISS_NOTE="${iss:+; iss matches the issuer (RFC 9207)}"
+  if [[ -n "$iss" && "$iss" != "$ISSUER" ]]; then
+    fail "the authorization response comes from issuer '$iss', not '$ISSUER' (RFC 9207 mix-up defence): run again."
+  fi
+  if [[ -z "$iss" ]] && jq -e '.authorization_response_iss_parameter_supported == true' "$AS_META" >/dev/null; then
+    fail "the authorization response lacks the iss parameter its server promises (RFC 9207): run again."
+  fi
+  CODE="$(query_param code "$location")"
+  [[ -n "$CODE" ]] || fail "the authorization response has no code: run again."
+}
+
+# ---- non-interactive sign-in: a cookie jar through the login and consent forms ----
+
+# Parses the first POST form of $BODY into $WORK_DIR/form.json: {action, fields:[{name,value,type}], buttons:[...]}.
+parse_form() {
+  jq -Rs '
+    def attr($tag; $name): ($tag | capture("(?i)\\s" + $name + "\\s*=\\s*(\"(?<v>[^\"]*)\"|'"'"'(?<w>[^'"'"']*)'"'"'|(?<x>[^\\s>]+))") // null)
+                           | if . == null then null else (.v // .w // .x) end;
+    def unescape: gsub("&amp;"; "&") | gsub("&quot;"; "\"") | gsub("&#39;|&#x27;"; "'"'"'") | gsub("&lt;"; "<") | gsub("&gt;"; ">") | gsub("&#x2B;|&#43;"; "+") | gsub("&#x3D;|&#61;"; "=") | gsub("&#x2F;|&#47;"; "/");
+    [ scan("(?is)<form\\b[^>]*>.*?</form>") ] as $forms
+    | ($forms | map(select(test("(?i)<form\\b[^>]*method\\s*=\\s*[\"'"'"']?post"))) | first) as $form
+    | if $form == null then null else
+      ($form | capture("(?is)(?<open><form\\b[^>]*>)").open) as $open
+      | {
+          action: ((attr($open; "action") // "") | unescape),
+          fields: [ $form | scan("(?is)<input\\b[^>]*>") | {
+              name: (attr(.; "name") | if . == null then null else unescape end),
+              value: ((attr(.; "value") // "") | unescape),
+              type: ((attr(.; "type") // "text") | ascii_downcase),
+              checked: test("(?i)\\schecked\\b") } | select(.name != null) ],
+          buttons: [ $form | scan("(?is)<button\\b[^>]*>.*?</button>") | {
+              name: (attr(.; "name") | if . == null then null else unescape end),
+              value: ((attr(.; "value") // "") | unescape),
+              type: ((attr(.; "type") // "submit") | ascii_downcase),
+              text: (gsub("(?s)<[^>]*>"; "") | gsub("\\s+"; " ") | ltrimstr(" ") | rtrimstr(" ")) } ]
+        } end' "$BODY" >"$WORK_DIR/form.json" 2>/dev/null || printf 'null' >"$WORK_DIR/form.json"
+}
+
+# The submit control that grants consent: a button or submit input whose name/value/text says allow.
+consent_submit() {
+  jq -r '
+    ([.buttons[]?, (.fields[]? | select(.type == "submit") | . + {text: .value})]
+      | map(select(.type == "submit" and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)allow|accept|approve|grant|consent|yes|authori[sz]e|continue"))
+                   and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)deny|reject|cancel|decline|refuse") | not)))
+      | first) as $b
+    | if $b == null then "" elif ($b.name // "") == "" then "-" else [$b.name, $b.value] | @tsv end' "$WORK_DIR/form.json"
+}
+
+# Submits the parsed form. Kind "login" fills the user name and password from the environment.
+submit_form() {
+  local kind="$1" page_url="$2" action submit name value
+  action="$(resolve_url "$page_url" "$(jq -r '.action' "$WORK_DIR/form.json")")"
+  {
+    # hidden fields (antiforgery token, return URL, request id) go back unchanged
+    while IFS=$'\t' read -r name value; do
+      form_field "$name" "$value"
+    done < <(jq -r '.fields[] | select(.type == "hidden" or ((.type == "checkbox" or .type == "radio") and .checked)) | [.name, .value] | @tsv' "$WORK_DIR/form.json")
+    if [[ "$kind" == login ]]; then
+      name="$(jq -r '[.fields[] | select(.type == "text" or .type == "email") | .name] | first // ""' "$WORK_DIR/form.json")"
+      [[ -n "$name" ]] || fail "the sign-in page at $page_url has no user name field this script recognises: sign in interactively (unset MCPASPIRE_USERNAME)."
+      form_field "$name" "$MCPASPIRE_USERNAME"
+      name="$(jq -r '[.fields[] | select(.type == "password") | .name] | first' "$WORK_DIR/form.json")"
+      form_field "$name" "$MCPASPIRE_PASSWORD"
+      submit="$(jq -r '([.buttons[]?, (.fields[] | select(.type == "submit"))] | map(select((.name // "") != "")) | first) as $b | if $b == null then "" else [$b.name, $b.value] | @tsv end' "$WORK_DIR/form.json")"
+    else
+      submit="$(consent_submit)"
+      [[ -n "$submit" ]] || fail "the consent page at $page_url has no Allow button this script recognises: sign in interactively (unset MCPASPIRE_USERNAME)."
+    fi
+    if [[ -n "$submit" && "$submit" != "-" ]]; then
+      form_field "${submit%%$'\t'*}" "${submit#*$'\t'}"
+    fi
+  } >"$WORK_DIR/form-body"
+  printf '%s\n' 'Content-Type: application/x-www-form-urlencoded' >"$EXTRA_HEADERS"
+  http POST "$action" --data-binary @"$WORK_DIR/form-body" || fail "$(unreachable "$action" "the authorization server" "check that the auth-server resource is healthy")."
+  rm -f -- "$WORK_DIR/form-body"
+  LAST_URL="$action"
+}
+
+# Walks /authorize -> login -> consent -> redirect, never following the final redirect to the loopback URI.
+sign_in_non_interactive() {
+  local url="$AUTHORIZE_URL" location hops=0 logins=0 consents=0
+  AUTH_STEPS=()
+  http GET "$url" || fail "$(unreachable "$(jq -r '.authorization_endpoint' "$AS_META")" "the authorization endpoint" "check that the auth-server resource is healthy")."
+  LAST_URL="$url"
+  while ((hops++ < 20)); do
+    case "$STATUS" in
+      301 | 302 | 303 | 307 | 308)
+        location="$(header_value Location)"
+        [[ -n "$location" ]] || fail "the authorization server answered HTTP $STATUS without a Location: check the server's logs."
+        location="$(resolve_url "$LAST_URL" "$location")"
+        if [[ "$location" == "$REDIRECT_URI"* ]]; then
+          AUTH_STEPS+=("$STATUS redirect back to the loopback redirect URI")
+          accept_authorization_response "$location"
+          return 0
+        fi
+        AUTH_STEPS+=("$STATUS redirect to ${location%%\?*}")
+        http GET "$location" || fail "$(unreachable "$location" "the authorization server" "check that the auth-server resource is healthy")."
+        LAST_URL="$location"
+        ;;
+      200)
+        parse_form
+        if jq -e '.fields | any(.type == "password")' "$WORK_DIR/form.json" >/dev/null 2>&1; then
+          if ((logins++ > 0)); then
+            fail "sign-in refused for user '$MCPASPIRE_USERNAME': check MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD (the admin password is the AppHost parameter admin-password)."
+          fi
+          AUTH_STEPS+=("200 sign-in page ${LAST_URL%%\?*}")
+          submit_form login "$LAST_URL"
+        elif jq -e 'type == "object"' "$WORK_DIR/form.json" >/dev/null 2>&1; then
+          ((consents++ == 0)) || fail "the consent page came back after Allow was chosen: check the authorization server's logs."
+          AUTH_STEPS+=("200 consent page ${LAST_URL%%\?*}")
+          submit_form consent "$LAST_URL"
+        else
+          fail "the authorization server showed a page without a form at ${LAST_URL%%\?*} (HTTP 200): sign in interactively to see it."
+        fi
+        ;;
+      429) fail "too many sign-in attempts: the authorization server refuses them for a while (Retry-After: $(header_value Retry-After || true)); wait and run again." ;;
+      400)
+        if grep -qi 'client' "$BODY" && grep -qiE 'invalid_client|client_id' "$BODY"; then
+          return 2 # the cached registration is unknown to the server
+        fi
+        fail "the authorization server refused the authorization request (HTTP 400, $(oauth_error_html)): check --scope and the URL."
+        ;;
+      401 | 403)
+        if ((logins > 0)); then
+          fail "sign-in refused for user '$MCPASPIRE_USERNAME' (HTTP $STATUS): check MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD."
+        fi
+        fail "the authorization server refused the request (HTTP $STATUS) at ${LAST_URL%%\?*}: check its logs."
+        ;;
+      *) fail "the authorization server answered HTTP $STATUS at ${LAST_URL%%\?*}: check its logs." ;;
+    esac
+  done
+  fail "the authorization server redirected more than 20 times without coming back: check its logs."
+}
+
+# An OAuth error from an HTML (or JSON) error page, without echoing the page.
+oauth_error_html() {
+  if body_is_json; then oauth_error; return; fi
+  grep -oE 'invalid_[a-z_]+|unauthorized_client|unsupported_response_type|access_denied|server_error' "$BODY" | head -n1 || printf 'no OAuth error code on the page'
+}
+
+# ---- interactive sign-in: the user's browser; the address it ends on is pasted back ----
+sign_in_interactive() {
+  [[ -t 0 ]] || fail "no terminal to sign in on: set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD for a non-interactive sign-in, or run in a terminal."
+  say ""
+  say "Open this address in your browser, sign in and allow access:"
+  say ""
+  say "  $AUTHORIZE_URL"
+  say ""
+  if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]] && command -v xdg-open >/dev/null 2>&1; then
+    xdg-open "$AUTHORIZE_URL" >/dev/null 2>&1 || true
+  elif [[ "$(uname -s)" == Darwin ]]; then
+    open "$AUTHORIZE_URL" >/dev/null 2>&1 || true
+  fi
+  say "Your browser then goes to $REDIRECT_URI?... which will not load: this script does not"
+  say "run a web server. Copy that whole address from the browser's address bar and paste it here."
+  local pasted=""
+  while [[ -z "$pasted" ]]; do
+    read -r -p "Address: " pasted || fail "no address pasted: run again and paste the address your browser ends on."
+  done
+  pasted="${pasted//[[:space:]]/}"
+  [[ "$pasted" == "$REDIRECT_URI"* ]] || fail "that address does not start with $REDIRECT_URI: paste the address the browser ends on after you allow access."
+  accept_authorization_response "$pasted"
+}
+
+non_interactive() { [[ -n "${MCPASPIRE_USERNAME:-}" && -n "${MCPASPIRE_PASSWORD:-}" ]]; }
+
+# Runs the whole authorization request, re-registering once if the cached client is unknown to the server.
+authorize() {
+  local attempt rc
+  for attempt in 1 2; do
+    build_authorization_url
+    if non_interactive; then
+      rc=0
+      sign_in_non_interactive || rc=$?
+      if ((rc == 2)) && ((attempt == 1)); then
+        say "The authorization server no longer knows the cached client registration: registering again."
+        forget_client
+        ensure_client
+        continue
+      fi
+      ((rc == 0)) || fail "the authorization server rejected the client registration: delete $REGISTRATION_FILE and run again."
+    else
+      sign_in_interactive
+    fi
+    return 0
+  done
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Token endpoint
+# ---------------------------------------------------------------------------------------------------------
+# token_request GRANT -> $BODY holds the response, STATUS its status; secrets go through a private file.
+token_request() {
+  local grant="$1" endpoint
+  endpoint="$(jq -r '.token_endpoint' "$AS_META")"
+  {
+    form_field grant_type "$grant"
+    form_field client_id "$CLIENT_ID"
+    if [[ "$grant" == authorization_code ]]; then
+      form_field code "$CODE"
+      form_field redirect_uri "$REDIRECT_URI"
+      form_field code_verifier "$VERIFIER"
+    else
+      form_field refresh_token "$REFRESH_TOKEN"
+    fi
+    if [[ -n "$RESOURCE" ]]; then form_field resource "$RESOURCE"; fi
+  } >"$WORK_DIR/token-request"
+  printf '%s\n%s\n' 'Content-Type: application/x-www-form-urlencoded' 'Accept: application/json' >"$EXTRA_HEADERS"
+  http POST "$endpoint" --data-binary @"$WORK_DIR/token-request" ||
+    fail "$(unreachable "$endpoint" "the token endpoint" "start the auth-server resource (dotnet run --project AppHost) and run again")."
+  rm -f -- "$WORK_DIR/token-request"
+}
+
+token_response_ok() {
+  [[ "$STATUS" == 200 ]] && jq -e '(.access_token | type == "string") and ((.token_type // "") | ascii_downcase == "bearer")' "$BODY" >/dev/null 2>&1
+}
+
+# Writes the token response to the token file in the seed's format (plus refresh_token, resource, issuer).
+store_token() {
+  local dir="${TOKEN_FILE%/*}" tmp
+  [[ "$dir" != "$TOKEN_FILE" ]] || dir="."
+  mkdir -p -- "$dir" || fail "cannot create $dir for the token file: choose another place with --token-file."
+  tmp="$(mktemp "$dir/.token.XXXXXXXX")" || fail "cannot write in $dir: choose another place with --token-file."
+  jq --arg client_id "$CLIENT_ID" --arg resource "$RESOURCE" --arg issuer "$ISSUER" --arg requested "$REQUESTED_SCOPE" --arg previous_refresh "${REFRESH_TOKEN:-}" '
+    {
+      access_token,
+      token_type: "Bearer",
+      expires_in: (.expires_in // 3600),
+      expires_at: ((now + (.expires_in // 3600)) * 1000 | floor / 1000),
+      scope: (.scope // $requested),
+      client_id: $client_id,
+      refresh_token: (.refresh_token // (if $previous_refresh == "" then null else $previous_refresh end)),
+      resource: $resource,
+      issuer: $issuer
+    }' "$BODY" >"$tmp" || { rm -f -- "$tmp"; fail "cannot write the token file $TOKEN_FILE: check the folder's permissions."; }
+  chmod 600 -- "$tmp"
+  mv -f -- "$tmp" "$TOKEN_FILE" || { rm -f -- "$tmp"; fail "cannot replace $TOKEN_FILE: check the folder's permissions."; }
+}
+
+report_token() {
+  local how="$1"
+  say "$how: token for $RESOURCE (scope: $(jq -r '.scope' "$TOKEN_FILE")) saved to $TOKEN_FILE, valid until $(jq -r '.expires_at | floor | todate' "$TOKEN_FILE")."
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Getting a token: refresh when possible, otherwise the full flow.
+# ---------------------------------------------------------------------------------------------------------
+REFRESH_TOKEN=""
+
+try_refresh() {
+  [[ -e "$TOKEN_FILE" ]] || return 1
+  if ! jq -e '(.access_token | type == "string") and (.client_id | type == "string") and (.scope | type == "string")' "$TOKEN_FILE" >/dev/null 2>&1; then
+    say "The token file $TOKEN_FILE is corrupted (not the token JSON this script writes): signing in again, which replaces it."
+    return 1
+  fi
+  if [[ "$(jq -r '.resource // ""' "$TOKEN_FILE")" != "$RESOURCE" || "$(jq -r '.issuer // ""' "$TOKEN_FILE")" != "$ISSUER" ]]; then
+    say "The stored token is for another server ($(jq -r '.resource // "unknown"' "$TOKEN_FILE")): signing in again for $RESOURCE."
+    return 1
+  fi
+  if [[ "$(jq -r '.client_id' "$TOKEN_FILE")" != "$CLIENT_ID" ]]; then
+    say "The stored token belongs to another client registration: signing in again."
+    return 1
+  fi
+  local missing
+  missing="$(jq -r --arg want "$SCOPE" '(.scope | split(" ")) as $have | [$want | split(" ")[] | select(length > 0) | select(. as $s | $have | index($s) | not)] | join(" ")' "$TOKEN_FILE")"
+  if [[ -n "$missing" ]]; then
+    say "The stored token lacks the scope '$missing': signing in again to ask for it."
+    return 1
+  fi
+  REFRESH_TOKEN="$(jq -r '.refresh_token // ""' "$TOKEN_FILE")"
+  if [[ -z "$REFRESH_TOKEN" ]]; then
+    say "The stored token has no refresh token: signing in again."
+    return 1
+  fi
+  token_request refresh_token
+  if token_response_ok; then
+    store_token
+    report_token "Refreshed"
+    return 0
+  fi
+  case "$(jq -r '.error // ""' "$BODY" 2>/dev/null || true)" in
+    invalid_grant) say "The refresh token has expired or was revoked: signing in again." ;;
+    invalid_client | unauthorized_client) say "The authorization server no longer knows this client: registering and signing in again."; forget_client; ensure_client ;;
+    *) fail "refreshing the token failed (HTTP $STATUS, $(oauth_error)): run again with --new to sign in afresh." ;;
+  esac
+  REFRESH_TOKEN=""
+  return 1
+}
+
+full_flow() {
+  authorize
+  token_request authorization_code
+  token_response_ok || fail "the token endpoint refused the authorization code (HTTP $STATUS, $(oauth_error)): run again; if it persists check the auth-server's logs."
+  store_token
+  report_token "Signed in"
+}
+
+get_token() {
+  discover
+  ensure_client
+  if ((FORCE_NEW == 0)) && try_refresh; then
+    return 0
+  fi
+  full_flow
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# The self-test (--check): the ten steps of the dance, each with its HTTP status and what it proved.
+# ---------------------------------------------------------------------------------------------------------
+STEP_LABEL=""
+step_ok() { printf '  ok    %-34s %-7s %s\n' "$STEP_LABEL" "$1" "$2"; }
+step_fail() {
+  printf '  FAIL  %-34s %-7s %s\n' "$STEP_LABEL" "$1" "$2"
+  printf '%s: self-test failed at "%s": %s\n' "$PROGRAM" "$STEP_LABEL" "$3" >&2
+  exit 1
+}
+
+# mcp_post JSON -> posts a JSON-RPC message to the MCP server with the bearer token in $AUTH_HEADER;
+# RPC_RESULT holds the JSON-RPC response (from JSON or from an SSE stream).
+MCP_SESSION=""
+mcp_post() {
+  local message="$1"
+  {
+    printf '%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' "MCP-Protocol-Version: $MCP_PROTOCOL_VERSION"
+    if [[ -n "$MCP_SESSION" ]]; then printf 'Mcp-Session-Id: %s\n' "$MCP_SESSION"; fi
+    cat "$AUTH_HEADER"
+  } >"$EXTRA_HEADERS"
+  printf '%s' "$message" | http POST "$RESOURCE" --data-binary @- || return 1
+  RPC_RESULT="$WORK_DIR/rpc.json"
+  if [[ "$(header_value Content-Type)" == text/event-stream* ]]; then
+    tr -d '\r' <"$BODY" | sed -n 's/^data: \{0,1\}//p' | jq -s 'map(select(type == "object" and has("id"))) | last // {}' >"$RPC_RESULT" 2>/dev/null || printf '{}' >"$RPC_RESULT"
+  else
+    jq '.' "$BODY" >"$RPC_RESULT" 2>/dev/null || printf '{}' >"$RPC_RESULT"
+  fi
+}
+
+self_test() {
+  local registration_uri="" registration_token="" access refresh hop status label
+
+  printf 'Self-test of the OAuth dance against %s\n' "$URL"
+
+  STEP_LABEL="0. discovery"
+  discover_resource_metadata "$URL" || step_fail "$PROBE_STATUS" "no protected resource metadata" \
+    "$URL names no OAuth protected resource metadata (RFC 9728): give the MCP server's URL (e.g. $DEFAULT_URL) and check that the mcp-server resource is healthy."
+  [[ "$PROBE_STATUS" == 401 ]] || step_fail "$PROBE_STATUS" "request without a token was not refused" \
+    "the MCP server answered HTTP $PROBE_STATUS to a request without a token; it must answer 401: check its authentication setup."
+  RESOURCE="$(jq -r '.resource' "$PRM")"
+  step_ok "401" "the MCP server refuses a request without a token and names its metadata"
+  step_ok "200" "metadata at $PRM_URL: resource $RESOURCE is protected by $(jq -r '.authorization_servers[0]' "$PRM") ($(jq -r '(.scopes_supported // []) | join(" ")' "$PRM"))"
+  local as_url
+  as_url="$(jq -r '.authorization_servers[0]' "$PRM")"
+  http GET "$(origin_of "$as_url")/.well-known/oauth-authorization-server$(path_of "$as_url")" ||
+    step_fail "---" "authorization server unreachable" "$(unreachable "$as_url" "the authorization server" "start the auth-server resource (dotnet run --project AppHost, or Start in the Aspire dashboard) and run the self-test again")."
+  [[ "$STATUS" == 200 ]] || step_fail "$STATUS" "no authorization server metadata" \
+    "$as_url serves no RFC 8414 metadata at /.well-known/oauth-authorization-server: check the auth-server resource."
+  : >"$AS_META"
+  discover_authorization_server "$as_url"
+  step_ok "200" "authorization server $ISSUER: issuer matches, PKCE S256, registration at $(jq -r '.registration_endpoint // "none"' "$AS_META")"
+
+  STEP_LABEL="1. register client"
+  register_client "get_fresh_token.sh self-test" || step_fail "$STATUS" "registration refused" \
+    "the authorization server refused dynamic client registration ($(oauth_error)): check /register."
+  step_ok "$STATUS" "a public client registers itself dynamically (RFC 7591)"
+  STEP_LABEL="2. client credentials"
+  CLIENT_ID="$(jq -r '.client_id' "$BODY")"
+  jq -e '(.client_secret // null) == null and ((.token_endpoint_auth_method // "none") == "none")' "$BODY" >/dev/null ||
+    step_fail "$STATUS" "a secret was issued to a public client" "the server issued a client secret to a client registered with token_endpoint_auth_method none: check /register."
+  registration_uri="$(jq -r '.registration_client_uri // ""' "$BODY")"
+  registration_token="$(jq -r '.registration_access_token // ""' "$BODY")"
+  step_ok "$STATUS" "client_id issued, no secret (public client, token_endpoint_auth_method none)"
+
+  STEP_LABEL="3. authorization request"
+  non_interactive || sign_in_check_interactive_hint
+  build_authorization_url
+  local rc=0
+  sign_in_non_interactive || rc=$?
+  ((rc == 0)) || step_fail "$STATUS" "client unknown" "the authorization server did not recognise the client it just registered: check its application store."
+  for hop in "${AUTH_STEPS[@]}"; do
+    status="${hop%% *}"; label="${hop#* }"
+    step_ok "$status" "$label"
+  done
+  STEP_LABEL="4. authorization code"
+  step_ok "302" "code issued to the loopback redirect URI; state matches${ISS_NOTE}"
+
+  STEP_LABEL="5. token exchange"
+  token_request authorization_code
+  token_response_ok || step_fail "$STATUS" "code refused" "the token endpoint refused the code with its PKCE verifier ($(oauth_error)): check the auth-server's logs."
+  step_ok "$STATUS" "code + PKCE verifier + resource exchanged at the token endpoint"
+  STEP_LABEL="6. access token"
+  access="$(jq -r '.access_token' "$BODY")"
+  refresh="$(jq -r '.refresh_token // ""' "$BODY")"
+  jq -e --arg want "$SCOPE" '(.scope // "") | split(" ") as $have | all($want | split(" ")[]; . as $s | $have | index($s))' "$BODY" >/dev/null ||
+    step_fail "$STATUS" "scope missing" "the token does not carry the scope '$SCOPE' (got '$(jq -r '.scope // ""' "$BODY")'): check the consent and scope policy."
+  step_ok "$STATUS" "Bearer token, expires in $(jq -r '.expires_in // "?"' "$BODY") s, scope '$(jq -r '.scope // ""' "$BODY")'$([[ -n "$refresh" ]] && printf ', refresh token issued')"
+
+  STEP_LABEL="7. MCP request + token"
+  set_bearer "$access"
+  mcp_post "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"$MCP_PROTOCOL_VERSION\",\"capabilities\":{},\"clientInfo\":{\"name\":\"get_fresh_token.sh\",\"version\":\"1.0\"}}}" ||
+    step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
+  { [[ "$STATUS" == 200 ]] && jq -e '.result.serverInfo' "$RPC_RESULT" >/dev/null 2>&1; } ||
+    step_fail "$STATUS" "initialize refused" "the MCP server refused a fresh token ($(header_value WWW-Authenticate | sed -E 's/^Bearer //' || true)): check that its Mcp:ResourceUrl equals the token's audience $RESOURCE and that it can reach the auth server."
+  MCP_SESSION="$(header_value Mcp-Session-Id || true)"
+  step_ok "$STATUS" "initialize accepted: $(jq -r '.result.serverInfo | "\(.name) \(.version // "")"' "$RPC_RESULT")(protocol $(jq -r '.result.protocolVersion' "$RPC_RESULT"))"
+  mcp_post '{"jsonrpc":"2.0","method":"notifications/initialized"}' || true
+
+  STEP_LABEL="8. validate token"
+  set_bearer "${access}x"
+  mcp_post '{"jsonrpc":"2.0","id":2,"method":"tools/list"}' || step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
+  [[ "$STATUS" == 401 ]] || step_fail "$STATUS" "altered token accepted" "the MCP server accepted an altered token: it does not validate tokens; check its authentication setup."
+  step_ok "$STATUS" "an altered token is refused: the MCP server validates every token"
+  STEP_LABEL="9. token valid"
+  set_bearer "$access"
+  mcp_post '{"jsonrpc":"2.0","id":3,"method":"tools/list"}' || step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
+  { [[ "$STATUS" == 200 ]] && jq -e '.result.tools | type == "array"' "$RPC_RESULT" >/dev/null 2>&1; } ||
+    step_fail "$STATUS" "tools/list refused" "the MCP server refused tools/list with a valid token ($(jq -r '.error.message // "no JSON-RPC result"' "$RPC_RESULT")): check its logs."
+  step_ok "$STATUS" "the same token, unaltered, is valid for resource $RESOURCE"
+
+  STEP_LABEL="10. Jenkins data response"
+  step_ok "$STATUS" "tools/list: $(jq -r '.result.tools | length' "$RPC_RESULT") tools available with scope '$SCOPE'"
+  jq -r '.result.tools[] | "        - \(.name): \((.description // "") | split("\n")[0] | .[0:90])"' "$RPC_RESULT"
+
+  # Clean up what the self-test created: its tokens (RFC 7009) and its registration (RFC 7592).
+  STEP_LABEL="cleanup"
+  local revocation
+  revocation="$(jq -r '.revocation_endpoint // ""' "$AS_META")"
+  if [[ -n "$revocation" && -n "$refresh" ]]; then
+    { form_field token "$refresh"; form_field token_type_hint refresh_token; form_field client_id "$CLIENT_ID"; } >"$WORK_DIR/revoke"
+    printf '%s\n' 'Content-Type: application/x-www-form-urlencoded' >"$EXTRA_HEADERS"
+    if http POST "$revocation" --data-binary @"$WORK_DIR/revoke"; then step_ok "$STATUS" "self-test refresh token revoked (RFC 7009)"; fi
+    rm -f -- "$WORK_DIR/revoke"
+  fi
+  if [[ -n "$registration_uri" && -n "$registration_token" ]]; then
+    printf 'Authorization: Bearer %s\n' "$registration_token" >"$EXTRA_HEADERS"
+    if http DELETE "$registration_uri"; then step_ok "$STATUS" "self-test client registration deleted (RFC 7592)"; fi
+  fi
+  printf 'Self-test passed: the ten steps work against %s.\n' "$RESOURCE"
+}
+
+sign_in_check_interactive_hint() {
+  fail "the self-test signs in non-interactively: set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD (admin and the AppHost parameter admin-password) in the environment and run again."
+}
+
+# ---------------------------------------------------------------------------------------------------------
+if ((CHECK == 1)); then
+  self_test
+else
+  get_token
+fi
