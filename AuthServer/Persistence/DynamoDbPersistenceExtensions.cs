@@ -1,0 +1,49 @@
+using Amazon.DynamoDBv2;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace McpAspire.AuthServer.Persistence;
+
+/// <summary>The auth server's persistence on DynamoDB, registered in one call.</summary>
+public static class DynamoDbPersistenceExtensions
+{
+    /// <summary>
+    /// Registers the DynamoDB client (the AWS SDK reads AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and the
+    /// credentials from the environment, as the AppHost sets them), the table names (<c>DynamoDb:TablePrefix</c>),
+    /// table creation at start-up when <c>DynamoDb:CreateTables</c> is true, the Data Protection key ring, the
+    /// user store with admin seeding, and a readiness health check that makes a real DynamoDB call.
+    /// </summary>
+    public static IHostApplicationBuilder AddDynamoDbPersistence(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        services.AddOptions<DynamoDbPersistenceOptions>()
+            .Bind(builder.Configuration.GetSection(DynamoDbPersistenceOptions.SectionName))
+            .Validate(options => !string.IsNullOrWhiteSpace(options.TablePrefix), "DynamoDb:TablePrefix must not be empty.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(new AmazonDynamoDBConfig
+        {
+            // Fail fast enough that a request answers 503 within seconds when DynamoDB is unreachable.
+            Timeout = TimeSpan.FromSeconds(5),
+            MaxErrorRetry = 2,
+        }));
+        services.TryAddSingleton<DynamoDbTableNames>();
+
+        // Before every other hosted service: the tables must exist when seeding starts.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DynamoDbTableInitializer>());
+
+        services.TryAddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
+        services.TryAddSingleton<IUserStore, DynamoDbUserStore>();
+        services.AddHostedService<AdminUserSeeder>();
+
+        services.AddHealthChecks().AddCheck<DynamoDbReadinessHealthCheck>(
+            DynamoDbReadinessHealthCheck.Name, tags: [DynamoDbReadinessHealthCheck.Tag]);
+
+        return builder;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Runtime.CompilerServices;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+
+namespace McpAspire.AuthServer.Persistence;
+
+/// <summary>Raw, paginated index queries (no entity mapping), for the clean-up paths that only need keys.</summary>
+internal static class DynamoDbQueries
+{
+    public static async IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryIndexAsync(
+        IAmazonDynamoDB client, string table, string index, string attribute, string value,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new QueryRequest
+        {
+            TableName = table,
+            IndexName = index,
+            KeyConditionExpression = "#k = :v",
+            ExpressionAttributeNames = new() { ["#k"] = attribute },
+            ExpressionAttributeValues = new() { [":v"] = new AttributeValue { S = value } },
+        };
+
+        do
+        {
+            var response = await client.QueryAsync(request, cancellationToken);
+            foreach (var item in response.Items ?? [])
+            {
+                yield return item;
+            }
+
+            request.ExclusiveStartKey = response.LastEvaluatedKey;
+        }
+        while (request.ExclusiveStartKey is { Count: > 0 });
+    }
+}
+
+/// <summary>
+/// Deleting a client or an authorization deletes what hangs off it, as OpenIddict's own stores do:
+/// index queries plus batched deletes, never a scan.
+/// </summary>
+internal static class DynamoDbCascade
+{
+    public static async ValueTask DeleteByApplicationAsync(
+        IAmazonDynamoDB client, DynamoDbTableNames tables, string applicationId, CancellationToken cancellationToken)
+    {
+        var deletes = new List<(string, WriteRequest)>();
+        await foreach (var token in DynamoDbQueries.QueryIndexAsync(
+            client, tables.Tokens, DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, applicationId, cancellationToken))
+        {
+            deletes.AddRange(TokenDeletes(tables, token));
+        }
+
+        await foreach (var authorization in DynamoDbQueries.QueryIndexAsync(
+            client, tables.Authorizations, DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, applicationId, cancellationToken))
+        {
+            deletes.Add(DynamoDbBatchWriter.Delete(tables.Authorizations, IdKey(authorization)));
+        }
+
+        await DynamoDbBatchWriter.WriteAllAsync(client, deletes, cancellationToken);
+    }
+
+    public static async ValueTask DeleteTokensOfAuthorizationAsync(
+        IAmazonDynamoDB client, DynamoDbTableNames tables, string authorizationId, CancellationToken cancellationToken)
+    {
+        var deletes = new List<(string, WriteRequest)>();
+        await foreach (var token in DynamoDbQueries.QueryIndexAsync(
+            client, tables.Tokens, DynamoDbSchema.AuthorizationIdIndex, DynamoDbSchema.AuthorizationId, authorizationId, cancellationToken))
+        {
+            deletes.AddRange(TokenDeletes(tables, token));
+        }
+
+        await DynamoDbBatchWriter.WriteAllAsync(client, deletes, cancellationToken);
+    }
+
+    private static IEnumerable<(string, WriteRequest)> TokenDeletes(DynamoDbTableNames tables, Dictionary<string, AttributeValue> token)
+    {
+        yield return DynamoDbBatchWriter.Delete(tables.Tokens, IdKey(token));
+        if (token.TryGetValue(DynamoDbSchema.ReferenceId, out var referenceId) && referenceId.S is not null)
+        {
+            yield return DynamoDbBatchWriter.Delete(tables.TokenReferences, new(StringComparer.Ordinal) { [DynamoDbSchema.ReferenceId] = referenceId });
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> IdKey(Dictionary<string, AttributeValue> item)
+        => new(StringComparer.Ordinal) { [DynamoDbSchema.Id] = item[DynamoDbSchema.Id] };
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.AuthServer.Persistence;
+
+/// <summary>The physical table names, derived once from <see cref="DynamoDbPersistenceOptions.TablePrefix"/>.</summary>
+public sealed class DynamoDbTableNames
+{
+    public DynamoDbTableNames(IOptions<DynamoDbPersistenceOptions> options)
+        : this(options.Value.TablePrefix)
+    {
+    }
+
+    public DynamoDbTableNames(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
+        Applications = $"{prefix}-oauth-applications";
+        ApplicationLookups = $"{prefix}-oauth-application-lookups";
+        Authorizations = $"{prefix}-oauth-authorizations";
+        Scopes = $"{prefix}-oauth-scopes";
+        Tokens = $"{prefix}-oauth-tokens";
+        TokenReferences = $"{prefix}-oauth-token-references";
+        Keys = $"{prefix}-auth-keys";
+        Users = $"{prefix}-auth-users";
+    }
+
+    public string Applications { get; }
+
+    /// <summary>
+    /// Full copies of each application under its client id, redirect URIs and post-logout redirect URIs,
+    /// written in the same transaction as the application: strongly consistent lookups in one Query.
+    /// </summary>
+    public string ApplicationLookups { get; }
+
+    public string Authorizations { get; }
+
+    public string Scopes { get; }
+
+    public string Tokens { get; }
+
+    /// <summary>A copy of every reference token keyed by its (hashed) reference id: introspection is one strongly consistent GetItem.</summary>
+    public string TokenReferences { get; }
+
+    /// <summary>Data Protection key ring and OpenIddict signing/encryption keys.</summary>
+    public string Keys { get; }
+
+    public string Users { get; }
+
+    public IReadOnlyList<string> All =>
+        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, Users];
+}

@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+
+namespace McpAspire.AuthServer.Persistence;
+
+/// <summary>An OAuth client as stored in DynamoDB (the fields of OpenIddict's Entity Framework model).</summary>
+public sealed class DynamoDbApplication
+{
+    public string Id { get; set; } = Guid.NewGuid().ToString("N");
+    public string? ApplicationType { get; set; }
+    public string? ClientId { get; set; }
+
+    /// <summary>Already hashed by OpenIddict's manager (never the plaintext secret).</summary>
+    public string? ClientSecret { get; set; }
+    public string? ClientType { get; set; }
+    public string ConcurrencyToken { get; set; } = Guid.NewGuid().ToString("N");
+    public string? ConsentType { get; set; }
+    public string? DisplayName { get; set; }
+    public ImmutableDictionary<CultureInfo, string> DisplayNames { get; set; } = ImmutableDictionary<CultureInfo, string>.Empty;
+    public string? JsonWebKeySet { get; set; }
+    public ImmutableArray<string> Permissions { get; set; } = [];
+    public ImmutableArray<string> PostLogoutRedirectUris { get; set; } = [];
+    public ImmutableDictionary<string, JsonElement> Properties { get; set; } = ImmutableDictionary<string, JsonElement>.Empty;
+    public ImmutableArray<string> RedirectUris { get; set; } = [];
+    public ImmutableArray<string> Requirements { get; set; } = [];
+    public ImmutableDictionary<string, string> Settings { get; set; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The lookup keys as last stored, so an update knows which lookup copies to delete.</summary>
+    internal ImmutableHashSet<string> StoredLookups { get; set; } = [];
+}
+
+/// <summary>A grant of scopes by a subject to a client, as stored in DynamoDB.</summary>
+public sealed class DynamoDbAuthorization
+{
+    public string Id { get; set; } = Guid.NewGuid().ToString("N");
+    public string? ApplicationId { get; set; }
+    public string ConcurrencyToken { get; set; } = Guid.NewGuid().ToString("N");
+    public DateTimeOffset? CreationDate { get; set; }
+    public ImmutableDictionary<string, JsonElement> Properties { get; set; } = ImmutableDictionary<string, JsonElement>.Empty;
+    public ImmutableArray<string> Scopes { get; set; } = [];
+    public string? Status { get; set; }
+    public string? Subject { get; set; }
+    public string? Type { get; set; }
+
+    /// <summary>The TTL as read (owned by the TTL policy, not by OpenIddict), kept when a revocation rewrites the item.</summary>
+    internal long? LoadedTtl { get; set; }
+}
+
+/// <summary>A scope as stored in DynamoDB.</summary>
+public sealed class DynamoDbScope
+{
+    public string Id { get; set; } = Guid.NewGuid().ToString("N");
+    public string ConcurrencyToken { get; set; } = Guid.NewGuid().ToString("N");
+    public string? Description { get; set; }
+    public ImmutableDictionary<CultureInfo, string> Descriptions { get; set; } = ImmutableDictionary<CultureInfo, string>.Empty;
+    public string? DisplayName { get; set; }
+    public ImmutableDictionary<CultureInfo, string> DisplayNames { get; set; } = ImmutableDictionary<CultureInfo, string>.Empty;
+    public string? Name { get; set; }
+    public ImmutableDictionary<string, JsonElement> Properties { get; set; } = ImmutableDictionary<string, JsonElement>.Empty;
+    public ImmutableArray<string> Resources { get; set; } = [];
+}
+
+/// <summary>A token entry (code, access or refresh token, with its payload when it is a reference token) as stored in DynamoDB.</summary>
+public sealed class DynamoDbToken
+{
+    public string Id { get; set; } = Guid.NewGuid().ToString("N");
+    public string? ApplicationId { get; set; }
+    public string? AuthorizationId { get; set; }
+    public string ConcurrencyToken { get; set; } = Guid.NewGuid().ToString("N");
+    public DateTimeOffset? CreationDate { get; set; }
+    public DateTimeOffset? ExpirationDate { get; set; }
+    public string? Payload { get; set; }
+    public ImmutableDictionary<string, JsonElement> Properties { get; set; } = ImmutableDictionary<string, JsonElement>.Empty;
+    public DateTimeOffset? RedemptionDate { get; set; }
+
+    /// <summary>OpenIddict's manager hashes the reference id before it reaches the store.</summary>
+    public string? ReferenceId { get; set; }
+    public string? Status { get; set; }
+    public string? Subject { get; set; }
+    public string? Type { get; set; }
+
+    /// <summary>The reference id as last stored, so an update can delete a replaced reference copy.</summary>
+    internal string? StoredReferenceId { get; set; }
+}

@@ -1,0 +1,29 @@
+namespace McpAspire.AuthServer.Persistence;
+
+/// <summary>A user who can sign in to the auth server. The password hash never leaves the store.</summary>
+public sealed record AppUser(string Id, string UserName, DateTimeOffset CreatedAt);
+
+/// <summary>The auth server's users, with passwords hashed by ASP.NET Core's <c>PasswordHasher</c>.</summary>
+public interface IUserStore
+{
+    Task<AppUser?> FindByNameAsync(string userName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The user when the password is right, null otherwise. An unknown user name costs a hash verification
+    /// too, so the answer time does not reveal which user names exist.
+    /// </summary>
+    Task<AppUser?> ValidateCredentialsAsync(string userName, string password, CancellationToken cancellationToken);
+
+    /// <summary>Creates a user; <see cref="UserAlreadyExistsException"/> when the name is taken.</summary>
+    Task<AppUser> CreateAsync(string userName, string password, CancellationToken cancellationToken);
+
+    /// <summary>Creates the user if missing (seeding); an existing user, and its password, are left alone.</summary>
+    Task EnsureUserAsync(string userName, string password, CancellationToken cancellationToken);
+}
+
+/// <summary>A user with that name exists already (names compare case-insensitively).</summary>
+public sealed class UserAlreadyExistsException(string userName)
+    : Exception($"A user named '{userName}' already exists.")
+{
+    public string UserName { get; } = userName;
+}
