@@ -1,9 +1,15 @@
+using McpAspire.McpJenkinsServer.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddJenkinsClient();
+builder.AddMcpAuthentication();
+builder.AddJenkinsMcpServer();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapJenkinsMcp();
 
 app.Run();

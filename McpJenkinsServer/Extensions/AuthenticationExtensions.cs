@@ -1,0 +1,114 @@
+using McpAspire.McpJenkinsServer.Authorization;
+using McpAspire.McpJenkinsServer.Model;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore.Authentication;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+
+namespace McpAspire.McpJenkinsServer.Extensions;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>The policy on the MCP endpoint: a valid token with the scope its messages need.</summary>
+    public const string McpPolicy = "mcp";
+
+    /// <summary>
+    /// Token validation by introspection at our auth server for every request (no cache: a revoked token stops
+    /// working at once), the RFC 9728 metadata and challenges, and the per-tool scope policy.
+    /// </summary>
+    public static IHostApplicationBuilder AddMcpAuthentication(this IHostApplicationBuilder builder)
+    {
+        var httpsRequired = !builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<AuthServerOptions>()
+            .BindConfiguration(AuthServerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => !httpsRequired || o.Issuer.Scheme == Uri.UriSchemeHttps, "AuthServer:Issuer must be https outside Development.")
+            .ValidateOnStart();
+        builder.Services.AddOptions<McpResourceOptions>()
+            .BindConfiguration(McpResourceOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.ResourceUrl.IsAbsoluteUri && !o.ResourceUrl.OriginalString.EndsWith('/'), "Mcp:ResourceUrl must be absolute, without a trailing slash.")
+            .Validate(o => !httpsRequired || o.ResourceUrl.Scheme == Uri.UriSchemeHttps, "Mcp:ResourceUrl must be https outside Development.")
+            .ValidateOnStart();
+
+        builder.Services.AddOpenIddict()
+            // Validation only: this server never issues tokens, it asks the auth server about each one.
+            .AddValidation(validation =>
+            {
+                // Reference tokens are opaque: only the auth server can say whether one is active, so every
+                // request is introspected, and nothing is cached (revocation takes effect on the next call).
+                validation.UseIntrospection()
+                    .SetClientId(builder.Configuration[$"{AuthServerOptions.SectionName}:IntrospectionClientId"] ?? "")
+                    .SetClientSecret(builder.Configuration[$"{AuthServerOptions.SectionName}:IntrospectionClientSecret"] ?? "");
+
+                // The issuer tokens must come from is the public one clients see, but the introspection endpoint
+                // is reached inside the application through service discovery: a static configuration says both,
+                // without fetching discovery documents from the public URL.
+                validation.Configure(options =>
+                {
+                    var authServer = builder.Configuration.GetSection(AuthServerOptions.SectionName).Get<AuthServerOptions>() ?? new();
+                    options.Issuer = authServer.Issuer;
+                    options.Configuration = new OpenIddictConfiguration
+                    {
+                        Issuer = authServer.Issuer,
+                        IntrospectionEndpoint = authServer.IntrospectionEndpoint,
+                    };
+                });
+
+                // RFC 8707: only tokens issued for this resource (the canonical /mcp URI) are accepted.
+                var resourceUrl = builder.Configuration[$"{McpResourceOptions.SectionName}:ResourceUrl"];
+                if (!string.IsNullOrEmpty(resourceUrl))
+                {
+                    validation.AddAudiences(resourceUrl);
+                }
+
+                validation.UseSystemNetHttp();
+                validation.UseAspNetCore();
+            });
+
+        builder.Services.AddAuthentication(options =>
+            {
+                options.DefaultAuthenticateScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                options.DefaultChallengeScheme = McpAuthenticationDefaults.AuthenticationScheme;
+                options.DefaultForbidScheme = McpAuthenticationDefaults.AuthenticationScheme;
+            })
+            .AddScheme<McpAuthenticationOptions, McpBearerChallengeHandler>(McpAuthenticationDefaults.AuthenticationScheme, McpAuthenticationDefaults.DisplayName, null);
+
+        builder.Services.AddOptions<McpAuthenticationOptions>(McpAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<McpResourceOptions>, IOptions<AuthServerOptions>>((options, resource, authServer) =>
+            {
+                options.ForwardAuthenticate = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme;
+                options.ResourceMetadata = new()
+                {
+                    Resource = resource.Value.ResourceUrl.OriginalString,
+                    AuthorizationServers = { authServer.Value.Issuer.OriginalString },
+                    ScopesSupported = [.. McpScopes.All],
+                    BearerMethodsSupported = ["header"],
+                    ResourceName = "Jenkins MCP server",
+                };
+                // Serve the metadata at the path-inserted URL of /mcp and at the root, nowhere else.
+                options.Events.OnResourceMetadataRequest = context =>
+                {
+                    var path = context.Request.Path;
+                    if (path != McpScopes.ResourceMetadataPath && path != McpScopes.ResourceMetadataPath + resource.Value.Path)
+                    {
+                        context.SkipHandler();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
+
+        builder.Services.AddSingleton<ToolScopes>();
+        builder.Services.AddSingleton<IAuthorizationHandler, McpScopeAuthorizationHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, McpAuthorizationResultHandler>();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(McpPolicy, policy => policy
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(new McpScopeRequirement()));
+
+        return builder;
+    }
+}

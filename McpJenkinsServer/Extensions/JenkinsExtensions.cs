@@ -1,0 +1,50 @@
+using System.Net.Http.Headers;
+using System.Text;
+using McpAspire.McpJenkinsServer.Model;
+using McpAspire.McpJenkinsServer.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.McpJenkinsServer.Extensions;
+
+public static class JenkinsExtensions
+{
+    /// <summary>
+    /// The typed Jenkins client: service discovery resolves <c>https+http://jenkins</c>, the server's own API token
+    /// authenticates (the MCP client's token never leaves this server), and redirects are not followed
+    /// (Jenkins answers a stop with a redirect to the build page, which is not worth fetching).
+    /// </summary>
+    public static IHostApplicationBuilder AddJenkinsClient(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JenkinsOptions>()
+            .BindConfiguration(JenkinsOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but the supported way to replace the ServiceDefaults pipeline for one client.
+        builder.Services.AddHttpClient<JenkinsClient>((services, http) =>
+            {
+                var options = services.GetRequiredService<IOptions<JenkinsOptions>>().Value;
+                var root = options.Url.OriginalString.EndsWith('/') ? options.Url : new Uri(options.Url.OriginalString + "/");
+                http.BaseAddress = root;
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns timeouts
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+                    "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.ApiToken}")));
+                http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
+            // Replace the default pipeline: a retried POST could queue a build twice, so only safe methods retry.
+            .RemoveAllResilienceHandlers()
+            .AddStandardResilienceHandler(resilience =>
+            {
+                resilience.Retry.DisableForUnsafeHttpMethods();
+                resilience.TotalRequestTimeout.Timeout = builder.Configuration.GetValue("Jenkins:RequestTimeout", TimeSpan.FromSeconds(30));
+            });
+#pragma warning restore EXTEXP0001
+
+        builder.Services.AddScoped<BuildLauncher>();
+        return builder;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using McpAspire.McpJenkinsServer.Authorization;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using OpenIddict.Abstractions;
+
+namespace McpAspire.McpJenkinsServer.Services;
+
+/// <summary>
+/// Wraps every tool call: enforces the tool's scope once more inside the SDK (defence in depth behind the HTTP
+/// 403), and audits who called what, with which arguments (secrets masked), the outcome and the duration, both
+/// as a log entry and as a span on the shared McpAspire activity source.
+/// </summary>
+public sealed partial class ToolCallAudit(ToolScopes toolScopes, ILogger<ToolCallAudit> logger, TimeProvider time)
+{
+    private const int MaxArgumentsLength = 2048;
+
+    public async ValueTask<CallToolResult> InvokeAsync(
+        McpRequestHandler<CallToolRequestParams, CallToolResult> next,
+        RequestContext<CallToolRequestParams> context,
+        CancellationToken cancellationToken)
+    {
+        var tool = context.Params?.Name ?? "";
+        var subject = context.User?.GetClaim(OpenIddictConstants.Claims.Subject) ?? "anonymous";
+        var clientId = context.User?.GetClaim(OpenIddictConstants.Claims.ClientId) ?? "unknown";
+        var arguments = RedactArguments(context.Params?.Arguments);
+        var started = time.GetTimestamp();
+
+        using var activity = McpAspireTelemetry.ActivitySource.StartActivity($"mcp.tool_call {tool}", ActivityKind.Internal);
+        activity?.SetTag("enduser.id", subject);
+        activity?.SetTag("mcp.client_id", clientId);
+        activity?.SetTag("gen_ai.tool.name", tool);
+        activity?.SetTag("mcp.tool.arguments", arguments);
+
+        var outcome = "error";
+        try
+        {
+            var scope = toolScopes.ScopeFor(tool);
+            if (context.User?.HasScope(scope) != true)
+            {
+                outcome = "denied";
+                throw new McpProtocolException($"The token lacks the '{scope}' scope this tool needs.", McpErrorCode.InvalidRequest);
+            }
+
+            var result = await next(context, cancellationToken);
+            outcome = result.IsError == true ? "tool_error" : "ok";
+            return result;
+        }
+        catch (McpProtocolException exception) when (outcome != "denied")
+        {
+            outcome = exception.ErrorCode == McpErrorCode.InvalidParams ? "invalid_params" : "protocol_error";
+            throw;
+        }
+        catch (McpException)
+        {
+            outcome = "tool_error";
+            throw;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
+        }
+        finally
+        {
+            var duration = time.GetElapsedTime(started);
+            activity?.SetTag("mcp.tool.outcome", outcome);
+            activity?.SetTag("mcp.tool.duration_ms", (long)duration.TotalMilliseconds);
+            if (outcome is not "ok")
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, outcome);
+            }
+
+            LogToolCall(logger, subject, clientId, tool, arguments, outcome, (long)duration.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>The arguments as compact JSON, with values of secret-looking names masked and the text bounded.</summary>
+    public static string RedactArguments(IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is null || arguments.Count == 0)
+        {
+            return "{}";
+        }
+
+        var redacted = new JsonObject();
+        foreach (var (name, value) in arguments)
+        {
+            redacted[name] = Redact(name, JsonSerializer.SerializeToNode(value));
+        }
+
+        var text = redacted.ToJsonString();
+        return text.Length > MaxArgumentsLength ? text[..MaxArgumentsLength] + "…" : text;
+    }
+
+    private static JsonNode? Redact(string name, JsonNode? value)
+    {
+        if (SecretName().IsMatch(name))
+        {
+            return JsonValue.Create("***");
+        }
+
+        switch (value)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, child) in obj)
+                {
+                    copy[key] = Redact(key, child?.DeepClone());
+                }
+
+                return copy;
+            case JsonArray array:
+                return new JsonArray([.. array.Select(item => Redact("", item?.DeepClone()))]);
+            default:
+                return value?.DeepClone();
+        }
+    }
+
+    [GeneratedRegex("pass(word|wd)?|secret|token|api[-_]?key|credential|private[-_]?key|auth", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SecretName();
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information,
+        Message = "MCP tool call: subject {Subject} client {ClientId} tool {Tool} arguments {Arguments} outcome {Outcome} in {DurationMs} ms")]
+    private static partial void LogToolCall(ILogger logger, string subject, string clientId, string tool, string arguments, string outcome, long durationMs);
+}

@@ -1,0 +1,68 @@
+using System.ComponentModel;
+using McpAspire.McpJenkinsServer.Model.Results;
+using McpAspire.McpJenkinsServer.Services;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
+
+namespace McpAspire.McpJenkinsServer.Tools;
+
+/// <summary>Starting and stopping builds. Every tool here needs the mcp:write scope.</summary>
+[McpServerToolType]
+public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launcher)
+{
+    private const string WaitDescription = "Wait until Jenkins starts the build and gives it a number (progress is reported while waiting).";
+    private const string WaitSecondsDescription = "Longest wait for the build to start, 1-300 seconds.";
+
+    [McpServerTool(Name = "trigger_build", Title = "Trigger a build", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Queues a build of a job, with parameters for parameterized jobs (parameters not given take their defaults; see get_job for names and choices). Returns the queue item; with wait_for_start it waits until the build has a number.")]
+    public Task<TriggeredBuild> TriggerBuild(
+        [Description(JobDescription)] string job,
+        [Description("Build parameters by name, values as text, e.g. {\"BRANCH\": \"main\", \"DRY_RUN\": \"true\"}. Omit for jobs without parameters.")] Dictionary<string, string?>? parameters = null,
+        [Description(WaitDescription)] bool wait_for_start = false,
+        [Description(WaitSecondsDescription)] int wait_seconds = 60,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        InRange(wait_seconds, 1, 300, nameof(wait_seconds));
+        return launcher.LaunchAsync(fullName, parameters ?? [], wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, cancellationToken);
+    }
+
+    [McpServerTool(Name = "rebuild", Title = "Rebuild with the same parameters", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Queues a new build of a job with the same parameters as an earlier build (e.g. to retry a failure). Returns the queue item; with wait_for_start it waits until the build has a number.")]
+    public async Task<TriggeredBuild> Rebuild(
+        [Description(JobDescription)] string job,
+        [Description(BuildDescription)] string build = "lastBuild",
+        [Description(WaitDescription)] bool wait_for_start = false,
+        [Description(WaitSecondsDescription)] int wait_seconds = 60,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        InRange(wait_seconds, 1, 300, nameof(wait_seconds));
+        var earlier = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "number,actions[_class,parameters[name,value]]", cancellationToken);
+        var parameters = JenkinsMapper.BuildParameters(earlier);
+        var triggered = await launcher.LaunchAsync(fullName, parameters, wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, cancellationToken);
+        return triggered with { Message = $"Rebuild of #{earlier.Number}: {triggered.Message}" };
+    }
+
+    [McpServerTool(Name = "stop_build", Title = "Stop a running build", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Aborts a running build (its result becomes ABORTED). Stopping a build that already finished changes nothing.")]
+    public async Task<StopBuildResult> StopBuild(
+        [Description(JobDescription)] string job,
+        [Description("The build number to stop.")] int build,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        InRange(build, 1, int.MaxValue, nameof(build));
+        var before = await jenkins.GetBuildAsync(fullName, build.ToString(System.Globalization.CultureInfo.InvariantCulture), "number,building,result", cancellationToken);
+        if (before.Building != true)
+        {
+            return new StopBuildResult(fullName, build, false, $"Build #{build} was not running (result {before.Result ?? "unknown"}); nothing to stop.");
+        }
+
+        await jenkins.StopAsync(fullName, build, cancellationToken);
+        return new StopBuildResult(fullName, build, true, $"Jenkins was asked to abort build #{build}; its result becomes ABORTED once it has stopped (see get_build).");
+    }
+}

@@ -1,0 +1,101 @@
+using System.ComponentModel;
+using System.Text;
+using McpAspire.McpJenkinsServer.Model.Results;
+using McpAspire.McpJenkinsServer.Services;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
+
+namespace McpAspire.McpJenkinsServer.Tools;
+
+/// <summary>Console logs: read by pages or from the end, and search.</summary>
+[McpServerToolType]
+public sealed class BuildLogTools(JenkinsClient jenkins)
+{
+    [McpServerTool(Name = "get_build_log", Title = "Read a build's console log", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Reads a build's console log by pages: from a byte offset (pass next_offset back for the next page), or only the last lines with tail. Works while the build runs (has_more stays true until it ends).")]
+    public async Task<BuildLogPage> GetBuildLog(
+        [Description(JobDescription)] string job,
+        [Description(BuildDescription)] string build = "lastBuild",
+        [Description("Byte offset to start at (0 for the beginning; next_offset of the previous page to continue).")] long offset = 0,
+        [Description("Maximum bytes to return, 1-1048576. Pages end on a line break when possible.")] int limit = 32_768,
+        [Description("If set, return only the last this-many lines (1-5000) instead of a page from offset.")] int? tail = null,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        build = Required(build, nameof(build));
+        InRange(offset, 0, long.MaxValue, nameof(offset));
+        InRange(limit, 1, 1_048_576, nameof(limit));
+        var state = await jenkins.GetBuildAsync(fullName, build, "number,building", cancellationToken);
+        var number = state.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        if (tail is { } lines)
+        {
+            InRange(lines, 1, 5000, nameof(tail));
+            return await TailAsync(fullName, number, state.Number, state.Building == true, lines, limit, cancellationToken);
+        }
+
+        var chunk = await jenkins.GetLogChunkAsync(fullName, number, offset, limit, cancellationToken);
+        return new BuildLogPage(fullName, state.Number, offset, chunk.NextOffset, chunk.HasMore, state.Building == true, chunk.Text);
+    }
+
+    [McpServerTool(Name = "search_build_log", Title = "Search a build's console log", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Finds the lines of a build's console log that match a regular expression (.NET syntax, 1 s timeout per line), each with surrounding context lines and its line number. Good for locating errors in long logs.")]
+    public async Task<LogSearchResult> SearchBuildLog(
+        [Description(JobDescription)] string job,
+        [Description("Regular expression to look for, e.g. 'ERROR|FAILED' or 'Exception: .*timeout'.")] string pattern,
+        [Description(BuildDescription)] string build = "lastBuild",
+        [Description("Match regardless of letter case.")] bool ignore_case = true,
+        [Description("Lines of context before and after each match, 0-20.")] int context_lines = 2,
+        [Description("Maximum matches to return, 1-500.")] int max_matches = 50,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        build = Required(build, nameof(build));
+        InRange(context_lines, 0, 20, nameof(context_lines));
+        InRange(max_matches, 1, 500, nameof(max_matches));
+        var state = await jenkins.GetBuildAsync(fullName, build, "number", cancellationToken);
+        var number = state.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var lines = new List<string>();
+        await foreach (var line in jenkins.ReadLogLinesAsync(fullName, number, cancellationToken))
+        {
+            lines.Add(line);
+        }
+
+        var (matches, searched, truncated) = LogSearch.Search(lines, pattern, ignore_case, context_lines, max_matches);
+        return new LogSearchResult(fullName, state.Number, pattern, searched, matches, truncated);
+    }
+
+    private async Task<BuildLogPage> TailAsync(string job, string build, int number, bool building, int lines, int limit, CancellationToken cancellationToken)
+    {
+        var window = new Queue<string>(lines + 1);
+        long totalBytes = 0;
+        await foreach (var line in jenkins.ReadLogLinesAsync(job, build, cancellationToken))
+        {
+            totalBytes += Encoding.UTF8.GetByteCount(line) + 1;
+            window.Enqueue(line);
+            if (window.Count > lines)
+            {
+                window.Dequeue();
+            }
+        }
+
+        var text = string.Join('\n', window);
+        if (Encoding.UTF8.GetByteCount(text) > limit)
+        {
+            // Keep the end: a tail is read for its last lines.
+            var bytes = Encoding.UTF8.GetBytes(text);
+            var start = bytes.Length - limit;
+            while (start < bytes.Length && (bytes[start] & 0xC0) == 0x80)
+            {
+                start++;
+            }
+
+            text = Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
+        }
+
+        var tailBytes = Encoding.UTF8.GetByteCount(text) + (window.Count > 0 ? 1 : 0);
+        return new BuildLogPage(job, number, Math.Max(0, totalBytes - tailBytes), totalBytes, building, building, text);
+    }
+}

@@ -1,0 +1,80 @@
+using System.ComponentModel;
+using McpAspire.McpJenkinsServer.Model.Jenkins;
+using McpAspire.McpJenkinsServer.Model.Results;
+using McpAspire.McpJenkinsServer.Services;
+using ModelContextProtocol.Server;
+using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
+
+namespace McpAspire.McpJenkinsServer.Tools;
+
+/// <summary>Jobs and folders.</summary>
+[McpServerToolType]
+public sealed class JobTools(JenkinsClient jenkins)
+{
+    private const string SummaryTree = "_class,name,fullName,url,color,description,buildable,lastBuild[" + JenkinsClient.BuildSummaryTree + "]";
+    private const int MaxRecursiveItems = 5000;
+
+    [McpServerTool(Name = "list_jobs", Title = "List Jenkins jobs", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Lists jobs and folders in Jenkins or in one folder, optionally through all sub-folders, filtered by name and paged. Returns full names to pass to the other tools.")]
+    public async Task<JobListPage> ListJobs(
+        [Description("Folder to list, e.g. 'team' or 'team/app'; empty for the Jenkins root.")] string? folder = null,
+        [Description("Only items whose full name contains this text (case-insensitive).")] string? filter = null,
+        [Description("Also list the contents of sub-folders, depth first (up to 5000 items).")] bool recursive = false,
+        [Description("Number of matching items to skip (for paging).")] int offset = 0,
+        [Description("Maximum number of items to return, 1-500.")] int limit = 50,
+        CancellationToken cancellationToken = default)
+    {
+        InRange(offset, 0, int.MaxValue, nameof(offset));
+        InRange(limit, 1, 500, nameof(limit));
+        var root = JenkinsPaths.Normalize(folder);
+
+        var items = new List<JobSummary>();
+        var pending = new Stack<string>([root]);
+        while (pending.TryPop(out var current) && items.Count < MaxRecursiveItems)
+        {
+            var children = await jenkins.GetChildrenAsync(current, SummaryTree, cancellationToken);
+            var subfolders = new List<string>();
+            foreach (var child in children)
+            {
+                var summary = JenkinsMapper.ToSummary(child, current);
+                items.Add(summary);
+                if (recursive && JenkinsMapper.IsFolder(child))
+                {
+                    subfolders.Add(summary.FullName);
+                }
+            }
+
+            // Push in reverse so folders are visited in Jenkins' order.
+            for (var i = subfolders.Count - 1; i >= 0; i--)
+            {
+                pending.Push(subfolders[i]);
+            }
+        }
+
+        var matching = string.IsNullOrWhiteSpace(filter)
+            ? items
+            : [.. items.Where(j => j.FullName.Contains(filter.Trim(), StringComparison.OrdinalIgnoreCase))];
+        var page = matching.Skip(offset).Take(limit).ToList();
+        int? next = offset + page.Count < matching.Count ? offset + page.Count : null;
+        return new JobListPage(root, page, matching.Count, offset, next);
+    }
+
+    [McpServerTool(Name = "get_job", Title = "Get a Jenkins job", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Describes one job: kind, status, health, whether it is disabled or queued, its build parameters (names, types, defaults, choices) and its most recent builds.")]
+    public async Task<JobDetail> GetJob(
+        [Description(JobDescription)] string job,
+        [Description("How many recent builds to include, 0-100.")] int builds = 10,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        InRange(builds, 0, 100, nameof(builds));
+        var tree = "_class,name,fullName,displayName,url,description,color,buildable,disabled,inQueue,nextBuildNumber," +
+                   "healthReport[description,score]," +
+                   "property[_class,parameterDefinitions[name,type,description,defaultParameterValue[value],choices]]," +
+                   $"builds[{JenkinsClient.BuildSummaryTree}]{{0,{builds}}}," +
+                   "lastBuild[number],lastCompletedBuild[number],lastSuccessfulBuild[number],lastFailedBuild[number],jobs[name,fullName]";
+        JobDto dto = await jenkins.GetItemAsync(fullName, tree, cancellationToken);
+        var detail = JenkinsMapper.ToDetail(dto, fullName);
+        return builds == 0 ? detail with { RecentBuilds = [] } : detail;
+    }
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel;
+using McpAspire.McpJenkinsServer.Model.Results;
+using McpAspire.McpJenkinsServer.Services;
+using ModelContextProtocol.Server;
+using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
+
+namespace McpAspire.McpJenkinsServer.Tools;
+
+/// <summary>The build queue.</summary>
+[McpServerToolType]
+public sealed class QueueTools(JenkinsClient jenkins)
+{
+    internal const string ItemTree = "_class,id,url,why,blocked,buildable,stuck,cancelled,inQueueSince,params,task[name,url],executable[number,url]";
+
+    [McpServerTool(Name = "get_queue", Title = "Show the build queue", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Lists the builds waiting in the Jenkins queue, with why each waits (e.g. no free executor) and whether it is blocked or stuck.")]
+    public async Task<QueueSnapshot> GetQueue(
+        [Description("Only items of jobs whose full name contains this text (case-insensitive).")] string? job = null,
+        CancellationToken cancellationToken = default)
+    {
+        var queue = await jenkins.GetQueueAsync($"items[{ItemTree}]", cancellationToken);
+        var items = (queue.Items ?? []).Select(JenkinsMapper.ToQueueItem)
+            .Where(i => string.IsNullOrWhiteSpace(job) || (i.Job?.Contains(job.Trim(), StringComparison.OrdinalIgnoreCase) ?? false))
+            .ToList();
+        return new QueueSnapshot(items);
+    }
+
+    [McpServerTool(Name = "get_queue_item", Title = "Get a queue item", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Follows one queue item (as trigger_build returns): still waiting and why, cancelled, or started with its build number.")]
+    public async Task<QueueItem> GetQueueItem(
+        [Description("The queue item id.")] long id,
+        CancellationToken cancellationToken = default)
+    {
+        InRange(id, 1, long.MaxValue, nameof(id));
+        return JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
+    }
+
+    [McpServerTool(Name = "cancel_queue_item", Title = "Cancel a queued build", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Removes a waiting build from the Jenkins queue before it starts. A build that already started must be stopped with stop_build instead.")]
+    public async Task<CancelQueueItemResult> CancelQueueItem(
+        [Description("The queue item id (see get_queue).")] long id,
+        CancellationToken cancellationToken = default)
+    {
+        InRange(id, 1, long.MaxValue, nameof(id));
+        var item = JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
+        if (item.BuildNumber is { } number)
+        {
+            return new CancelQueueItemResult(id, $"Queue item {id} already started as build #{number} of '{item.Job}'; use stop_build to abort it.");
+        }
+
+        if (item.Cancelled)
+        {
+            return new CancelQueueItemResult(id, $"Queue item {id} was already cancelled.");
+        }
+
+        await jenkins.CancelQueueItemAsync(id, cancellationToken);
+        return new CancelQueueItemResult(id, $"Queue item {id} of '{item.Job}' was cancelled.");
+    }
+}
