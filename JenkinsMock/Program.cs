@@ -1,9 +1,17 @@
+using McpAspire.JenkinsMock.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddJenkinsMock();
 
 var app = builder.Build();
 
+app.UseJenkinsSecurity();
 app.MapDefaultEndpoints();
+app.MapJenkinsApi();
 
 app.Run();
+
+/// <summary>The entry point, visible to the contract tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,305 @@
+using System.Globalization;
+using System.Text.Json;
+using McpAspire.JenkinsMock.Model;
+using McpAspire.JenkinsMock.Security;
+using McpAspire.JenkinsMock.Services;
+using Microsoft.Extensions.Primitives;
+
+namespace McpAspire.JenkinsMock.Apis;
+
+/// <summary>
+/// Everything below <c>/job/</c>: folders, jobs, builds (by number or permalink), triggering,
+/// console logs, test reports and stop.
+/// </summary>
+public static class JobApi
+{
+    public static IEndpointRouteBuilder MapJobApi(this IEndpointRouteBuilder app)
+    {
+        app.MapMethods("/job/{**path}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Post], Dispatch);
+        return app;
+    }
+
+    private static async Task<IResult> Dispatch(string? path, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
+    {
+        var route = JobRoute.Parse(path ?? "");
+        var isPost = HttpMethods.IsPost(http.Request.Method);
+
+        if (route.RestIs("build") || route.RestIs("buildWithParameters"))
+        {
+            return isPost ? await TriggerAsync(route, http, instance, simulator) : JenkinsResults.RequirePost();
+        }
+
+        if (route.Rest.Count == 2 && route.Rest[1] == "stop")
+        {
+            return isPost ? Stop(route, http, instance) : JenkinsResults.RequirePost();
+        }
+
+        if (route.RestIs("api", "json"))
+        {
+            return JenkinsResults.Export(http, instance, root => ItemResolver.Resolve(root, route.ItemNames));
+        }
+
+        if (route.Rest.Count == 0)
+        {
+            return Page(instance, root => ItemResolver.Resolve(root, route.ItemNames)?.FullDisplayName);
+        }
+
+        if (route.Rest.Count >= 2 && route.Rest[0] == "view")
+        {
+            return View(route, http, instance);
+        }
+
+        return BuildResource(route, http, instance);
+    }
+
+    private static IResult Page(JenkinsInstance instance, Func<JenkinsRoot, string?> title)
+        => instance.Use((root, _) => title(root)) is { } found ? JenkinsResults.Page(found) : JenkinsResults.NotFound();
+
+    private static IResult View(JobRoute route, HttpContext http, JenkinsInstance instance)
+    {
+        var viewName = route.Rest[1];
+        Model.View? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames) is Folder folder ? folder.Views.Find(view => view.Name == viewName) : null;
+        return route.Rest.Count switch
+        {
+            2 => Page(instance, root => Find(root)?.Name),
+            4 when route.Rest[2] == "api" && route.Rest[3] == "json" => JenkinsResults.Export(http, instance, Find),
+            _ => JenkinsResults.NotFound(),
+        };
+    }
+
+    /// <summary><c>/job/X/N/...</c> where N is a number or a permalink.</summary>
+    private static IResult BuildResource(JobRoute route, HttpContext http, JenkinsInstance instance)
+    {
+        var token = route.Rest[0];
+        Build? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames) is Job job ? job.ResolveBuild(token) : null;
+        var rest = route.Rest.Skip(1).ToArray();
+        return rest switch
+        {
+            [] => Page(instance, root => Find(root) is { } build ? $"{build.Job.FullDisplayName} {build.DisplayName}" : null),
+            ["api", "json"] => JenkinsResults.Export(http, instance, Find),
+            ["consoleText"] => ConsoleText(instance, Find),
+            ["logText", "progressiveText"] => ProgressiveText(http, instance, Find),
+            ["testReport"] => Page(instance, root => Find(root)?.TestReport is null ? null : "Test Result"),
+            ["testReport", "api", "json"] => JenkinsResults.Export(http, instance, root => Find(root)?.TestReport),
+            _ => JenkinsResults.NotFound(),
+        };
+    }
+
+    private static IResult ConsoleText(JenkinsInstance instance, Func<JenkinsRoot, Build?> find)
+    {
+        var log = instance.Use((root, _) => find(root)?.Log.CopyFrom(0));
+        return log is null ? JenkinsResults.NotFound() : Results.Bytes(log, "text/plain;charset=UTF-8");
+    }
+
+    /// <summary>
+    /// LargeText.doProgressText: the log from byte offset <c>start</c>; <c>X-Text-Size</c> is where to
+    /// continue, <c>X-More-Data: true</c> while the build still writes. A start past the end restarts at 0.
+    /// </summary>
+    private static IResult ProgressiveText(HttpContext http, JenkinsInstance instance, Func<JenkinsRoot, Build?> find)
+    {
+        long start = 0;
+        if (http.Request.Query.TryGetValue("start", out var startText) && !string.IsNullOrEmpty(startText)
+            && !long.TryParse(startText, NumberStyles.Integer, CultureInfo.InvariantCulture, out start))
+        {
+            return JenkinsResults.BadRequest("start must be a byte offset");
+        }
+
+        var chunk = instance.Use((root, _) =>
+        {
+            if (find(root) is not { } build)
+            {
+                return null;
+            }
+
+            var length = build.Log.Length;
+            var from = start > length || start < 0 ? 0 : start;
+            return new LogChunk(build.Log.CopyFrom(from), length, MoreData: !build.Log.Completed);
+        });
+        if (chunk is null)
+        {
+            return JenkinsResults.NotFound();
+        }
+
+        http.Response.Headers["X-Text-Size"] = chunk.Size.ToString(CultureInfo.InvariantCulture);
+        if (chunk.MoreData)
+        {
+            http.Response.Headers["X-More-Data"] = "true";
+        }
+
+        return Results.Bytes(chunk.Bytes, "text/plain;charset=UTF-8");
+    }
+
+    private sealed record LogChunk(byte[] Bytes, long Size, bool MoreData);
+
+    /// <summary>Run.doStop: 302 to the build page, whether or not it was running.</summary>
+    private static IResult Stop(JobRoute route, HttpContext http, JenkinsInstance instance)
+    {
+        var user = http.GetJenkinsIdentity().Name;
+        var rootUrl = JenkinsResults.RootUrl(http.Request);
+        var buildUrl = instance.Use((root, now) =>
+        {
+            if (ItemResolver.Resolve(root, route.ItemNames) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
+            {
+                return null;
+            }
+
+            BuildSimulator.Stop(build, user, now);
+            return rootUrl + build.UrlPath;
+        });
+        return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);
+    }
+
+    /// <summary>
+    /// ParameterizedJobMixIn.doBuild / doBuildWithParameters: 201 with the new queue item's absolute
+    /// Location, 303 to the identical item already queued, 409 for a disabled job, 400 for missing or
+    /// wrong parameters.
+    /// </summary>
+    private static async Task<IResult> TriggerAsync(JobRoute route, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
+    {
+        var withParameters = route.RestIs("buildWithParameters");
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        if (!TryParseDelay(http.Request.Query["delay"], out var delay))
+        {
+            return JenkinsResults.BadRequest("Invalid delay");
+        }
+
+        StringValues Submitted(string name) => form is not null && form.TryGetValue(name, out var value) ? value : http.Request.Query[name];
+        var user = http.GetJenkinsIdentity().Name;
+        var rootUrl = JenkinsResults.RootUrl(http.Request);
+
+        return instance.Use((root, now) =>
+        {
+            if (ItemResolver.Resolve(root, route.ItemNames) is not Job job)
+            {
+                return JenkinsResults.NotFound();
+            }
+
+            if (!job.Buildable)
+            {
+                return JenkinsResults.Conflict($"{job.FullName} is not buildable");
+            }
+
+            Dictionary<string, string> submitted;
+            if (withParameters)
+            {
+                if (!job.IsParameterized)
+                {
+                    return JenkinsResults.BadRequest($"{job.FullName} is not parameterized");
+                }
+
+                submitted = job.ParameterDefinitions
+                    .Where(definition => Submitted(definition.Name).Count > 0)
+                    .ToDictionary(definition => definition.Name, definition => Submitted(definition.Name).ToString(), StringComparer.Ordinal);
+            }
+            else if (job.IsParameterized)
+            {
+                var json = Submitted("json");
+                if (StringValues.IsNullOrEmpty(json))
+                {
+                    return JenkinsResults.BadRequest("This page expects a form submission");
+                }
+
+                if (!TryReadJsonParameters(json.ToString(), out submitted))
+                {
+                    return JenkinsResults.BadRequest("The json form field is not a valid parameter submission");
+                }
+            }
+            else
+            {
+                submitted = [];
+            }
+
+            var values = new List<ParameterValue>();
+            foreach (var definition in job.ParameterDefinitions)
+            {
+                if (!submitted.TryGetValue(definition.Name, out var text))
+                {
+                    values.Add(definition.DefaultValue);
+                }
+                else if (definition.CreateValue(text, out var problem) is { } value)
+                {
+                    values.Add(value);
+                }
+                else
+                {
+                    return JenkinsResults.BadRequest(problem ?? $"Invalid value for parameter {definition.Name}");
+                }
+            }
+
+            var outcome = simulator.Schedule(root, job, values, Cause.User(user), delay, now);
+            return JenkinsResults.RedirectTo(rootUrl + outcome.Item.UrlPath,
+                outcome.AlreadyQueued ? StatusCodes.Status303SeeOther : StatusCodes.Status201Created);
+        });
+    }
+
+    /// <summary>The form field Jenkins' build form submits: <c>{"parameter":[{"name":..,"value":..}]}</c> (or a single object).</summary>
+    private static bool TryReadJsonParameters(string json, out Dictionary<string, string> parameters)
+    {
+        parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return false;
+            }
+
+            if (!document.RootElement.TryGetProperty("parameter", out var parameter))
+            {
+                return true;
+            }
+
+            var entries = parameter.ValueKind switch
+            {
+                JsonValueKind.Array => parameter.EnumerateArray().ToList(),
+                JsonValueKind.Object => [parameter],
+                _ => null,
+            };
+            if (entries is null)
+            {
+                return false;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+                {
+                    return false;
+                }
+
+                parameters[name.GetString()!] = entry.TryGetProperty("value", out var value)
+                    ? value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText()
+                    : "";
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Jenkins' TimeDuration: "5" or "5sec" seconds, "250ms" milliseconds; absent means the quiet period.</summary>
+    private static bool TryParseDelay(StringValues text, out TimeSpan? delay)
+    {
+        delay = null;
+        if (StringValues.IsNullOrEmpty(text))
+        {
+            return true;
+        }
+
+        var value = text.ToString().Trim();
+        var (number, unit) = value.EndsWith("ms", StringComparison.OrdinalIgnoreCase) ? (value[..^2], 1)
+            : value.EndsWith("secs", StringComparison.OrdinalIgnoreCase) ? (value[..^4], 1000)
+            : value.EndsWith("sec", StringComparison.OrdinalIgnoreCase) ? (value[..^3], 1000)
+            : (value, 1000);
+        if (!long.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount > 86_400_000)
+        {
+            return false;
+        }
+
+        delay = TimeSpan.FromMilliseconds(amount * unit);
+        return true;
+    }
+}

@@ -1,0 +1,70 @@
+using McpAspire.JenkinsMock.Export;
+
+namespace McpAspire.JenkinsMock.Model;
+
+/// <summary>A person credited with changes (hudson.model.User as a culprit or change author).</summary>
+public sealed record Culprit(string Id, string FullName) : IExportable
+{
+    public string? JenkinsClass => null;
+
+    public IEnumerable<Exported> Export(ExportContext context) =>
+    [
+        new("absoluteUrl", $"{context.RootUrl}user/{Uri.EscapeDataString(Id)}", Visibility: 3),
+        new("fullName", FullName, Visibility: 3),
+    ];
+}
+
+/// <summary>One Git commit of a build's change set (hudson.plugins.git.GitChangeSet).</summary>
+public sealed record ChangeSetEntry(string CommitId, string Message, Culprit Author, string AuthorEmail, long TimestampMs, IReadOnlyList<string> Paths) : IExportable
+{
+    public string JenkinsClass => "hudson.plugins.git.GitChangeSet";
+
+    public IEnumerable<Exported> Export(ExportContext context) =>
+    [
+        new("affectedPaths", Paths, Visibility: 3),
+        new("commitId", CommitId, Visibility: 3),
+        new("timestamp", TimestampMs, Visibility: 3),
+        new("author", Author, Visibility: 3),
+        new("authorEmail", AuthorEmail, Visibility: 3),
+        new("comment", Message + "\n", Visibility: 3),
+        new("id", CommitId, Visibility: 3),
+        new("msg", Message, Visibility: 3),
+        new("paths", Paths.Select(path => new AffectedFile(path)).ToList(), Visibility: 3),
+    ];
+
+    private sealed record AffectedFile(string File) : IExportable
+    {
+        public string? JenkinsClass => null;
+
+        public IEnumerable<Exported> Export(ExportContext context) =>
+        [
+            new("editType", "edit", Visibility: 4),
+            new("file", File, Visibility: 4),
+        ];
+    }
+}
+
+/// <summary>A build's change log (GitChangeSetList, or EmptyChangeLogSet without commits).</summary>
+public sealed class ChangeLogSet(IReadOnlyList<ChangeSetEntry> entries) : IExportable
+{
+    public string JenkinsClass => entries.Count == 0 ? "hudson.scm.EmptyChangeLogSet" : "hudson.plugins.git.GitChangeSetList";
+
+    public IEnumerable<Exported> Export(ExportContext context) =>
+    [
+        new("items", entries, Visibility: 2, Inline: true),
+        new("kind", entries.Count == 0 ? null : "git", Visibility: 2),
+    ];
+}
+
+/// <summary>An archived artifact of a build (hudson.model.Run.Artifact).</summary>
+public sealed record Artifact(string RelativePath) : IExportable
+{
+    public string? JenkinsClass => null;
+
+    public IEnumerable<Exported> Export(ExportContext context) =>
+    [
+        new("displayPath", Path.GetFileName(RelativePath), Visibility: 3),
+        new("fileName", Path.GetFileName(RelativePath), Visibility: 3),
+        new("relativePath", RelativePath, Visibility: 3),
+    ];
+}

@@ -1,0 +1,141 @@
+using System.Net.Http.Headers;
+using System.Text;
+using McpAspire.JenkinsMock.Model;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.JenkinsMock.Security;
+
+/// <summary>
+/// Jenkins' security filter chain, by hand because ASP.NET Core's authentication schemes answer
+/// differently from Jenkins (401 for anonymous, where Jenkins says 403):
+/// HTTP Basic with user + API token (crumb-exempt) or password (starts a web session);
+/// wrong credentials 401 with <c>WWW-Authenticate: Basic realm="Jenkins"</c>; anonymous 403 except
+/// on unprotected paths; a POST from a session login needs a crumb bound to that session.
+/// </summary>
+public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialValidator credentials, CrumbIssuer crumbs, IOptionsMonitor<JenkinsOptions> options)
+{
+    internal const string SessionUserKey = "jenkins.user";
+
+    /// <summary>Reachable without Overall/Read, like Jenkins' UnprotectedRootActions and login.</summary>
+    private static readonly string[] UnprotectedPaths = ["/whoAmI", "/login", "/j_spring_security_check", "/health", "/alive"];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/alive"))
+        {
+            await next(context);
+            return;
+        }
+
+        var identity = await AuthenticateAsync(context);
+        if (identity is null)
+        {
+            await RejectCredentialsAsync(context);
+            return;
+        }
+
+        context.SetJenkinsIdentity(identity);
+        if (identity.IsAnonymous && !Array.Exists(UnprotectedPaths, path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)))
+        {
+            await ForbidAnonymousAsync(context);
+            return;
+        }
+
+        if (HttpMethods.IsPost(context.Request.Method) && identity.Kind != AuthenticationKind.ApiToken && options.CurrentValue.CsrfProtection
+            && !context.Request.Path.StartsWithSegments("/j_spring_security_check")
+            && !await HasValidCrumbAsync(context, identity))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync("No valid crumb was included in the request");
+            return;
+        }
+
+        await next(context);
+    }
+
+    /// <summary>The identity, or null when the request presented wrong credentials.</summary>
+    private async Task<JenkinsIdentity?> AuthenticateAsync(HttpContext context)
+    {
+        if (AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var header)
+            && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!TryDecode(header.Parameter, out var user, out var secret))
+            {
+                return null;
+            }
+
+            switch (credentials.Validate(user, secret))
+            {
+                case AuthenticationKind.ApiToken:
+                    return new JenkinsIdentity(user, AuthenticationKind.ApiToken);
+                case AuthenticationKind.Session:
+                    // A password login starts (or continues) a web session, as Jenkins' BasicHeaderProcessor does.
+                    await context.Session.LoadAsync(context.RequestAborted);
+                    context.Session.SetString(SessionUserKey, user);
+                    return new JenkinsIdentity(user, AuthenticationKind.Session);
+                default:
+                    return null;
+            }
+        }
+
+        await context.Session.LoadAsync(context.RequestAborted);
+        return context.Session.GetString(SessionUserKey) is { } sessionUser
+            ? new JenkinsIdentity(sessionUser, AuthenticationKind.Session)
+            : JenkinsIdentity.Anonymous;
+    }
+
+    private static bool TryDecode(string? parameter, out string user, out string secret)
+    {
+        user = secret = "";
+        if (string.IsNullOrEmpty(parameter))
+        {
+            return false;
+        }
+
+        var buffer = new byte[parameter.Length];
+        if (!Convert.TryFromBase64String(parameter, buffer, out var written))
+        {
+            return false;
+        }
+
+        var decoded = Encoding.UTF8.GetString(buffer, 0, written);
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+        {
+            return false;
+        }
+
+        user = decoded[..colon];
+        secret = decoded[(colon + 1)..];
+        return true;
+    }
+
+    private async Task<bool> HasValidCrumbAsync(HttpContext context, JenkinsIdentity identity)
+    {
+        string? crumb = context.Request.Headers[CrumbIssuer.RequestField];
+        if (string.IsNullOrEmpty(crumb) && context.Request.HasFormContentType)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            crumb = form[CrumbIssuer.RequestField];
+        }
+
+        var sessionId = identity.Kind == AuthenticationKind.Session ? context.Session.Id : null;
+        return crumbs.IsValid(identity.Name, sessionId, crumb);
+    }
+
+    private static async Task RejectCredentialsAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"Jenkins\"";
+        await context.Response.WriteAsync("Invalid password/token for user");
+    }
+
+    private static async Task ForbidAnonymousAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.Headers["X-You-Are-Authenticated-As"] = "anonymous";
+        context.Response.Headers["X-Required-Permission"] = "hudson.model.Hudson.Read";
+        context.Response.Headers["X-Permission-Implied-By"] = new(["hudson.security.Permission.GenericRead", "hudson.model.Hudson.Administer"]);
+        await context.Response.WriteAsync("Authentication required");
+    }
+}

@@ -1,0 +1,161 @@
+using McpAspire.JenkinsMock.Model;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.JenkinsMock.Services;
+
+/// <summary>The result of scheduling: the queue item, and whether it was an identical item already queued.</summary>
+public sealed record ScheduleOutcome(QueueItem Item, bool AlreadyQueued);
+
+/// <summary>
+/// The simulated queue and executors: quiet period, assignment to a free executor, a console that
+/// grows line by line, a result at the end; cancel and stop. Every method expects the caller to
+/// hold the <see cref="JenkinsInstance"/> lock.
+/// </summary>
+public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
+{
+    private JenkinsTimingOptions Timing => options.CurrentValue.Timing;
+
+    /// <summary>Queue.schedule2: a new item after the quiet period, or the identical one already waiting.</summary>
+    public ScheduleOutcome Schedule(JenkinsRoot root, Job job, IReadOnlyList<ParameterValue> parameters, Cause cause, TimeSpan? quietPeriod, DateTimeOffset now)
+    {
+        if (root.Queue.Items.Find(item => item.IsDuplicateOf(job, parameters)) is { } existing)
+        {
+            return new ScheduleOutcome(existing, AlreadyQueued: true);
+        }
+
+        var queued = new QueueItem(root.Queue.NextId++, job, now, now + (quietPeriod ?? Timing.QuietPeriod), parameters, [cause]);
+        root.Queue.Items.Add(queued);
+        job.QueueItems.Add(queued);
+        return new ScheduleOutcome(queued, AlreadyQueued: false);
+    }
+
+    /// <summary>Queue.doCancelItem: false when no item has that id.</summary>
+    public static bool Cancel(JenkinsRoot root, long id, DateTimeOffset now)
+    {
+        if (root.Queue.Items.Find(item => item.Id == id) is { } waiting)
+        {
+            Leave(root, waiting, build: null, now);
+            return true;
+        }
+
+        // Cancelling an item that already left changes nothing, as in Jenkins.
+        return root.Queue.LeftItems.ContainsKey(id);
+    }
+
+    /// <summary>Run.doStop: aborts a running build; a finished build stays as it is.</summary>
+    public static void Stop(Build build, string user, DateTimeOffset now)
+    {
+        if (!build.Building)
+        {
+            return;
+        }
+
+        foreach (var line in ConsoleScripts.Aborted(build, user))
+        {
+            build.Log.AppendLine(line);
+        }
+
+        build.Finish(BuildResult.Aborted, now);
+    }
+
+    /// <summary>One step of the simulation at <paramref name="now"/>.</summary>
+    public void Advance(JenkinsRoot root, DateTimeOffset now)
+    {
+        ForgetOldLeftItems(root, now);
+        StartWhatCanStart(root, now);
+        WriteRunningBuilds(root, now);
+    }
+
+    private void ForgetOldLeftItems(JenkinsRoot root, DateTimeOffset now)
+    {
+        foreach (var id in root.Queue.LeftItems.Values.Where(item => now - item.LeftAt > Timing.LeftItemLifetime).Select(item => item.Id).ToList())
+        {
+            root.Queue.LeftItems.Remove(id);
+        }
+    }
+
+    private void StartWhatCanStart(JenkinsRoot root, DateTimeOffset now)
+    {
+        foreach (var item in root.Queue.Items.ToList())
+        {
+            if (item.State == QueueItemState.Waiting)
+            {
+                if (now < item.QuietUntil)
+                {
+                    continue;
+                }
+
+                item.State = QueueItemState.Buildable;
+                item.BuildableStartMs = now.ToUnixTimeMilliseconds();
+            }
+
+            if (!item.Task.ConcurrentBuild && item.Task.IsBuilding)
+            {
+                item.State = QueueItemState.Blocked;
+                continue;
+            }
+
+            var executor = root.Computers.OnlineExecutors.FirstOrDefault(candidate => candidate.Idle && CanRunOn(item.Task, candidate.Owner));
+            if (executor is null)
+            {
+                item.State = QueueItemState.Buildable;
+                continue;
+            }
+
+            Start(root, item, executor, now);
+        }
+    }
+
+    private static bool CanRunOn(Job job, Computer computer)
+        => job is not FreeStyleProject { LabelExpression: { } label } || computer.Labels.Contains(label, StringComparer.Ordinal);
+
+    private void Start(JenkinsRoot root, QueueItem item, Executor executor, DateTimeOffset now)
+    {
+        var job = item.Task;
+        var build = job.CreateBuild(job.NextBuildNumber++, item, now, executor.Owner.Name);
+        job.Builds.Add(build);
+        executor.CurrentBuild = build;
+        build.Executor = executor;
+
+        var interval = Timing.LogLineInterval;
+        var minimumLines = interval > TimeSpan.Zero ? (int)Math.Min(2000, Timing.BuildLength / interval) : 0;
+        var script = ConsoleScripts.Write(build, job.Recipe.OutcomeOf(build.Number), minimumLines);
+        build.Plan = new BuildPlan(script.Lines, script.Result, script.TestReport, firstLineAt: now);
+        build.Artifacts.AddRange(script.Artifacts);
+        Leave(root, item, build, now);
+    }
+
+    private void WriteRunningBuilds(JenkinsRoot root, DateTimeOffset now)
+    {
+        foreach (var build in root.Computers.Computers.SelectMany(computer => computer.Executors).Select(executor => executor.CurrentBuild).OfType<Build>().ToList())
+        {
+            if (build.Plan is not { } plan)
+            {
+                continue;
+            }
+
+            while (!plan.Done && plan.NextLineAt <= now)
+            {
+                build.Log.AppendLine(plan.Lines[plan.NextLine++]);
+                plan.NextLineAt += Timing.LogLineInterval;
+            }
+
+            if (plan.Done && plan.NextLineAt <= now)
+            {
+                build.TestReport = plan.TestReport;
+                build.Finish(plan.Result, now);
+            }
+        }
+    }
+
+    private static void Leave(JenkinsRoot root, QueueItem item, Build? build, DateTimeOffset now)
+    {
+        item.State = QueueItemState.Left;
+        item.LeftAt = now;
+        item.Executable = build;
+        item.Cancelled = build is null;
+        root.Queue.Items.Remove(item);
+        item.Task.QueueItems.Remove(item);
+        root.Queue.LeftItems[item.Id] = item;
+    }
+}
