@@ -37,6 +37,8 @@ public static class DynamoDbPersistenceExtensions
         // Before every other hosted service: the tables must exist when seeding starts.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DynamoDbTableInitializer>());
 
+        services.AddDynamoDbDataProtection();
+
         services.TryAddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
         services.TryAddSingleton<IUserStore, DynamoDbUserStore>();
         services.AddHostedService<AdminUserSeeder>();

@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+
+namespace McpAspire.AuthServer.Persistence;
+
+/// <summary>What an OpenIddict server key is for.</summary>
+public enum ServerKeyUse
+{
+    Signing,
+    Encryption,
+}
+
+/// <summary>One generation of a server key, private part included.</summary>
+public sealed record ServerKey(ServerKeyUse Use, int Generation, DateTimeOffset ActivatesAt, RsaSecurityKey Key);
+
+/// <summary>
+/// OpenIddict's signing and encryption keys, kept in the keys table (partitions <c>openiddict-signing</c> and
+/// <c>openiddict-encryption</c>), their private parts protected with Data Protection. Every replica loads
+/// the same keys; the first generation is created once with a conditional put, so replicas starting
+/// together agree on it. Rotation adds a generation that activates later: every replica restarted in
+/// between already validates and decrypts with it, and signs with it from its first start after activation;
+/// older generations stay until <see cref="RetireAsync"/> once the tokens they protected have expired.
+/// </summary>
+public sealed class OpenIddictServerKeyRing(
+    IAmazonDynamoDB client,
+    DynamoDbTableNames tables,
+    IDataProtectionProvider dataProtection,
+    TimeProvider clock,
+    ILogger<OpenIddictServerKeyRing> logger)
+{
+    private const string ProtectedKeyAttribute = "protected_key";
+    private const string ActivatesAtAttribute = "activates_at";
+    private const int RsaKeySize = 2048;
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("McpAspire.AuthServer.OpenIddictServerKeys.v1");
+
+    /// <summary>
+    /// The keys of one use, the one to sign or encrypt with first (the newest active generation), then the
+    /// others newest first (still accepted for validation and decryption). Creates generation 1 if none exists.
+    /// </summary>
+    public async Task<IReadOnlyList<ServerKey>> LoadOrCreateAsync(ServerKeyUse use, CancellationToken cancellationToken)
+    {
+        var keys = await LoadAsync(use, cancellationToken);
+        if (keys.Count == 0)
+        {
+            await TryAddGenerationAsync(use, 1, clock.GetUtcNow(), cancellationToken);
+            keys = await LoadAsync(use, cancellationToken);
+        }
+
+        var now = clock.GetUtcNow();
+        var current = keys.Where(key => key.ActivatesAt <= now).MaxBy(key => key.Generation) ?? keys.MinBy(key => key.Generation)!;
+        return [current, .. keys.Where(key => key != current).OrderByDescending(key => key.Generation)];
+    }
+
+    /// <summary>Adds the next generation, used for signing/encryption from <paramref name="activatesAt"/> on.</summary>
+    public async Task<int> RotateAsync(ServerKeyUse use, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var keys = await LoadAsync(use, cancellationToken);
+            var next = keys.Count == 0 ? 1 : keys.Max(key => key.Generation) + 1;
+            if (await TryAddGenerationAsync(use, next, activatesAt, cancellationToken))
+            {
+                return next;
+            }
+        }
+    }
+
+    /// <summary>Deletes a generation once no live token depends on it (after the longest token lifetime).</summary>
+    public async Task RetireAsync(ServerKeyUse use, int generation, CancellationToken cancellationToken)
+        => await client.DeleteItemAsync(new DeleteItemRequest { TableName = tables.Keys, Key = Key(use, generation) }, cancellationToken);
+
+    private async Task<List<ServerKey>> LoadAsync(ServerKeyUse use, CancellationToken cancellationToken)
+    {
+        var keys = new List<ServerKey>();
+        var request = new QueryRequest
+        {
+            TableName = tables.Keys,
+            ConsistentRead = true,
+            KeyConditionExpression = "#p = :p",
+            ExpressionAttributeNames = new() { ["#p"] = DynamoDbSchema.KeyPurpose },
+            ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = Purpose(use) } },
+        };
+
+        do
+        {
+            var response = await client.QueryAsync(request, cancellationToken);
+            foreach (var item in response.Items ?? [])
+            {
+                try
+                {
+                    keys.Add(Read(use, new ItemReader(item, tables.Keys)));
+                }
+                catch (Exception exception) when (exception is MalformedItemException or FormatException or CryptographicException)
+                {
+                    // A key we cannot read (corrupt, or protected by a Data Protection ring we do not have) is
+                    // skipped loudly: the others still work, and generation 1 is never silently replaced.
+                    PersistenceLog.MalformedItem(logger, tables.Keys, Purpose(use), exception.GetType().Name);
+                }
+            }
+
+            request.ExclusiveStartKey = response.LastEvaluatedKey;
+        }
+        while (request.ExclusiveStartKey is { Count: > 0 });
+
+        return keys;
+    }
+
+    private ServerKey Read(ServerKeyUse use, ItemReader item)
+    {
+        var id = item.Required(DynamoDbSchema.Id);
+        var generation = int.Parse(id, NumberStyles.None, CultureInfo.InvariantCulture);
+        var privateKey = _protector.Unprotect(Convert.FromBase64String(item.Required(ProtectedKeyAttribute)));
+        try
+        {
+            var rsa = RSA.Create();
+            rsa.ImportPkcs8PrivateKey(privateKey, out _);
+            var key = new RsaSecurityKey(rsa) { KeyId = KeyId(use, rsa) };
+            return new ServerKey(use, generation, item.Date(ActivatesAtAttribute) ?? DateTimeOffset.UnixEpoch, key);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    private async Task<bool> TryAddGenerationAsync(ServerKeyUse use, int generation, DateTimeOffset activatesAt, CancellationToken cancellationToken)
+    {
+        using var rsa = RSA.Create(RsaKeySize);
+        var privateKey = rsa.ExportPkcs8PrivateKey();
+        try
+        {
+            var item = new ItemWriter()
+                .String(DynamoDbSchema.KeyPurpose, Purpose(use))
+                .String(DynamoDbSchema.Id, Id(generation))
+                .String(ProtectedKeyAttribute, Convert.ToBase64String(_protector.Protect(privateKey)))
+                .Date(ActivatesAtAttribute, activatesAt)
+                .Date("created_at", clock.GetUtcNow())
+                .Item;
+            await client.PutItemAsync(new PutItemRequest
+            {
+                TableName = tables.Keys,
+                Item = item,
+                // The replica that loses this race uses the winner's key.
+                ConditionExpression = "attribute_not_exists(#id)",
+                ExpressionAttributeNames = new() { ["#id"] = DynamoDbSchema.Id },
+            }, cancellationToken);
+            var purpose = Purpose(use);
+            var keyId = KeyId(use, rsa);
+            PersistenceLog.ServerKeyCreated(logger, purpose, keyId);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    /// <summary>A public key id (the JWK thumbprint-like hash of the public modulus), stable across replicas.</summary>
+    private static string KeyId(ServerKeyUse use, RSA rsa)
+    {
+        var modulus = rsa.ExportParameters(includePrivateParameters: false).Modulus!;
+        var prefix = use == ServerKeyUse.Signing ? "sig-" : "enc-";
+        return prefix + Base64UrlEncoder.Encode(SHA256.HashData(modulus))[..16];
+    }
+
+    private static Dictionary<string, AttributeValue> Key(ServerKeyUse use, int generation) => new(StringComparer.Ordinal)
+    {
+        [DynamoDbSchema.KeyPurpose] = new AttributeValue { S = Purpose(use) },
+        [DynamoDbSchema.Id] = new AttributeValue { S = Id(generation) },
+    };
+
+    private static string Purpose(ServerKeyUse use) => use == ServerKeyUse.Signing ? "openiddict-signing" : "openiddict-encryption";
+
+    // Zero-padded so the sort key orders generations numerically.
+    private static string Id(int generation) => generation.ToString("D6", CultureInfo.InvariantCulture);
+}
