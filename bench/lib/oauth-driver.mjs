@@ -9,8 +9,8 @@
 //   node oauth-driver.mjs peer-dance   --issuer URL --runs N
 //   node oauth-driver.mjs refresh-pool --issuer URL --count N [--mcp URL] --out FILE  (ours: BENCH_USER, BENCH_PASSWORD)
 //   node oauth-driver.mjs cc-client    --issuer URL --out FILE
-//   node oauth-driver.mjs user-token   --mcp URL --out FILE
-//   node oauth-driver.mjs mcp-session  --mcp URL                  (BENCH_ACCESS_TOKEN)
+//   node oauth-driver.mjs user-token   --mcp URL | --issuer URL --out FILE           (BENCH_USER, BENCH_PASSWORD)
+//   node oauth-driver.mjs mcp-session  --mcp URL --out FILE      (BENCH_ACCESS_TOKEN)
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -369,14 +369,29 @@ async function main() {
       return { client_id: client.client_id, token_endpoint: metadata.token_endpoint, introspection_endpoint: metadata.introspection_endpoint };
     }
     case 'user-token': {
-      // An access token for the MCP server through the real dance (public client, PKCE), and its MCP session.
-      const { resource, metadata } = await discoverFromMcp(args.mcp);
-      const client = await register(metadata, { authMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'], scope: 'mcp:read' });
-      const { code, verifier } = await authorize(metadata, client, { scope: 'mcp:read', resource });
-      const tokens = await token(metadata, client, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, resource });
+      // A user's access token through the real flow (public client, PKCE): at McpAspire for the MCP server
+      // (--mcp, then also an MCP session and a first list_jobs), or at the peer (--issuer).
+      const { resource, metadata } = await issuerMetadata();
+      const scope = args.mcp ? 'mcp:read' : 'openid mcp:read';
+      const client = await register(metadata, { authMethod: 'none', grantTypes: ['authorization_code', 'refresh_token'], scope });
+      const { code, verifier } = await authorize(metadata, client, { scope, resource });
+      const tokens = await token(metadata, client, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT_URI, ...(resource ? { resource } : {}) });
+      if (!args.mcp) {
+        writeSecretFile(args.out, [tokens.access_token]);
+        return { token_type: tokens.token_type };
+      }
       const session = await mcpSession(args.mcp, tokens.access_token);
       await listJobs(args.mcp, tokens.access_token, session.sessionId);
       writeSecretFile(args.out, [tokens.access_token, session.sessionId, session.protocolVersion]);
+      return { session: session.sessionId !== '', protocol_version: session.protocolVersion };
+    }
+    case 'mcp-session': {
+      // initialize (+ notifications/initialized) and one list_jobs with BENCH_ACCESS_TOKEN; the session id
+      // (empty for a stateless server) and the negotiated protocol version go to --out.
+      const accessToken = env('BENCH_ACCESS_TOKEN');
+      const session = await mcpSession(args.mcp, accessToken);
+      await listJobs(args.mcp, accessToken, session.sessionId);
+      writeSecretFile(args.out, [session.sessionId, session.protocolVersion]);
       return { session: session.sessionId !== '', protocol_version: session.protocolVersion };
     }
     default:

@@ -1,0 +1,118 @@
+// Writes the benchmark's markdown from the JSON figures bench/run.sh collected in one directory:
+//   meta.json                          machine, versions, notes
+//   <load>-<side>-c<N>.json            one wrk load (bench/wrk/common.lua's figures), side = ours | peer
+//   dance-ours.json, dance-peer.json   oauth-driver.mjs dance summaries
+//   memory.json                        [{service, peak_mb, after_mb, target}]
+//   startup.json                       {seconds, build_seconds}
+// Usage: node report.mjs DIR > result.md   (a figure that was not measured shows as "-", never as a pass)
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+const read = (name) => (existsSync(join(dir, name)) ? JSON.parse(readFileSync(join(dir, name), 'utf8')) : undefined);
+const meta = read('meta.json') ?? {};
+const load = (name, side, c) => read(`${name}-${side}-c${c}.json`);
+
+const fmt = (value, digits = 1) => (value === undefined || value === null || Number.isNaN(value) ? '-' : Number(value).toFixed(digits));
+const failures = (r) => (r ? r.failed_checks + r.socket_errors + r.timeouts : 0);
+const verdict = (ok) => (ok === undefined ? '- (not measured)' : ok ? '✅ met' : '❌ missed');
+
+// A load whose answers were wrong does not count: its throughput is the correct answers' only.
+const rps = (r) => r?.ok_rps;
+const failureNote = (r) => (r && failures(r) > 0 ? ` (${failures(r)} failed: ${r.first_failure || 'socket errors'})` : '');
+
+const lines = [];
+const out = (line = '') => lines.push(line);
+
+out(`# McpAspire benchmark, ${meta.started_at ?? ''}`);
+out();
+out(`Machine: ${meta.nproc} cores (${meta.cpu_model}), ${meta.memory}, ${meta.kernel}. .NET SDK ${meta.dotnet}, Node.js ${meta.node}, ${meta.wrk}, oidc-provider ${meta.peer_version}. Commit ${meta.commit}.`);
+out(`Load before the run (1-minute average): ${meta.loadavg_before}. Each load: wrk for ${meta.duration_s} s after a ${meta.warmup_s} s warm-up, loopback only, threads = min(2, connections).`);
+for (const note of meta.notes ?? []) out(`- ${note}`);
+out();
+
+// 1 and 2: side by side.
+out('## Side by side with oidc-provider (same run)');
+out();
+out('| endpoint | connections | McpAspire req/s | p50 ms | p99 ms | oidc-provider req/s | p50 ms | p99 ms | ratio |');
+out('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+const sideBySide = [
+  ['introspection', 'introspect', meta.introspection_connections ?? [1, 16, 64]],
+  ['token: client_credentials', 'token-cc', meta.token_connections ?? [1, 16]],
+  ['token: refresh_token (rotating)', 'token-refresh', meta.token_connections ?? [1, 16]],
+];
+const ratios = {};
+for (const [label, name, connections] of sideBySide) {
+  for (const c of connections) {
+    const ours = load(name, 'ours', c);
+    const peer = load(name, 'peer', c);
+    const ratio = ours && peer && rps(peer) > 0 ? rps(ours) / rps(peer) : undefined;
+    (ratios[name] ??= []).push(ratio);
+    out(`| ${label} | ${c} | ${fmt(rps(ours))}${failureNote(ours)} | ${fmt(ours?.p50_ms, 2)} | ${fmt(ours?.p99_ms, 2)} | ${fmt(rps(peer))}${failureNote(peer)} | ${fmt(peer?.p50_ms, 2)} | ${fmt(peer?.p99_ms, 2)} | ${ratio === undefined ? '-' : `${fmt(ratio, 2)}×`} |`);
+  }
+}
+out();
+
+// 3: MCP tools/call.
+out('## MCP tools/call (list_jobs), end to end with its introspection');
+out();
+out('| connections | req/s | p50 ms | p99 ms | introspection alone p50 ms | tools/call p50 ÷ introspection p50 | introspection share of tools/call (est.) |');
+out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+const mcpRatios = [];
+for (const c of meta.mcp_connections ?? [1, 16]) {
+  const call = load('mcp-call', 'ours', c);
+  const intro = load('introspect', 'ours', c);
+  const ratio = call && intro ? call.p50_ms / intro.p50_ms : undefined;
+  mcpRatios.push(call && failures(call) === 0 ? ratio : undefined);
+  const share = call && intro ? Math.min(100, (100 * intro.p50_ms) / call.p50_ms) : undefined;
+  out(`| ${c} | ${fmt(rps(call))}${failureNote(call)} | ${fmt(call?.p50_ms, 2)} | ${fmt(call?.p99_ms, 2)} | ${fmt(intro?.p50_ms, 2)} | ${ratio === undefined ? '-' : `${fmt(ratio, 2)}×`} | ${share === undefined ? '-' : `${fmt(share, 0)} %`} |`);
+}
+out();
+out('The share is estimated as introspection-alone p50 over tools/call p50 at the same concurrency: under load the two runs do not contend with each other, so it is indicative only.');
+out();
+
+// 4: the dance.
+const dance = read('dance-ours.json');
+const peerDance = read('dance-peer.json');
+out(`## The whole dance, p50 of ${dance?.runs ?? '-'} runs (after one warm-up run)`);
+out();
+out('| step | McpAspire p50 ms | p90 ms | oidc-provider p50 ms |');
+out('| --- | ---: | ---: | ---: |');
+for (const step of ['discover', 'register', 'authorize', 'token', 'first_tool_call', 'total']) {
+  out(`| ${step.replace(/_/g, ' ')} | ${fmt(dance?.[step]?.p50_ms)} | ${fmt(dance?.[step]?.p90_ms)} | ${step === 'first_tool_call' ? 'n/a' : fmt(peerDance?.[step]?.p50_ms)} |`);
+}
+out();
+out('McpAspire\'s discover starts from the MCP server\'s 401 (protected resource metadata, then RFC 8414 metadata); authorize is the login and consent forms; the first tool call is initialize + list_jobs. oidc-provider has no MCP server: its discover is OpenID discovery and it stops after the token.');
+out();
+
+// 5: memory.
+const memory = read('memory.json') ?? [];
+out('## Resident memory (from /proc)');
+out();
+out('| process | peak during load MB (VmHWM) | after load MB (VmRSS, 5 s idle) |');
+out('| --- | ---: | ---: |');
+for (const m of memory) out(`| ${m.service} | ${fmt(m.peak_mb, 0)} | ${fmt(m.after_mb, 0)} |`);
+out();
+
+// 6 and the targets.
+const startup = read('startup.json');
+const all = (values) => (values.length === 0 || values.some((v) => v === undefined) ? undefined : values.every(Boolean));
+const ourServices = memory.filter((m) => m.target);
+const intro16 = load('introspect', 'ours', 16);
+out('## Targets');
+out();
+out('| target | measured | verdict |');
+out('| --- | --- | --- |');
+const ratioText = (name) => (ratios[name] ?? []).map((r, i) => `c=${sideBySide.find(([, n]) => n === name)[2][i]}: ${r === undefined ? '-' : `${fmt(r, 2)}×`}`).join(', ');
+out(`| introspection throughput ≥ 1.5× oidc-provider | ${ratioText('introspect')} | ${verdict(all((ratios.introspect ?? []).map((r) => (r === undefined ? undefined : r >= 1.5))))} |`);
+out(`| token throughput ≥ 1.5× oidc-provider (client_credentials) | ${ratioText('token-cc')} | ${verdict(all((ratios['token-cc'] ?? []).map((r) => (r === undefined ? undefined : r >= 1.5))))} |`);
+out(`| token throughput ≥ 1.5× oidc-provider (refresh_token) | ${ratioText('token-refresh')} | ${verdict(all((ratios['token-refresh'] ?? []).map((r) => (r === undefined ? undefined : r >= 1.5))))} |`);
+out(`| introspection p99 at 16 connections < 10 ms | ${fmt(intro16?.p99_ms, 2)} ms${failureNote(intro16)} | ${verdict(intro16 ? intro16.p99_ms < 10 && failures(intro16) === 0 : undefined)} |`);
+out(`| tools/call p50 ≤ 2× introspection p50 | ${mcpRatios.map((r, i) => `c=${(meta.mcp_connections ?? [1, 16])[i]}: ${r === undefined ? '-' : `${fmt(r, 2)}×`}`).join(', ')} | ${verdict(all(mcpRatios.map((r) => (r === undefined ? undefined : r <= 2))))} |`);
+out(`| whole dance p50 < 250 ms | ${fmt(dance?.total?.p50_ms)} ms | ${verdict(dance ? dance.total.p50_ms < 250 : undefined)} |`);
+out(`| start-up (AppHost start to every resource healthy, after a build) < 30 s | ${fmt(startup?.seconds)} s | ${verdict(startup ? startup.seconds < 30 : undefined)} |`);
+out(`| each service < 250 MB resident | ${ourServices.map((m) => `${m.service} ${fmt(m.peak_mb, 0)}`).join(', ') || '-'} MB peak | ${verdict(ourServices.length ? ourServices.every((m) => m.peak_mb < 250) : undefined)} |`);
+out();
+if (startup?.build_seconds !== undefined) out(`Release build before the start-up measurement: ${fmt(startup.build_seconds)} s.`);
+
+console.log(lines.join('\n'));

@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# bench/run.sh - McpAspire's benchmark, side by side with oidc-provider, in one command.
+#
+#   bench/run.sh [--peer-only]
+#
+# Builds Release once, starts the whole system with its AppHost (DynamoDB Local in memory, secrets the
+# script generates and passes as AppHost parameters), waits until every resource is healthy (the start-up
+# figure), gets clients and tokens the way real clients do, starts the pinned oidc-provider peer, loads both
+# with wrk over loopback, and writes bench/results/<UTC timestamp>.md, which it also prints.
+# --peer-only measures the peer alone (to check the harness while the system is being built).
+#
+# Why the AppHost and not the services started by hand: it is what users run, the start-up target is
+# about it, and the services get exactly the wiring the AppHost gives them (service discovery, secrets,
+# DynamoDB Local). The load goes to each service's own Kestrel port, read from the process's environment,
+# not through the AppHost's development proxy, so both servers are measured without a proxy in front;
+# the dance goes through the public (proxied) URLs, as a client's would.
+#
+# Settings (environment): BENCH_DURATION seconds per load (default 10, 1..60), BENCH_WARMUP seconds
+# (default 3), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT (default 47600).
+# Every load is bounded in time (wrk -d) and goes to loopback addresses only; everything the script
+# starts is stopped when it ends, however it ends.
+set -euo pipefail
+umask 077
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/bench"
+readonly ROOT BENCH
+readonly PEER_VERSION="9.13.3"   # keep in step with bench/peer/package.json
+DURATION="${BENCH_DURATION:-10}"
+WARMUP="${BENCH_WARMUP:-3}"
+DANCE_RUNS="${BENCH_DANCE_RUNS:-20}"
+PEER_PORT="${BENCH_PEER_PORT:-47600}"
+PEER_ONLY=false
+INTROSPECTION_CONNECTIONS=(1 16 64)
+TOKEN_CONNECTIONS=(1 16)
+MCP_CONNECTIONS=(1 16)
+
+say() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { printf 'bench/run.sh: error: %s\n' "$*" >&2; exit 1; }
+
+for arg in "$@"; do
+  case "$arg" in
+    --peer-only) PEER_ONLY=true ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument '$arg' (see --help)" ;;
+  esac
+done
+[[ "$DURATION" =~ ^[0-9]+$ ]] && ((DURATION >= 1 && DURATION <= 60)) || die "BENCH_DURATION must be 1..60 seconds"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP >= 1 && WARMUP <= 30)) || die "BENCH_WARMUP must be 1..30 seconds"
+[[ "$DANCE_RUNS" =~ ^[0-9]+$ ]] && ((DANCE_RUNS >= 1 && DANCE_RUNS <= 200)) || die "BENCH_DANCE_RUNS must be 1..200"
+
+# ---------------------------------------------------------------------------------------------------------
+# What the harness needs, each named with how to get it.
+# ---------------------------------------------------------------------------------------------------------
+need() { command -v "$1" >/dev/null 2>&1 || die "$1 is missing: $2"; }
+if ! command -v wrk >/dev/null 2>&1; then
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    say "installing wrk (Debian package)"
+    apt-get install -y -qq wrk >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq wrk >/dev/null 2>&1; } \
+      || die "could not install wrk with apt-get: install the Debian package 'wrk' and run again"
+  else
+    die "wrk is missing: install it (Debian/Ubuntu: 'sudo apt-get install wrk'; macOS: 'brew install wrk') and run again"
+  fi
+fi
+need node "install Node.js 20 or later (it runs the oidc-provider peer and the OAuth driver)"
+need npm "install npm (it installs the pinned oidc-provider into bench/.peer)"
+need curl "install curl"
+need jq "install jq"
+need openssl "install openssl (it generates the run's secrets)"
+need ss "install iproute2 (ss checks that the ports are free)"
+$PEER_ONLY || need dotnet "install the .NET 10 SDK"
+$PEER_ONLY || need java "install Java 17 or later (DynamoDB Local runs on it), e.g. 'apt-get install openjdk-17-jre-headless'"
+
+# ---------------------------------------------------------------------------------------------------------
+# Private work folder (secrets, figures), and one cleanup for every process this script starts.
+# ---------------------------------------------------------------------------------------------------------
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/mcpaspire-bench.XXXXXXXX")"
+RES="$WORK/figures"
+mkdir -p "$RES" "$BENCH/results"
+APPHOST_PID=""
+PEER_PID=""
+SERVICE_PIDS=()
+
+stop_pid() { # stop_pid PID SECONDS: TERM, wait, then KILL
+  local pid="$1" waited=0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((waited < $2 * 10)); do sleep 0.1; waited=$((waited + 1)); done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  [[ -n "$PEER_PID" ]] && stop_pid "$PEER_PID" 5
+  if [[ -n "$APPHOST_PID" ]]; then
+    # The AppHost stops its resources on SIGTERM; anything of it still alive after that is killed by pid.
+    stop_pid "$APPHOST_PID" 30
+    local pid
+    for pid in "${SERVICE_PIDS[@]}"; do stop_pid "$pid" 2; done
+  fi
+  if ((status != 0)) && [[ -f "$WORK/apphost.log" ]]; then
+    say "the AppHost's last lines (full log was $WORK/apphost.log, now removed):"
+    tail -n 25 "$WORK/apphost.log" >&2 || true
+  fi
+  rm -rf -- "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Only loopback is ever a target.
+require_loopback() {
+  local host
+  host="$(sed -E 's#^[a-z]+://(\[[^]]+\]|[^/:]+).*#\1#' <<<"$1")"
+  [[ "$host" == localhost || "$host" == "[::1]" || "$host" =~ ^127\.[0-9]+\.[0-9]+\.[0-9]+$ ]] \
+    || die "refusing to load $1: only loopback addresses are benchmark targets"
+}
+
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
+
+port_free() { ! ss -ltnH "sport = :$1" | grep -q .; }
+
+# ---------------------------------------------------------------------------------------------------------
+# Measurements.
+# ---------------------------------------------------------------------------------------------------------
+# wrk_load NAME SIDE CONNECTIONS URL SCRIPT [VAR=VALUE...]: a warm-up, then the measured load.
+# Secrets reach wrk's Lua through its environment only, never its command line.
+wrk_load() {
+  local name="$1" side="$2" connections="$3" url="$4" script="$5"
+  shift 5
+  local threads=$((connections < 2 ? 1 : 2))
+  require_loopback "$url"
+  env "$@" BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" WRK_RESULT="$WORK/warmup.json" \
+    wrk -t"$threads" -c"$connections" -d"${WARMUP}s" --timeout 10s -s "$BENCH/wrk/$script" "$url" >/dev/null
+  env "$@" BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" WRK_RESULT="$RES/$name-$side-c$connections.json" \
+    wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s -s "$BENCH/wrk/$script" "$url" >/dev/null
+  say "$(jq -r --arg n "$name $side c=$connections" '"\($n): \(.ok_rps) ok req/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, \(.failed_checks + .socket_errors + .timeouts) failed \(.first_failure)"' "$RES/$name-$side-c$connections.json")"
+}
+
+driver() { node "$BENCH/lib/oauth-driver.mjs" "$@"; }
+
+# ---------------------------------------------------------------------------------------------------------
+# The peer: oidc-provider, pinned, installed into bench/.peer, in memory, on loopback.
+# ---------------------------------------------------------------------------------------------------------
+start_peer() {
+  local installed=""
+  [[ -f "$BENCH/.peer/node_modules/oidc-provider/package.json" ]] \
+    && installed="$(jq -r .version "$BENCH/.peer/node_modules/oidc-provider/package.json")"
+  mkdir -p "$BENCH/.peer"
+  cp "$BENCH/peer/package.json" "$BENCH/peer/server.mjs" "$BENCH/.peer/"
+  if [[ "$installed" != "$PEER_VERSION" ]]; then
+    say "installing oidc-provider $PEER_VERSION into bench/.peer"
+    (cd "$BENCH/.peer" && npm install --no-audit --no-fund --loglevel=error >/dev/null) \
+      || die "npm could not install oidc-provider $PEER_VERSION into bench/.peer (is the npm registry reachable?)"
+  fi
+  port_free "$PEER_PORT" || die "port $PEER_PORT (the peer's) is in use: free it or set BENCH_PEER_PORT"
+  PEER_URL="http://127.0.0.1:$PEER_PORT"
+  PEER_RS_SECRET="$(openssl rand -hex 24)"
+  PEER_CC_SECRET="$(openssl rand -hex 24)"
+  (cd "$BENCH/.peer" && exec env PEER_PORT="$PEER_PORT" PEER_RS_SECRET="$PEER_RS_SECRET" PEER_CC_SECRET="$PEER_CC_SECRET" \
+    NODE_ENV=production node server.mjs >"$WORK/peer.log" 2>&1) &
+  PEER_PID=$!
+  local tries=0
+  until curl -fsS -o /dev/null "$PEER_URL/.well-known/openid-configuration" 2>/dev/null; do
+    kill -0 "$PEER_PID" 2>/dev/null || die "the peer (oidc-provider) exited: $(tail -n 5 "$WORK/peer.log")"
+    ((tries++ < 100)) || die "the peer did not answer within 10 s"
+    sleep 0.1
+  done
+  say "peer: oidc-provider $PEER_VERSION at $PEER_URL"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# The system: Release build, then the AppHost.
+# ---------------------------------------------------------------------------------------------------------
+launch_url() { # the http URL a project's launch profile gives it (the AppHost's proxy listens there)
+  jq -r '.profiles.http.applicationUrl // empty' "$ROOT/$1/Properties/launchSettings.json" | cut -d';' -f1
+}
+
+descendants() { # every process below $1
+  local -a queue=("$1") found=()
+  local pid child
+  while ((${#queue[@]})); do
+    pid="${queue[0]}"; queue=("${queue[@]:1}")
+    for child in $(ps -o pid= --ppid "$pid" 2>/dev/null); do found+=("$child"); queue+=("$child"); done
+  done
+  printf '%s\n' "${found[@]}"
+}
+
+find_service_pid() { # find_service_pid NAME: the running service process (not a 'dotnet run' wrapper)
+  local pid cmd
+  for pid in $(descendants "$APPHOST_PID"); do
+    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || continue
+    [[ "$cmd" == *" run "* || "$cmd" == *"--project"* ]] && continue
+    if [[ "$cmd" =~ (^|/)$1(\.dll)?( |$) ]]; then echo "$pid"; return 0; fi
+  done
+  return 1
+}
+
+direct_url() { # the service's own Kestrel URL from its environment (ASPNETCORE_URLS), on 127.0.0.1
+  local url
+  url="$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n 's/^ASPNETCORE_URLS=//p' | tr ';' '\n' | grep '^http://' | head -n1)"
+  [[ -n "$url" ]] || return 1
+  sed -E 's#//(localhost|\+|\*|0\.0\.0\.0|\[::\])#//127.0.0.1#; s#/$##' <<<"$url"
+}
+
+start_system() {
+  AUTH_PUBLIC="$(launch_url AuthServer)"; MCP_PUBLIC="$(launch_url McpJenkinsServer)"; JENKINS_PUBLIC="$(launch_url JenkinsMock)"
+  [[ -n "$AUTH_PUBLIC" && -n "$MCP_PUBLIC" && -n "$JENKINS_PUBLIC" ]] || die "a service's launchSettings.json has no http profile"
+  local url port
+  for url in "$AUTH_PUBLIC" "$MCP_PUBLIC" "$JENKINS_PUBLIC" "$(launch_url AppHost)"; do
+    require_loopback "$url"
+    port="${url##*:}"; port="${port%%/*}"
+    port_free "$port" || die "port $port ($url) is in use: another AppHost is running; stop it first"
+  done
+
+  say "building Release (dotnet build AppHost -c Release)"
+  local build_start build_log="$WORK/build.log"
+  build_start="$(date +%s.%N)"
+  if ! dotnet build "$ROOT/AppHost/AppHost.csproj" -c Release -nologo -v q >"$build_log" 2>&1; then
+    # Another build on this machine may have held a file for a moment; one retry, then the real error.
+    dotnet build "$ROOT/AppHost/AppHost.csproj" -c Release -nologo -v q >"$build_log" 2>&1 \
+      || die "the Release build failed: $(grep -E 'error' "$build_log" | head -n 5)"
+  fi
+  BUILD_SECONDS="$(elapsed "$build_start")"
+
+  ADMIN_PASSWORD="$(openssl rand -hex 24)"
+  INTROSPECTION_SECRET="$(openssl rand -hex 24)"
+  JENKINS_TOKEN="$(openssl rand -hex 24)"
+  say "starting the AppHost (DynamoDB Local in memory)"
+  local start
+  start="$(date +%s.%N)"
+  # Secrets go in as configuration through the environment (Parameters__name), not on a command line
+  # that ps would show. setsid: the AppHost and all it starts form one group this script owns.
+  setsid env \
+    "Parameters__admin-password=$ADMIN_PASSWORD" \
+    "Parameters__mcp-introspection-secret=$INTROSPECTION_SECRET" \
+    "Parameters__jenkins-api-token=$JENKINS_TOKEN" \
+    dotnet run --project "$ROOT/AppHost/AppHost.csproj" -c Release --no-build --launch-profile http \
+    -- --DynamoDbLocal:InMemory=true >"$WORK/apphost.log" 2>&1 &
+  APPHOST_PID=$!
+
+  # Start-up ends when every resource is healthy: the three services' /health (the auth server's waits
+  # for DynamoDB Local, which the AppHost checks with a real ListTables call).
+  local healthy=false deadline=$((SECONDS + 180))
+  while ((SECONDS < deadline)); do
+    kill -0 "$APPHOST_PID" 2>/dev/null || die "the AppHost exited during start-up"
+    if curl -fsS -m 2 -o /dev/null "$AUTH_PUBLIC/health" 2>/dev/null \
+      && curl -fsS -m 2 -o /dev/null "$MCP_PUBLIC/health" 2>/dev/null \
+      && curl -fsS -m 2 -o /dev/null "$JENKINS_PUBLIC/health" 2>/dev/null; then
+      healthy=true
+      break
+    fi
+    sleep 0.1
+  done
+  $healthy || die "the system was not healthy within 180 s"
+  STARTUP_SECONDS="$(elapsed "$start")"
+  say "every resource healthy after ${STARTUP_SECONDS} s"
+  jq -n --argjson s "$STARTUP_SECONDS" --argjson b "$BUILD_SECONDS" '{seconds: $s, build_seconds: $b}' >"$RES/startup.json"
+
+  AUTH_PID="$(find_service_pid AuthServer)" || die "cannot find the AuthServer process under the AppHost"
+  MCP_PID="$(find_service_pid McpJenkinsServer)" || die "cannot find the McpJenkinsServer process under the AppHost"
+  JENKINS_PID="$(find_service_pid JenkinsMock)" || die "cannot find the JenkinsMock process under the AppHost"
+  DYNAMO_PID="$(for pid in $(descendants "$APPHOST_PID"); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'DynamoDBLocal.jar' && echo "$pid"; done | head -n1)"
+  mapfile -t SERVICE_PIDS < <(descendants "$APPHOST_PID")
+  AUTH_DIRECT="$(direct_url "$AUTH_PID")" || AUTH_DIRECT="$AUTH_PUBLIC"
+  MCP_DIRECT="$(direct_url "$MCP_PID")" || MCP_DIRECT="$MCP_PUBLIC"
+  say "auth-server: public $AUTH_PUBLIC, direct $AUTH_DIRECT; mcp-server: public $MCP_PUBLIC, direct $MCP_DIRECT"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# Memory from /proc: peak (VmHWM) and current (VmRSS), in MB.
+# ---------------------------------------------------------------------------------------------------------
+proc_mb() { awk -v k="$2:" '$1 == k { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
+
+record_memory() {
+  local -a rows=()
+  local entry service pid target
+  for entry in "auth-server:${AUTH_PID:-}:true" "mcp-server:${MCP_PID:-}:true" "jenkins (JenkinsMock):${JENKINS_PID:-}:true" \
+    "dynamodb (DynamoDB Local, Java):${DYNAMO_PID:-}:false" "oidc-provider (peer, Node.js):${PEER_PID:-}:false"; do
+    IFS=: read -r service pid target <<<"$entry"
+    [[ -n "$pid" && -r "/proc/$pid/status" ]] || continue
+    rows+=("$(jq -n --arg s "$service" --argjson p "$(proc_mb "$pid" VmHWM)" --argjson t "$target" '{service: $s, peak_mb: $p, target: $t}')")
+  done
+  say "waiting 5 s idle for the after-load memory"
+  sleep 5
+  local i=0
+  for entry in "auth-server:${AUTH_PID:-}" "mcp-server:${MCP_PID:-}" "jenkins (JenkinsMock):${JENKINS_PID:-}" \
+    "dynamodb (DynamoDB Local, Java):${DYNAMO_PID:-}" "oidc-provider (peer, Node.js):${PEER_PID:-}"; do
+    IFS=: read -r service pid <<<"$entry"
+    [[ -n "$pid" && -r "/proc/$pid/status" ]] || continue
+    rows[i]="$(jq --argjson a "$(proc_mb "$pid" VmRSS)" '. + {after_mb: $a}' <<<"${rows[i]}")"
+    i=$((i + 1))
+  done
+  printf '%s\n' "${rows[@]}" | jq -s . >"$RES/memory.json"
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# The run.
+# ---------------------------------------------------------------------------------------------------------
+STARTED_AT="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+LOADAVG_BEFORE="$(cut -d' ' -f1 /proc/loadavg)"
+NOTES=()
+awk -v l="$LOADAVG_BEFORE" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' \
+  && NOTES+=("The machine was already busy when the run started (load ${LOADAVG_BEFORE} on $(nproc) cores): figures are noisy.")
+$PEER_ONLY && NOTES+=("--peer-only: McpAspire was not started; its columns are empty.")
+
+if ! $PEER_ONLY; then start_system; fi
+start_peer
+
+say "peer: clients and tokens"
+printf 'Basic %s\n' "$(printf 'bench-cc:%s' "$PEER_CC_SECRET" | base64 -w0)" >"$WORK/peer-cc"
+printf 'Basic %s\n' "$(printf 'mcp-server:%s' "$PEER_RS_SECRET" | base64 -w0)" >"$WORK/peer-rs"
+BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver user-token --issuer "$PEER_URL" --out "$WORK/peer-user-token" >/dev/null \
+  || die "could not get a user access token from the peer"
+PEER_TOKEN="$(sed -n 1p "$WORK/peer-user-token")"
+
+if ! $PEER_ONLY; then
+  say "McpAspire: clients and tokens"
+  export BENCH_USER=admin BENCH_PASSWORD="$ADMIN_PASSWORD"
+  MCP_URL="$MCP_PUBLIC/mcp"
+  # The resource server's credentials: the seeded mcp-server client, exactly as the MCP server introspects.
+  printf 'Basic %s\n' "$(printf 'mcp-server:%s' "$INTROSPECTION_SECRET" | base64 -w0)" >"$WORK/ours-rs"
+  driver cc-client --mcp "$MCP_URL" --out "$WORK/ours-cc" >"$WORK/ours-cc.json" || die "registering a confidential client_credentials client failed"
+  OURS_TOKEN_ENDPOINT="$(jq -r .token_endpoint "$WORK/ours-cc.json")"
+  OURS_INTROSPECTION_ENDPOINT="$(jq -r .introspection_endpoint "$WORK/ours-cc.json")"
+  # Endpoints on the service's own port (same paths as discovery gives).
+  OURS_TOKEN_DIRECT="$AUTH_DIRECT/${OURS_TOKEN_ENDPOINT#*://*/}"
+  OURS_INTROSPECTION_DIRECT="$AUTH_DIRECT/${OURS_INTROSPECTION_ENDPOINT#*://*/}"
+  # The user's access token: through get_fresh_token.sh (sign-in with curl through the login and consent
+  # forms) when it is there, else through this harness's own driver.
+  if [[ -x "$ROOT/get_fresh_token.sh" ]]; then
+    MCPASPIRE_USERNAME=admin MCPASPIRE_PASSWORD="$ADMIN_PASSWORD" MCPASPIRE_CONFIG_DIR="$WORK/gft" \
+      "$ROOT/get_fresh_token.sh" --new --token-file "$WORK/user-token.json" "$MCP_URL" >/dev/null 2>"$WORK/gft.log" \
+      || die "get_fresh_token.sh could not get a token: $(tail -n 2 "$WORK/gft.log")"
+    USER_TOKEN="$(jq -r .access_token "$WORK/user-token.json")"
+  else
+    driver user-token --mcp "$MCP_URL" --out "$WORK/user-token" >/dev/null || die "the OAuth driver could not get a user token"
+    USER_TOKEN="$(sed -n 1p "$WORK/user-token")"
+  fi
+  BENCH_ACCESS_TOKEN="$USER_TOKEN" driver mcp-session --mcp "$MCP_DIRECT/mcp" --out "$WORK/mcp-session" >/dev/null \
+    || die "initialize + tools/call list_jobs failed at the MCP server"
+fi
+
+# 1. Introspection. Both sides introspect a token of the same kind: a user's opaque access token from the
+# authorization code flow (ours for the MCP server's audience, as in production).
+for c in "${INTROSPECTION_CONNECTIONS[@]}"; do
+  if ! $PEER_ONLY; then
+    wrk_load introspect ours "$c" "$OURS_INTROSPECTION_DIRECT" introspect.lua BENCH_BASIC="$(cat "$WORK/ours-rs")" BENCH_TOKEN="$USER_TOKEN"
+  fi
+  wrk_load introspect peer "$c" "$PEER_URL/token/introspection" introspect.lua BENCH_BASIC="$(cat "$WORK/peer-rs")" BENCH_TOKEN="$PEER_TOKEN"
+done
+
+# 2. Token endpoint: client_credentials, and refresh_token with rotation (a pool of chains per load).
+for c in "${TOKEN_CONNECTIONS[@]}"; do
+  threads=$((c < 2 ? 1 : 2))
+  if ! $PEER_ONLY; then
+    wrk_load token-cc ours "$c" "$OURS_TOKEN_DIRECT" token_client_credentials.lua BENCH_BASIC="$(cat "$WORK/ours-cc")" BENCH_SCOPE=mcp:read
+    driver refresh-pool --mcp "$MCP_URL" --count $((c + threads)) --out "$WORK/ours-refresh-warm" >/dev/null || die "could not get refresh tokens from McpAspire"
+    driver refresh-pool --mcp "$MCP_URL" --count $((c + threads)) --out "$WORK/ours-refresh" >/dev/null || die "could not get refresh tokens from McpAspire"
+  fi
+  wrk_load token-cc peer "$c" "$PEER_URL/token" token_client_credentials.lua BENCH_BASIC="$(cat "$WORK/peer-cc")" BENCH_SCOPE=mcp:read
+  for pool in peer-refresh-warm peer-refresh; do
+    BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver refresh-pool --issuer "$PEER_URL" --count $((c + threads)) --out "$WORK/$pool" >/dev/null \
+      || die "could not get refresh tokens from the peer"
+  done
+  # The warm-up follows its own chains; the measured load starts from fresh ones.
+  for side in ours peer; do
+    if [[ "$side" == ours ]]; then $PEER_ONLY && continue; url="$OURS_TOKEN_DIRECT"; else url="$PEER_URL/token"; fi
+    require_loopback "$url"
+    BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" BENCH_REFRESH_FILE="$WORK/$side-refresh-warm" WRK_RESULT="$WORK/warmup.json" \
+      wrk -t"$threads" -c"$c" -d"${WARMUP}s" --timeout 10s -s "$BENCH/wrk/token_refresh.lua" "$url" >/dev/null
+    BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" BENCH_REFRESH_FILE="$WORK/$side-refresh" WRK_RESULT="$RES/token-refresh-$side-c$c.json" \
+      wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 10s -s "$BENCH/wrk/token_refresh.lua" "$url" >/dev/null
+    say "$(jq -r --arg n "token-refresh $side c=$c" '"\($n): \(.ok_rps) ok req/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, \(.failed_checks + .socket_errors + .timeouts) failed \(.first_failure)"' "$RES/token-refresh-$side-c$c.json")"
+  done
+done
+
+if ! $PEER_ONLY; then
+  # 3. MCP tools/call end to end.
+  for c in "${MCP_CONNECTIONS[@]}"; do
+    wrk_load mcp-call ours "$c" "$MCP_DIRECT/mcp" mcp_tools_call.lua BENCH_TOKEN="$USER_TOKEN" \
+      BENCH_MCP_SESSION="$(sed -n 1p "$WORK/mcp-session")" BENCH_MCP_PROTOCOL="$(sed -n 2p "$WORK/mcp-session")"
+  done
+  # 4. The whole dance through the public URLs, as a client sees them.
+  say "the dance, $DANCE_RUNS runs"
+  driver dance --mcp "$MCP_URL" --runs "$DANCE_RUNS" >"$RES/dance-ours.json" || die "the dance failed"
+fi
+BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver peer-dance --issuer "$PEER_URL" --runs "$DANCE_RUNS" >"$RES/dance-peer.json" || die "the peer's dance failed"
+
+# 5. Memory.
+record_memory
+
+# The machine, and the report.
+jq -n \
+  --arg started_at "$STARTED_AT" --arg nproc "$(nproc)" \
+  --arg cpu_model "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+  --arg memory "$(free -g | awk '/^Mem:/ { print $2 " GiB RAM" }')" \
+  --arg kernel "Linux $(uname -r)" \
+  --arg dotnet "$(dotnet --version 2>/dev/null || echo '-')" --arg node "$(node --version)" \
+  --arg wrk "$(wrk --version 2>&1 | head -n1 | cut -d' ' -f1-2)" --arg peer_version "$PEER_VERSION" \
+  --arg commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '-')" \
+  --arg loadavg_before "$LOADAVG_BEFORE" --argjson duration_s "$DURATION" --argjson warmup_s "$WARMUP" \
+  --argjson introspection_connections "$(printf '%s\n' "${INTROSPECTION_CONNECTIONS[@]}" | jq -s .)" \
+  --argjson token_connections "$(printf '%s\n' "${TOKEN_CONNECTIONS[@]}" | jq -s .)" \
+  --argjson mcp_connections "$(printf '%s\n' "${MCP_CONNECTIONS[@]}" | jq -s .)" \
+  --argjson notes "$(printf '%s\n' "${NOTES[@]}" | jq -R . | jq -s 'map(select(. != ""))')" \
+  '$ARGS.named' >"$RES/meta.json"
+
+RESULT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ).md"
+node "$BENCH/lib/report.mjs" "$RES" >"$RESULT"
+cat "$RESULT"
+say "written to ${RESULT#"$ROOT"/}"
