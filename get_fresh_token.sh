@@ -250,7 +250,7 @@ discover_resource_metadata() {
   local url="$1" challenge candidates=() candidate
   # The MCP way: an unauthenticated request gets 401 naming the metadata.
   printf '%s\n%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' >"$EXTRA_HEADERS"
-  if ! printf '%s' '{"jsonrpc":"2.0","id":0,"method":"ping"}' | http POST "$url" --data-binary @-; then
+  if ! http POST "$url" --data-binary '{"jsonrpc":"2.0","id":0,"method":"ping"}'; then
     fail "$(unreachable "$url" "the MCP server" "start the system (dotnet run --project AppHost) or check the URL")."
   fi
   PROBE_STATUS="$STATUS"
@@ -337,7 +337,8 @@ register_client() {
   endpoint="$(jq -r '.registration_endpoint // ""' "$AS_META")"
   [[ -n "$endpoint" ]] || fail "the authorization server at $ISSUER offers no dynamic client registration (registration_endpoint): register a public client there by hand."
   printf '%s\n' 'Content-Type: application/json' 'Accept: application/json' >"$EXTRA_HEADERS"
-  jq -n --arg name "$name" --arg redirect "$REDIRECT_BASE" --arg scope "$REQUESTED_SCOPE" '{
+  # (not piped into http: a pipeline would run http in a subshell and lose STATUS)
+  http POST "$endpoint" --data-binary @- < <(jq -n --arg name "$name" --arg redirect "$REDIRECT_BASE" --arg scope "$REQUESTED_SCOPE" '{
       client_name: $name,
       application_type: "native",
       redirect_uris: [$redirect],
@@ -345,7 +346,7 @@ register_client() {
       response_types: ["code"],
       token_endpoint_auth_method: "none",
       scope: $scope
-    }' | http POST "$endpoint" --data-binary @- ||
+    }') ||
     fail "$(unreachable "$endpoint" "the registration endpoint" "check that the auth-server resource is healthy")."
   [[ "$STATUS" == 201 || "$STATUS" == 200 ]] && jq -e '.client_id | type == "string"' "$BODY" >/dev/null 2>&1
 }
@@ -739,7 +740,7 @@ mcp_post() {
     if [[ -n "$MCP_SESSION" ]]; then printf 'Mcp-Session-Id: %s\n' "$MCP_SESSION"; fi
     cat "$AUTH_HEADER"
   } >"$EXTRA_HEADERS"
-  printf '%s' "$message" | http POST "$RESOURCE" --data-binary @- || return 1
+  http POST "$RESOURCE" --data-binary @- < <(printf '%s' "$message") || return 1
   RPC_RESULT="$WORK_DIR/rpc.json"
   if [[ "$(header_value Content-Type)" == text/event-stream* ]]; then
     tr -d '\r' <"$BODY" | sed -n 's/^data: \{0,1\}//p' | jq -s 'map(select(type == "object" and has("id"))) | last // {}' >"$RPC_RESULT" 2>/dev/null || printf '{}' >"$RPC_RESULT"
@@ -814,7 +815,7 @@ self_test() {
   { [[ "$STATUS" == 200 ]] && jq -e '.result.serverInfo' "$RPC_RESULT" >/dev/null 2>&1; } ||
     step_fail "$STATUS" "initialize refused" "the MCP server refused a fresh token ($(header_value WWW-Authenticate | sed -E 's/^Bearer //' || true)): check that its Mcp:ResourceUrl equals the token's audience $RESOURCE and that it can reach the auth server."
   MCP_SESSION="$(header_value Mcp-Session-Id || true)"
-  step_ok "$STATUS" "initialize accepted: $(jq -r '.result.serverInfo | "\(.name) \(.version // "")"' "$RPC_RESULT")(protocol $(jq -r '.result.protocolVersion' "$RPC_RESULT"))"
+  step_ok "$STATUS" "initialize accepted: $(jq -r '[.result.serverInfo.name, .result.serverInfo.version // empty] | join(" ")' "$RPC_RESULT") (protocol $(jq -r '.result.protocolVersion' "$RPC_RESULT"))"
   mcp_post '{"jsonrpc":"2.0","method":"notifications/initialized"}' || true
 
   STEP_LABEL="8. validate token"
@@ -830,7 +831,7 @@ self_test() {
   step_ok "$STATUS" "the same token, unaltered, is valid for resource $RESOURCE"
 
   STEP_LABEL="10. Jenkins data response"
-  step_ok "$STATUS" "tools/list: $(jq -r '.result.tools | length' "$RPC_RESULT") tools available with scope '$SCOPE'"
+  step_ok "$STATUS" "tools/list: $(jq -r '.result.tools | length | if . == 1 then "1 tool" else "\(.) tools" end' "$RPC_RESULT") available with scope '$SCOPE'"
   jq -r '.result.tools[] | "        - \(.name): \((.description // "") | split("\n")[0] | .[0:90])"' "$RPC_RESULT"
 
   # Clean up what the self-test created: its tokens (RFC 7009) and its registration (RFC 7592).

@@ -1,0 +1,33 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace McpAspire.TokenTooling.Tests;
+
+/// <summary>
+/// The self-test when the authorization server is down. Destructive (it stops a resource), so it has a
+/// running system of its own.
+/// </summary>
+public sealed class SelfTestWithAuthServerStoppedTests(RunningSystemFixture system) : IClassFixture<RunningSystemFixture>
+{
+    [Fact]
+    public async Task The_self_test_fails_at_discovery_and_says_to_start_the_auth_server()
+    {
+        using var stopped = new CancellationTokenSource(RunningSystemFixture.StartTimeout);
+        var result = await system.App.ResourceCommands.ExecuteCommandAsync("auth-server", KnownResourceCommands.StopCommand, stopped.Token);
+        Assert.True(result.Success, result.Message);
+        await system.App.ResourceNotifications.WaitForResourceAsync("auth-server", KnownResourceStates.TerminalStates, stopped.Token);
+        using var script = new TokenScript();
+
+        var run = await script.RunAsync(
+            new Dictionary<string, string?> { ["MCPASPIRE_USERNAME"] = "admin", ["MCPASPIRE_PASSWORD"] = system.AdminPassword },
+            "--check",
+            system.McpUrl.ToString());
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(run.Stdout.Split('\n'), line => line.StartsWith("  FAIL  0. discovery", StringComparison.Ordinal));
+        Assert.DoesNotContain("  ok    1. register client", run.Stdout, StringComparison.Ordinal);
+        var message = Assert.Single(run.StderrLines);
+        Assert.Contains("the authorization server", message, StringComparison.Ordinal);
+        Assert.Contains("start the auth-server resource", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(system.AdminPassword, run.Output, StringComparison.Ordinal);
+    }
+}
