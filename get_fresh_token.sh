@@ -512,14 +512,20 @@ sign_in_non_interactive() {
         http GET "$location" || fail "$(unreachable "$location" "the authorization server" "check that the auth-server resource is healthy")."
         LAST_URL="$location"
         ;;
-      200)
+      200 | 400)
+        # The sign-in page comes back with 400 when the credentials are wrong (and may with 200).
         parse_form
         if jq -e '.fields | any(.type == "password")' "$WORK_DIR/form.json" >/dev/null 2>&1; then
           if ((logins++ > 0)); then
             fail "sign-in refused for user '$MCPASPIRE_USERNAME': check MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD (the admin password is the AppHost parameter admin-password)."
           fi
-          AUTH_STEPS+=("200 sign-in page ${LAST_URL%%\?*}")
+          AUTH_STEPS+=("$STATUS sign-in page ${LAST_URL%%\?*}")
           submit_form login "$LAST_URL"
+        elif [[ "$STATUS" == 400 ]]; then
+          if grep -qE 'invalid_client|client_id' "$BODY"; then
+            return 2 # the cached registration is unknown to the server
+          fi
+          fail "the authorization server refused the authorization request (HTTP 400, $(oauth_error_html)): check --scope and the URL."
         elif jq -e 'type == "object"' "$WORK_DIR/form.json" >/dev/null 2>&1; then
           ((consents++ == 0)) || fail "the consent page came back after Allow was chosen: check the authorization server's logs."
           AUTH_STEPS+=("200 consent page ${LAST_URL%%\?*}")
@@ -528,13 +534,7 @@ sign_in_non_interactive() {
           fail "the authorization server showed a page without a form at ${LAST_URL%%\?*} (HTTP 200): sign in interactively to see it."
         fi
         ;;
-      429) fail "too many sign-in attempts: the authorization server refuses them for a while (Retry-After: $(header_value Retry-After || true)); wait and run again." ;;
-      400)
-        if grep -qi 'client' "$BODY" && grep -qiE 'invalid_client|client_id' "$BODY"; then
-          return 2 # the cached registration is unknown to the server
-        fi
-        fail "the authorization server refused the authorization request (HTTP 400, $(oauth_error_html)): check --scope and the URL."
-        ;;
+      429) fail "too many failed sign-ins: the authorization server refuses them for a while; wait a few minutes (or check MCPASPIRE_PASSWORD) and run again." ;;
       401 | 403)
         if ((logins > 0)); then
           fail "sign-in refused for user '$MCPASPIRE_USERNAME' (HTTP $STATUS): check MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD."
