@@ -1,0 +1,49 @@
+using McpAspire.JenkinsMock.Model;
+using McpAspire.JenkinsMock.Services;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace McpAspire.JenkinsMock.Tests.Infrastructure;
+
+/// <summary>
+/// Creates a test's own job in the running mock (what an administrator would configure in Jenkins),
+/// so tests never depend on each other's builds. Returns the job's URL path.
+/// </summary>
+public static class TestJobs
+{
+    public static string CreateFreestyle(JenkinsMockFactory factory, string? outcome = null, bool disabled = false, bool concurrent = false, Action<Job>? configure = null)
+        => Create(factory, (name, parent) => new FreeStyleProject(name, parent, Recipe(BuildFlavor.Maven, outcome)) { Disabled = disabled, ConcurrentBuild = concurrent }, configure);
+
+    public static string CreatePipeline(JenkinsMockFactory factory, string? outcome = null, Action<Job>? configure = null)
+        => Create(factory, (name, parent) => new WorkflowJob(name, parent, Recipe(BuildFlavor.Node, outcome)), configure);
+
+    /// <summary>A pipeline with a string, a boolean and a choice parameter.</summary>
+    public static string CreateParameterized(JenkinsMockFactory factory)
+        => CreatePipeline(factory, BuildResult.Success, job =>
+        {
+            job.ParameterDefinitions.Add(new StringParameterDefinition("BRANCH", "main", "Branch to build."));
+            job.ParameterDefinitions.Add(new BooleanParameterDefinition("SKIP_TESTS", false));
+            job.ParameterDefinitions.Add(new ChoiceParameterDefinition("TARGET", ["dev", "qa", "prod"]));
+        });
+
+    private static BuildRecipe Recipe(BuildFlavor flavor, string? outcome) => new(flavor, [outcome ?? BuildResult.Success]);
+
+    private static string Create(JenkinsMockFactory factory, Func<string, IItemGroup, Job> create, Action<Job>? configure)
+    {
+        var name = "test-" + Guid.NewGuid().ToString("N")[..10];
+        var instance = factory.Services.GetRequiredService<JenkinsInstance>();
+        return instance.Use((root, _) =>
+        {
+            var folder = root.Items.OfType<Folder>().FirstOrDefault(f => f.Name == "tests");
+            if (folder is null)
+            {
+                folder = new Folder("tests", root);
+                root.Items.Add(folder);
+            }
+
+            var job = create(name, folder);
+            configure?.Invoke(job);
+            folder.Items.Add(job);
+            return $"/job/tests/job/{name}/";
+        });
+    }
+}
