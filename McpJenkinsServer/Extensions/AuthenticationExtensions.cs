@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
+using Polly;
 using OpenIddict.Validation.AspNetCore;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
@@ -63,7 +64,10 @@ public static class AuthenticationExtensions
                     validation.AddAudiences(resourceUrl);
                 }
 
-                validation.UseSystemNetHttp();
+                // A single short attempt per introspection: the ServiceDefaults pipeline around every HttpClient
+                // already retries, and a client must not wait half a minute to learn the auth server is down.
+                validation.UseSystemNetHttp()
+                    .SetHttpResiliencePipeline(pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(5)));
                 validation.UseAspNetCore();
             });
 
@@ -104,8 +108,9 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton<IAuthorizationHandler, McpScopeAuthorizationHandler>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, McpAuthorizationResultHandler>();
         builder.Services.AddAuthorizationBuilder()
+            // No scheme named here: challenges and forbids then go to the MCP scheme (the defaults above), which
+            // writes the RFC 9728 / RFC 6750 challenges; naming OpenIddict's scheme would answer with its own.
             .AddPolicy(McpPolicy, policy => policy
-                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
                 .AddRequirements(new McpScopeRequirement()));
 
