@@ -338,6 +338,19 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     }
 
     [Fact]
+    public async Task A_started_build_with_no_log_yet_has_size_zero_and_more_data()
+    {
+        var job = TestJobs.CreateFreestyle(factory, configure: TestJobs.StartSilentBuild);
+
+        using var response = await _client.GetAsync(new Uri($"{job}1/logText/progressiveText?start=0", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("0", Assert.Single(response.Headers.GetValues("X-Text-Size")));
+        Assert.Equal("true", Assert.Single(response.Headers.GetValues("X-More-Data")));
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Fact]
     public async Task An_invalid_progressive_offset_is_a_bad_request()
     {
         using var response = await _client.GetAsync(new Uri("/job/backend/job/payments-service/1/logText/progressiveText?start=abc", UriKind.Relative));

@@ -20,6 +20,9 @@ public class JenkinsMockFactory : WebApplicationFactory<Program>
 
     protected virtual bool CsrfProtection => true;
 
+    /// <summary>How long a left queue item stays visible; Jenkins keeps it about five minutes.</summary>
+    protected virtual string LeftItemLifetime => "00:05:00";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
@@ -31,6 +34,7 @@ public class JenkinsMockFactory : WebApplicationFactory<Program>
         builder.UseSetting("Jenkins:Timing:LogLineInterval", "00:00:00.010");
         builder.UseSetting("Jenkins:Timing:BuildLength", "00:00:01");
         builder.UseSetting("Jenkins:Timing:TickInterval", "00:00:00.010");
+        builder.UseSetting("Jenkins:Timing:LeftItemLifetime", LeftItemLifetime);
     }
 
     /// <summary>A client that sends no credentials, keeps no cookies and does not follow redirects.</summary>
@@ -55,4 +59,10 @@ public class JenkinsMockFactory : WebApplicationFactory<Program>
 public sealed class JenkinsMockWithoutCsrfFactory : JenkinsMockFactory
 {
     protected override bool CsrfProtection => false;
+}
+
+/// <summary>The same mock forgetting left queue items after half a second instead of five minutes.</summary>
+public sealed class JenkinsMockWithShortLivedLeftItemsFactory : JenkinsMockFactory
+{
+    protected override string LeftItemLifetime => "00:00:00.500";
 }

@@ -25,6 +25,16 @@ public static class TestJobs
             job.ParameterDefinitions.Add(new ChoiceParameterDefinition("TARGET", ["dev", "qa", "prod"]));
         });
 
+    /// <summary>
+    /// Gives the job build #1 that has started but not written a line yet (an executor that is still
+    /// setting up), which the simulation never leaves visible on its own.
+    /// </summary>
+    public static void StartSilentBuild(Job job)
+    {
+        var item = new QueueItem(id: 0, job, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, [], [Cause.User("tester")]);
+        job.Builds.Add(job.CreateBuild(job.NextBuildNumber++, item, DateTimeOffset.UtcNow, builtOn: ""));
+    }
+
     private static BuildRecipe Recipe(BuildFlavor flavor, string? outcome) => new(flavor, [outcome ?? BuildResult.Success]);
 
     private static string Create(JenkinsMockFactory factory, Func<string, IItemGroup, Job> create, Action<Job>? configure)
