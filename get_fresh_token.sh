@@ -292,7 +292,8 @@ discover_authorization_server() {
   local advertised
   advertised="$(jq -r '.issuer // ""' "$AS_META")"
   # RFC 8414 section 3.3: the issuer must be exactly the URL the metadata was asked for (mix-up defence).
-  [[ "$advertised" == "$issuer" || "$advertised" == "${issuer%/}" ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
+  # "https://host" and "https://host/" are one URL (an empty path is "/"), so they count as equal.
+  [[ "$advertised" == "$issuer" || ("$(path_of "$issuer")" == "" && "$(path_of "$advertised")" == "" && "$(origin_of "$advertised")" == "$(origin_of "$issuer")") ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
   ISSUER="$advertised"
   jq -e '(.code_challenge_methods_supported // []) | index("S256")' "$AS_META" >/dev/null || fail "the authorization server at $ISSUER does not advertise PKCE S256 (code_challenge_methods_supported): it cannot be used safely."
   jq -e '(.authorization_endpoint | type == "string") and (.token_endpoint | type == "string")' "$AS_META" >/dev/null || fail "the authorization server's metadata lacks authorization_endpoint or token_endpoint: check the server."
@@ -305,17 +306,17 @@ discover() {
   if discover_resource_metadata "$URL"; then
     RESOURCE="$(jq -r '.resource' "$PRM")"
     discover_authorization_server "$(jq -r '.authorization_servers[0]' "$PRM")"
-  elif [[ "$PROBE_STATUS" =~ ^(200|204|404|405|406|415)$ || "$PROBE_STATUS" == 401 ]]; then
-    # Perhaps the authorization server's own URL.
+  else
+    # Perhaps the authorization server's own URL (RFC 8414: the well-known prefix inserted before its path).
     http GET "$(origin_of "$URL")/.well-known/oauth-authorization-server$(path_of "$URL")" || true
-    if [[ "$STATUS" == 200 ]] && body_is_json; then
-      discover_authorization_server "$(jq -r '.issuer // ""' "$BODY")"
-      [[ -n "$RESOURCE_OVERRIDE" ]] || fail "$URL is the authorization server: give the MCP server's URL instead (e.g. $DEFAULT_URL), or add --resource <MCP server URL>."
+    if [[ "$STATUS" == 200 ]] && body_is_json && jq -e '(.issuer | type == "string") and (.authorization_endpoint | type == "string")' "$BODY" >/dev/null; then
+      discover_authorization_server "$URL"
+      if [[ -z "$RESOURCE_OVERRIDE" ]]; then
+        say "$URL is the authorization server and no --resource was given: it decides the token's audience (McpAspire's issues tokens for its MCP server)."
+      fi
     else
       fail "$URL is neither a protected MCP server (no OAuth protected resource metadata, HTTP $PROBE_STATUS) nor an authorization server: give the MCP server's URL, e.g. $DEFAULT_URL."
     fi
-  else
-    fail "$URL answered HTTP $PROBE_STATUS and names no authorization server: give the MCP server's URL, e.g. $DEFAULT_URL."
   fi
   if [[ -n "$RESOURCE_OVERRIDE" ]]; then RESOURCE="$RESOURCE_OVERRIDE"; fi
 }
@@ -398,18 +399,23 @@ build_authorization_url() { # sets AUTHORIZE_URL, STATE, VERIFIER (kept in shell
   AUTHORIZE_URL="${AUTHORIZE_URL%&}"
 }
 
+# One line for an authorization error, whether redirected back to us or shown on the server's error page.
+explain_authorization_error() {
+  local error="$1" description="$2"
+  case "$error" in
+    access_denied) fail "access was not granted (access_denied${description:+: $description}): run again and choose Allow on the consent page." ;;
+    invalid_scope) fail "the authorization server refused the scopes '$REQUESTED_SCOPE' (invalid_scope): use --scope mcp:read or --scope \"mcp:read mcp:write\"." ;;
+    invalid_target) fail "the authorization server does not know the resource $RESOURCE (invalid_target): give the MCP server's URL exactly as it advertises itself." ;;
+    *) fail "the authorization server refused the request: $error${description:+ ($description)}; check the URL and --scope." ;;
+  esac
+}
+
 # Reads the authorization response (the redirect back to us) and sets CODE; fails with one line otherwise.
 accept_authorization_response() {
-  local location="$1" error description iss
+  local location="$1" error iss
   error="$(query_param error "$location")"
   if [[ -n "$error" ]]; then
-    description="$(query_param error_description "$location")"
-    case "$error" in
-      access_denied) fail "access was not granted (access_denied${description:+: $description}): run again and choose Allow on the consent page." ;;
-      invalid_scope) fail "the authorization server refused the scopes '$REQUESTED_SCOPE' (${description:-invalid_scope}): use --scope mcp:read or \"mcp:read mcp:write\"." ;;
-      invalid_target) fail "the authorization server does not know the resource $RESOURCE (${description:-invalid_target}): give the MCP server's URL exactly as the server advertises it." ;;
-      *) fail "the authorization server refused the request: $error${description:+ ($description)}." ;;
-    esac
+    explain_authorization_error "$error" "$(query_param error_description "$location")"
   fi
   [[ "$(query_param state "$location")" == "$STATE" ]] || fail "the authorization response carries a different state than this run sent: it is not an answer to this sign-in; run again."
   iss="$(query_param iss "$location")"
@@ -522,10 +528,13 @@ sign_in_non_interactive() {
           AUTH_STEPS+=("$STATUS sign-in page ${LAST_URL%%\?*}")
           submit_form login "$LAST_URL"
         elif [[ "$STATUS" == 400 ]]; then
-          if grep -qE 'invalid_client|client_id' "$BODY"; then
+          local code description
+          code="$(oauth_error_html)"
+          description="$(error_description_html)"
+          if [[ "$code" == invalid_client || ("$code" == invalid_request && "$description" == *client_id*) ]]; then
             return 2 # the cached registration is unknown to the server
           fi
-          fail "the authorization server refused the authorization request (HTTP 400, $(oauth_error_html)): check --scope and the URL."
+          explain_authorization_error "$code" "$description"
         elif jq -e 'type == "object"' "$WORK_DIR/form.json" >/dev/null 2>&1; then
           ((consents++ == 0)) || fail "the consent page came back after Allow was chosen: check the authorization server's logs."
           AUTH_STEPS+=("200 consent page ${LAST_URL%%\?*}")
@@ -547,10 +556,16 @@ sign_in_non_interactive() {
   fail "the authorization server redirected more than 20 times without coming back: check its logs."
 }
 
-# An OAuth error from an HTML (or JSON) error page, without echoing the page.
+# The OAuth error code of an HTML (or JSON) error page, without echoing the page.
 oauth_error_html() {
-  if body_is_json; then oauth_error; return; fi
-  grep -oE 'invalid_[a-z_]+|unauthorized_client|unsupported_response_type|access_denied|server_error' "$BODY" | head -n1 || printf 'no OAuth error code on the page'
+  if body_is_json; then jq -r '.error // "unknown_error"' "$BODY"; return; fi
+  { grep -oE 'invalid_[a-z_]+|unauthorized_client|unsupported_response_type|access_denied|server_error|temporarily_unavailable' "$BODY" || printf 'unknown_error'; } | head -n1
+}
+
+# The error description of such a page (the element the AuthServer marks id="error-description"), if any.
+error_description_html() {
+  if body_is_json; then jq -r '.error_description // ""' "$BODY"; return; fi
+  jq -Rsr '(capture("(?s)id=\"error-description\"[^>]*>(?<d>[^<]*)<") // {d: ""}).d | gsub("&#x27;|&#39;"; "'"'"'") | gsub("&quot;"; "\"") | gsub("&amp;"; "&")' "$BODY" 2>/dev/null || true
 }
 
 # ---- interactive sign-in: the user's browser; the address it ends on is pasted back ----
@@ -654,7 +669,8 @@ store_token() {
 
 report_token() {
   local how="$1"
-  say "$how: token for $RESOURCE (scope: $(jq -r '.scope' "$TOKEN_FILE")) saved to $TOKEN_FILE, valid until $(jq -r '.expires_at | floor | todate' "$TOKEN_FILE")."
+  local audience="${RESOURCE:-the default resource}"
+  say "$how: token for $audience (scope: $(jq -r '.scope' "$TOKEN_FILE")) saved to $TOKEN_FILE, valid until $(jq -r '.expires_at | floor | todate' "$TOKEN_FILE")."
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -802,6 +818,7 @@ self_test() {
   token_response_ok || step_fail "$STATUS" "code refused" "the token endpoint refused the code with its PKCE verifier ($(oauth_error)): check the auth-server's logs."
   step_ok "$STATUS" "code + PKCE verifier + resource exchanged at the token endpoint"
   STEP_LABEL="6. access token"
+  jq '{scope, expires_in, token_type}' "$BODY" >"$WORK_DIR/token.json"
   access="$(jq -r '.access_token' "$BODY")"
   refresh="$(jq -r '.refresh_token // ""' "$BODY")"
   jq -e --arg want "$SCOPE" '(.scope // "") | split(" ") as $have | all($want | split(" ")[]; . as $s | $have | index($s))' "$BODY" >/dev/null ||
@@ -830,9 +847,18 @@ self_test() {
     step_fail "$STATUS" "tools/list refused" "the MCP server refused tools/list with a valid token ($(jq -r '.error.message // "no JSON-RPC result"' "$RPC_RESULT")): check its logs."
   step_ok "$STATUS" "the same token, unaltered, is valid for resource $RESOURCE"
 
+  cp "$RPC_RESULT" "$WORK_DIR/tools.json"
+
   STEP_LABEL="10. Jenkins data response"
-  step_ok "$STATUS" "tools/list: $(jq -r '.result.tools | length | if . == 1 then "1 tool" else "\(.) tools" end' "$RPC_RESULT") available with scope '$SCOPE'"
-  jq -r '.result.tools[] | "        - \(.name): \((.description // "") | split("\n")[0] | .[0:90])"' "$RPC_RESULT"
+  if jq -e '.result.tools | any(.name == "get_jenkins_status")' "$WORK_DIR/tools.json" >/dev/null; then
+    mcp_post '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_jenkins_status","arguments":{}}}' ||
+      step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
+    { [[ "$STATUS" == 200 ]] && jq -e '.result and (.result.isError | not)' "$RPC_RESULT" >/dev/null 2>&1; } ||
+      step_fail "$STATUS" "no Jenkins data" "the MCP server could not read Jenkins ($(jq -r '.error.message // (.result.content[0].text // "no result") | .[0:200]' "$RPC_RESULT")): check the jenkins resource and the Jenkins credentials."
+    step_ok "$STATUS" "tools/call get_jenkins_status: $(jq -r '(.result.structuredContent // (.result.content[0].text | fromjson? // {})) as $s
+      | if $s.version then "Jenkins \($s.version), \($s.topLevelItems // "?") top-level items, \($s.queueLength // 0) queued" else (.result.content[0].text // "" | .[0:80]) end' "$RPC_RESULT")"
+  fi
+  step_ok "200" "tools/list: $(jq -r '.result.tools | length | if . == 1 then "1 tool" else "\(.) tools" end' "$WORK_DIR/tools.json") for a token with scope '$(jq -r '.scope // ""' "$WORK_DIR/token.json")' (listed below)"
 
   # Clean up what the self-test created: its tokens (RFC 7009) and its registration (RFC 7592).
   STEP_LABEL="cleanup"
@@ -848,6 +874,8 @@ self_test() {
     printf 'Authorization: Bearer %s\n' "$registration_token" >"$EXTRA_HEADERS"
     if http DELETE "$registration_uri"; then step_ok "$STATUS" "self-test client registration deleted (RFC 7592)"; fi
   fi
+  printf 'The MCP server'"'"'s tools:\n'
+  jq -r '.result.tools[] | "  - \(.name): \((.description // "") | split("\n")[0] | if length > 100 then .[0:97] + "..." else . end)"' "$WORK_DIR/tools.json"
   printf 'Self-test passed: the ten steps work against %s.\n' "$RESOURCE"
 }
 

@@ -100,8 +100,11 @@ public sealed class GetFreshTokenTests(RunningSystemFixture system) : IClassFixt
         }
 
         Assert.DoesNotContain(lines, line => line.Contains("FAIL", StringComparison.Ordinal));
-        Assert.Contains(lines, line => line.StartsWith("        - ", StringComparison.Ordinal)); // at least one tool listed
-        Assert.Contains("Self-test passed", run.Stdout, StringComparison.Ordinal);
+        var toolList = Array.IndexOf(lines, "The MCP server's tools:");
+        Assert.True(toolList > 0, run.Stdout);
+        var tools = lines.Skip(toolList + 1).TakeWhile(line => line.StartsWith("  - ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(tools, line => line.StartsWith("  - list_jobs: ", StringComparison.Ordinal));
+        Assert.StartsWith("Self-test passed", lines.Skip(toolList + 1 + tools.Count).First(), StringComparison.Ordinal);
         Assert.False(File.Exists(script.TokenFile), "The self-test must not touch the user's token file.");
         AssertNoSecretIn(run);
     }
