@@ -1,9 +1,25 @@
+using McpAspire.AuthServer.Extensions;
+using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Registration;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddDynamoDbPersistence();
+builder.AddAuthorizationServer();
+builder.AddClientRegistration();
+builder.AddRequestProtection();
 
 var app = builder.Build();
 
+app.UseRequestProtection();
+app.UseDynamoDbFaultHandling();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
 app.MapDefaultEndpoints();
+app.MapAuthorizationServer();
+app.MapClientRegistration();
 
 app.Run();

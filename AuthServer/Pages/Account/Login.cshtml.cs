@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Security.Claims;
+using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Services;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace McpAspire.AuthServer.Pages.Account;
+
+/// <summary>
+/// The sign-in form. Form fields (documented in docs/auth-server.md, scripts post them): <c>username</c>,
+/// <c>password</c>, <c>returnUrl</c> and the antiforgery token <c>__RequestVerificationToken</c>.
+/// </summary>
+public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle, ILogger<LoginModel> logger) : PageModel
+{
+    [BindProperty(SupportsGet = true, Name = "returnUrl")]
+    public string? ReturnUrl { get; set; }
+
+    [BindProperty(Name = "username")]
+    public string UserName { get; set; } = "";
+
+    [BindProperty(Name = "password")]
+    public string Password { get; set; } = "";
+
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
+    {
+        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
+        if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
+        {
+            return Refuse(StatusCodes.Status400BadRequest, "Enter your user name and password.");
+        }
+
+        if (throttle.RetryAfter(UserName, address) is TimeSpan wait)
+        {
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Refuse(StatusCodes.Status429TooManyRequests,
+                $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minute(s).");
+        }
+
+        var user = await users.ValidateCredentialsAsync(UserName, Password, cancellationToken);
+        if (user is null)
+        {
+            throttle.RecordFailure(UserName, address);
+            LogFailedSignIn(logger, UserName, address);
+            // One message for an unknown user and a wrong password: the form must not reveal which names exist.
+            return Refuse(StatusCodes.Status400BadRequest, "The user name or password is not correct.");
+        }
+
+        throttle.RecordSuccess(UserName);
+        var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.AddClaim(new Claim(Claims.Subject, user.Id));
+        identity.AddClaim(new Claim(Claims.Name, user.UserName));
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+
+        // Only ever back into this site: an open redirect here would hand the session to anyone.
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Failed sign-in for {UserName} from {Address}.")]
+    private static partial void LogFailedSignIn(ILogger logger, string userName, string? address);
+
+    private PageResult Refuse(int status, string message)
+    {
+        Error = message;
+        Password = "";
+        Response.StatusCode = status;
+        return Page();
+    }
+}
