@@ -94,10 +94,13 @@ cleanup() {
   trap - EXIT INT TERM
   [[ -n "$PEER_PID" ]] && stop_pid "$PEER_PID" 5
   if [[ -n "$APPHOST_PID" ]]; then
-    # The AppHost stops its resources on SIGTERM; anything of it still alive after that is killed by pid.
-    stop_pid "$APPHOST_PID" 30
+    # The AppHost stops its resources when asked (SIGTERM to its process, which 'dotnet run' does not
+    # forward); whatever of this run's system is still alive after that is stopped by pid.
     local pid
-    for pid in "${SERVICE_PIDS[@]}"; do stop_pid "$pid" 2; done
+    [[ ${#SERVICE_PIDS[@]} -gt 0 ]] || mapfile -t SERVICE_PIDS < <(system_pids)
+    for pid in $(descendants "$APPHOST_PID"); do stop_pid "$pid" 30; done
+    stop_pid "$APPHOST_PID" 5
+    for pid in "${SERVICE_PIDS[@]}"; do stop_pid "$pid" 10; done
   fi
   if ((status != 0)) && [[ -f "$WORK/apphost.log" ]]; then
     say "the AppHost's last lines (full log was $WORK/apphost.log, now removed):"
@@ -173,8 +176,10 @@ start_peer() {
 # ---------------------------------------------------------------------------------------------------------
 # The system: Release build, then the AppHost.
 # ---------------------------------------------------------------------------------------------------------
-launch_url() { # the http URL a project's launch profile gives it (the AppHost's proxy listens there)
-  jq -r '.profiles.http.applicationUrl // empty' "$ROOT/$1/Properties/launchSettings.json" | cut -d';' -f1
+free_port() { # the first free loopback port at or above $1
+  local port="$1"
+  while ! port_free "$port"; do port=$((port + 1)); ((port < 65000)) || die "no free port above $1"; done
+  echo "$port"
 }
 
 descendants() { # every process below $1
@@ -187,69 +192,92 @@ descendants() { # every process below $1
   printf '%s\n' "${found[@]}"
 }
 
-find_service_pid() { # find_service_pid NAME: the running service process (not a 'dotnet run' wrapper)
-  local pid cmd
-  for pid in $(descendants "$APPHOST_PID"); do
-    cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || continue
-    [[ "$cmd" == *" run "* || "$cmd" == *"--project"* ]] && continue
-    if [[ "$cmd" =~ (^|/)$1(\.dll)?( |$) ]]; then echo "$pid"; return 0; fi
+# Every process of this run's system: the AppHost, and the orchestrator (DCP) that watches it with
+# '--monitor <AppHost pid>' (DCP detaches from the AppHost's process tree) with all it started.
+system_pids() {
+  local apphost pid
+  for apphost in $(descendants "$APPHOST_PID"); do
+    echo "$apphost"
+    for pid in $(pgrep -f -- "dcp start-apiserver --monitor $apphost( |$)" || true); do
+      echo "$pid"
+      descendants "$pid"
+    done
+  done
+}
+
+find_in_system() { # find_in_system REGEX: the first process of this run's system whose command line matches
+  local pid
+  for pid in $(system_pids); do
+    if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -Eq -- "$1"; then echo "$pid"; return 0; fi
   done
   return 1
 }
 
-direct_url() { # the service's own Kestrel URL from its environment (ASPNETCORE_URLS), on 127.0.0.1
+env_of() { tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" | sed -n "s/^$2=//p" | head -n1; }
+
+loopback_http() { # a URL from a service's configuration, made a plain loopback origin (no trailing slash)
   local url
-  url="$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n 's/^ASPNETCORE_URLS=//p' | tr ';' '\n' | grep '^http://' | head -n1)"
+  url="$(tr ';' '\n' <<<"$1" | grep '^http://' | head -n1)"
   [[ -n "$url" ]] || return 1
-  sed -E 's#//(localhost|\+|\*|0\.0\.0\.0|\[::\])#//127.0.0.1#; s#/$##' <<<"$url"
+  sed -E 's#//(\+|\*|0\.0\.0\.0|\[::\])#//127.0.0.1#; s#/$##' <<<"$url"
 }
 
 start_system() {
-  AUTH_PUBLIC="$(launch_url AuthServer)"; MCP_PUBLIC="$(launch_url McpJenkinsServer)"; JENKINS_PUBLIC="$(launch_url JenkinsMock)"
-  [[ -n "$AUTH_PUBLIC" && -n "$MCP_PUBLIC" && -n "$JENKINS_PUBLIC" ]] || die "a service's launchSettings.json has no http profile"
-  local url port
-  for url in "$AUTH_PUBLIC" "$MCP_PUBLIC" "$JENKINS_PUBLIC" "$(launch_url AppHost)"; do
-    require_loopback "$url"
-    port="${url##*:}"; port="${port%%/*}"
-    port_free "$port" || die "port $port ($url) is in use: another AppHost is running; stop it first"
-  done
-
   say "building Release (dotnet build AppHost -c Release)"
   local build_start build_log="$WORK/build.log"
   build_start="$(date +%s.%N)"
   if ! dotnet build "$ROOT/AppHost/AppHost.csproj" -c Release -nologo -v q >"$build_log" 2>&1; then
     # Another build on this machine may have held a file for a moment; one retry, then the real error.
     dotnet build "$ROOT/AppHost/AppHost.csproj" -c Release -nologo -v q >"$build_log" 2>&1 \
-      || die "the Release build failed: $(grep -E 'error' "$build_log" | head -n 5)"
+      || die "the Release build failed: $(grep -E ' error ' "$build_log" | sort -u | head -n 5)"
   fi
   BUILD_SECONDS="$(elapsed "$build_start")"
 
   ADMIN_PASSWORD="$(openssl rand -hex 24)"
   INTROSPECTION_SECRET="$(openssl rand -hex 24)"
   JENKINS_TOKEN="$(openssl rand -hex 24)"
+  # Ports of its own for everything, so that another AppHost on the machine (a developer's, a test's)
+  # neither disturbs this run nor is disturbed: the dashboard's three on free loopback ports, the services'
+  # random (DcpPublisher:RandomizePorts, as Aspire's testing builder does).
+  local dashboard otlp resources
+  dashboard="$(free_port 47610)"; otlp="$(free_port $((dashboard + 1)))"; resources="$(free_port $((otlp + 1)))"
   say "starting the AppHost (DynamoDB Local in memory)"
   local start
   start="$(date +%s.%N)"
-  # Secrets go in as configuration through the environment (Parameters__name), not on a command line
-  # that ps would show. setsid: the AppHost and all it starts form one group this script owns.
+  # Secrets go in as configuration through the environment (Parameters__name), not on a command line that
+  # ps would show. The services inherit the AppHost's environment: RateLimiting__* lifts the auth server's
+  # per-address request limits (the load comes from one address) while keeping the limiter in the path.
+  # setsid: the AppHost gets a process group of its own, which the cleanup stops.
   setsid env \
     "Parameters__admin-password=$ADMIN_PASSWORD" \
     "Parameters__mcp-introspection-secret=$INTROSPECTION_SECRET" \
     "Parameters__jenkins-api-token=$JENKINS_TOKEN" \
-    dotnet run --project "$ROOT/AppHost/AppHost.csproj" -c Release --no-build --launch-profile http \
-    -- --DynamoDbLocal:InMemory=true >"$WORK/apphost.log" 2>&1 &
+    RateLimiting__Register__PermitLimit=1000000 RateLimiting__Authorize__PermitLimit=1000000 \
+    RateLimiting__Token__PermitLimit=1000000 RateLimiting__Introspect__PermitLimit=1000000 \
+    RateLimiting__Login__PermitLimit=1000000 \
+    ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+    ASPNETCORE_URLS="http://127.0.0.1:$dashboard" \
+    ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$otlp" \
+    ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$resources" \
+    dotnet run --project "$ROOT/AppHost/AppHost.csproj" -c Release --no-build --no-launch-profile \
+    -- --DynamoDbLocal:InMemory=true --DcpPublisher:RandomizePorts=true >"$WORK/apphost.log" 2>&1 &
   APPHOST_PID=$!
 
-  # Start-up ends when every resource is healthy: the three services' /health (the auth server's waits
-  # for DynamoDB Local, which the AppHost checks with a real ListTables call).
-  local healthy=false deadline=$((SECONDS + 180))
+  # Start-up ends when every resource is healthy: the three services' /health (the auth server waits for
+  # DynamoDB Local, which the AppHost checks with a real ListTables call; the MCP server for both).
+  local deadline=$((SECONDS + 180)) healthy=false service
+  AUTH_PID="" MCP_PID="" JENKINS_PID=""
   while ((SECONDS < deadline)); do
     kill -0 "$APPHOST_PID" 2>/dev/null || die "the AppHost exited during start-up"
-    if curl -fsS -m 2 -o /dev/null "$AUTH_PUBLIC/health" 2>/dev/null \
-      && curl -fsS -m 2 -o /dev/null "$MCP_PUBLIC/health" 2>/dev/null \
-      && curl -fsS -m 2 -o /dev/null "$JENKINS_PUBLIC/health" 2>/dev/null; then
+    [[ -n "$AUTH_PID" ]] || AUTH_PID="$(find_in_system "^$ROOT/AuthServer/bin/Release/[^ ]*/AuthServer( |$)")" || true
+    [[ -n "$MCP_PID" ]] || MCP_PID="$(find_in_system "^$ROOT/McpJenkinsServer/bin/Release/[^ ]*/McpJenkinsServer( |$)")" || true
+    [[ -n "$JENKINS_PID" ]] || JENKINS_PID="$(find_in_system "^$ROOT/JenkinsMock/bin/Release/[^ ]*/JenkinsMock( |$)")" || true
+    if [[ -n "$AUTH_PID" && -n "$MCP_PID" && -n "$JENKINS_PID" ]]; then
       healthy=true
-      break
+      for service in "$AUTH_PID" "$MCP_PID" "$JENKINS_PID"; do
+        url="$(loopback_http "$(env_of "$service" ASPNETCORE_URLS)")" && curl -fsS -m 2 -o /dev/null "$url/health" 2>/dev/null || { healthy=false; break; }
+      done
+      $healthy && break
     fi
     sleep 0.1
   done
@@ -258,14 +286,16 @@ start_system() {
   say "every resource healthy after ${STARTUP_SECONDS} s"
   jq -n --argjson s "$STARTUP_SECONDS" --argjson b "$BUILD_SECONDS" '{seconds: $s, build_seconds: $b}' >"$RES/startup.json"
 
-  AUTH_PID="$(find_service_pid AuthServer)" || die "cannot find the AuthServer process under the AppHost"
-  MCP_PID="$(find_service_pid McpJenkinsServer)" || die "cannot find the McpJenkinsServer process under the AppHost"
-  JENKINS_PID="$(find_service_pid JenkinsMock)" || die "cannot find the JenkinsMock process under the AppHost"
-  DYNAMO_PID="$(for pid in $(descendants "$APPHOST_PID"); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'DynamoDBLocal.jar' && echo "$pid"; done | head -n1)"
-  mapfile -t SERVICE_PIDS < <(descendants "$APPHOST_PID")
-  AUTH_DIRECT="$(direct_url "$AUTH_PID")" || AUTH_DIRECT="$AUTH_PUBLIC"
-  MCP_DIRECT="$(direct_url "$MCP_PID")" || MCP_DIRECT="$MCP_PUBLIC"
-  say "auth-server: public $AUTH_PUBLIC, direct $AUTH_DIRECT; mcp-server: public $MCP_PUBLIC, direct $MCP_DIRECT"
+  DYNAMO_PID="$(find_in_system 'DynamoDBLocal\.jar')" || DYNAMO_PID=""
+  mapfile -t SERVICE_PIDS < <(system_pids)
+  # Each service's own Kestrel port (the load goes there), and the public URLs the AppHost gave it.
+  AUTH_DIRECT="$(loopback_http "$(env_of "$AUTH_PID" ASPNETCORE_URLS)")" || die "the auth server has no http URL in ASPNETCORE_URLS"
+  MCP_DIRECT="$(loopback_http "$(env_of "$MCP_PID" ASPNETCORE_URLS)")" || die "the MCP server has no http URL in ASPNETCORE_URLS"
+  AUTH_PUBLIC="$(loopback_http "$(env_of "$MCP_PID" services__auth-server__http__0)")" || die "the MCP server was given no auth-server URL"
+  MCP_URL="$(env_of "$MCP_PID" Mcp__ResourceUrl)"
+  [[ -n "$MCP_URL" ]] || die "the MCP server was given no Mcp__ResourceUrl"
+  for url in "$AUTH_DIRECT" "$MCP_DIRECT" "$AUTH_PUBLIC" "$MCP_URL"; do require_loopback "$url"; done
+  say "auth-server: public $AUTH_PUBLIC, direct $AUTH_DIRECT; MCP: public $MCP_URL, direct $MCP_DIRECT"
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -318,7 +348,6 @@ PEER_TOKEN="$(sed -n 1p "$WORK/peer-user-token")"
 if ! $PEER_ONLY; then
   say "McpAspire: clients and tokens"
   export BENCH_USER=admin BENCH_PASSWORD="$ADMIN_PASSWORD"
-  MCP_URL="$MCP_PUBLIC/mcp"
   # The resource server's credentials: the seeded mcp-server client, exactly as the MCP server introspects.
   printf 'Basic %s\n' "$(printf 'mcp-server:%s' "$INTROSPECTION_SECRET" | base64 -w0)" >"$WORK/ours-rs"
   driver cc-client --mcp "$MCP_URL" --out "$WORK/ours-cc" >"$WORK/ours-cc.json" || die "registering a confidential client_credentials client failed"

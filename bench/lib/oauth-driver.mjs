@@ -140,10 +140,25 @@ async function discoverFromMcp(mcpUrl) {
     body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'tools/list' }),
   });
   await challenge.arrayBuffer();
-  const header = challenge.headers.get('www-authenticate') ?? '';
-  const metadataUrl = /resource_metadata="([^"]+)"/.exec(header)?.[1];
-  if (challenge.status !== 401 || !metadataUrl) throw new DanceError(`MCP server without a token: expected 401 with resource_metadata, got ${challenge.status}`);
-  const resource = await json(await http(metadataUrl), 'protected resource metadata');
+  if (challenge.status !== 401) throw new DanceError(`MCP server without a token: expected 401, got ${challenge.status}`);
+  // The challenge's resource_metadata when present; else the RFC 9728 well-known URIs (path-inserted,
+  // then root), as the MCP authorization specification tells clients to try.
+  const named = /resource_metadata="([^"]+)"/.exec(challenge.headers.get('www-authenticate') ?? '')?.[1];
+  const mcp = new URL(mcpUrl);
+  const candidates = named ? [named] : [
+    `${mcp.origin}/.well-known/oauth-protected-resource${mcp.pathname === '/' ? '' : mcp.pathname}`,
+    `${mcp.origin}/.well-known/oauth-protected-resource`,
+  ];
+  let resource;
+  for (const candidate of candidates) {
+    const response = await http(candidate);
+    if (response.ok) {
+      resource = await json(response, 'protected resource metadata');
+      break;
+    }
+    await response.arrayBuffer();
+  }
+  if (!resource) throw new DanceError(`no protected resource metadata at ${candidates.join(' or ')}`);
   const issuer = resource.authorization_servers?.[0];
   if (!issuer) throw new DanceError('protected resource metadata names no authorization server');
   const metadata = await discoverIssuer(issuer, 'oauth-authorization-server');
