@@ -26,7 +26,7 @@ public static class JobApi
 
         if (route.RestIs("build") || route.RestIs("buildWithParameters"))
         {
-            return isPost ? await TriggerAsync(route, http, instance, simulator) : JenkinsResults.RequirePost();
+            return await TriggerAsync(route, http, instance, simulator);
         }
 
         if (route.Rest.Count == 2 && route.Rest[1] == "stop")
@@ -150,14 +150,19 @@ public static class JobApi
     }
 
     /// <summary>
-    /// ParameterizedJobMixIn.doBuild / doBuildWithParameters: 201 with the new queue item's absolute
-    /// Location, 303 to the identical item already queued, 409 for a disabled job, 400 for missing or
-    /// wrong parameters.
+    /// ParameterizedJobMixIn.doBuild / doBuildWithParameters, checks in Jenkins' order:
+    /// <c>build</c>: 409 when disabled, the parameter form on GET of a parameterized job, 405 on other
+    /// GETs, then (parameterized) the <c>json</c> field or 400, 201 + Location for a new item, 302 to
+    /// the job when identical parameters are already queued; without parameters an identical item
+    /// answers 201 with that item's Location.
+    /// <c>buildWithParameters</c>: 405 on GET, 409 when disabled, 400 when not parameterized, 201 for
+    /// a new item, 303 to the identical item already queued.
     /// </summary>
     private static async Task<IResult> TriggerAsync(JobRoute route, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
     {
         var withParameters = route.RestIs("buildWithParameters");
-        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        var isPost = HttpMethods.IsPost(http.Request.Method);
+        var form = isPost && http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
         if (!TryParseDelay(http.Request.Query["delay"], out var delay))
         {
             return JenkinsResults.BadRequest("Invalid delay");
@@ -174,9 +179,19 @@ public static class JobApi
                 return JenkinsResults.NotFound();
             }
 
+            if (withParameters && !isPost)
+            {
+                return JenkinsResults.RequirePost();
+            }
+
             if (!job.Buildable)
             {
                 return JenkinsResults.Conflict($"{job.FullName} is not buildable");
+            }
+
+            if (!isPost)
+            {
+                return job.IsParameterized ? JenkinsResults.Page($"{job.FullDisplayName}: This build requires parameters") : JenkinsResults.RequirePost();
             }
 
             Dictionary<string, string> submitted;
@@ -203,6 +218,11 @@ public static class JobApi
                 {
                     return JenkinsResults.BadRequest("The json form field is not a valid parameter submission");
                 }
+
+                if (submitted.Keys.FirstOrDefault(name => !job.ParameterDefinitions.Exists(definition => definition.Name == name)) is { } unknown)
+                {
+                    return JenkinsResults.BadRequest($"No such parameter definition: {unknown}");
+                }
             }
             else
             {
@@ -227,8 +247,14 @@ public static class JobApi
             }
 
             var outcome = simulator.Schedule(root, job, values, Cause.User(user), delay, now);
-            return JenkinsResults.RedirectTo(rootUrl + outcome.Item.UrlPath,
-                outcome.AlreadyQueued ? StatusCodes.Status303SeeOther : StatusCodes.Status201Created);
+            var itemUrl = rootUrl + outcome.Item.UrlPath;
+            return (outcome.AlreadyQueued, withParameters, job.IsParameterized) switch
+            {
+                (false, _, _) => JenkinsResults.RedirectTo(itemUrl, StatusCodes.Status201Created),
+                (true, true, _) => JenkinsResults.RedirectTo(itemUrl, StatusCodes.Status303SeeOther),
+                (true, false, true) => JenkinsResults.RedirectTo(rootUrl + job.UrlPath, StatusCodes.Status302Found),
+                (true, false, false) => JenkinsResults.RedirectTo(itemUrl, StatusCodes.Status201Created),
+            };
         });
     }
 

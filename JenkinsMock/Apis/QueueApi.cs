@@ -1,5 +1,6 @@
 using System.Globalization;
 using McpAspire.JenkinsMock.Services;
+using Microsoft.Extensions.Primitives;
 
 namespace McpAspire.JenkinsMock.Apis;
 
@@ -18,16 +19,26 @@ public static class QueueApi
         return app;
     }
 
-    /// <summary>Queue.doCancelItem: 204, or 404 for an id the queue does not know.</summary>
+    /// <summary>
+    /// Queue.doCancelItem: 204 for a waiting item, 404 for an id the queue does not know (a missing
+    /// id reads as 0, as Stapler binds it). An item that already left cannot be cancelled: Jenkins
+    /// answers that with a 500, the mock with Jenkins' own 422 wording.
+    /// </summary>
     private static IResult CancelItem(HttpContext http, JenkinsInstance instance)
     {
-        if (!long.TryParse(http.Request.Query["id"], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        long id = 0;
+        var text = http.Request.Query["id"];
+        if (!StringValues.IsNullOrEmpty(text) && !long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out id))
         {
-            return JenkinsResults.BadRequest("Query parameter id is missing or not a number");
+            return JenkinsResults.BadRequest("Query parameter id is not a number");
         }
 
-        return instance.Use((root, now) => BuildSimulator.Cancel(root, id, now))
-            ? Results.NoContent()
-            : JenkinsResults.Text("Provided queue item cannot be found", StatusCodes.Status404NotFound);
+        var idText = id.ToString(CultureInfo.InvariantCulture);
+        return instance.Use((root, now) => BuildSimulator.Cancel(root, id, now)) switch
+        {
+            CancelOutcome.Cancelled => Results.NoContent(),
+            CancelOutcome.AlreadyLeft => JenkinsResults.Text($"Item for id ({idText}) is not cancellable", StatusCodes.Status422UnprocessableEntity),
+            _ => JenkinsResults.Text($"Provided id ({idText}) not found", StatusCodes.Status404NotFound),
+        };
     }
 }

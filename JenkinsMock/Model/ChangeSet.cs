@@ -9,8 +9,8 @@ public sealed record Culprit(string Id, string FullName) : IExportable
 
     public IEnumerable<Exported> Export(ExportContext context) =>
     [
-        new("absoluteUrl", $"{context.RootUrl}user/{Uri.EscapeDataString(Id)}", Visibility: 3),
-        new("fullName", FullName, Visibility: 3),
+        new("absoluteUrl", $"{context.RootUrl}user/{Uri.EscapeDataString(Id)}", Visibility: 999),
+        new("fullName", FullName, Visibility: 999),
     ];
 }
 
@@ -21,15 +21,15 @@ public sealed record ChangeSetEntry(string CommitId, string Message, Culprit Aut
 
     public IEnumerable<Exported> Export(ExportContext context) =>
     [
-        new("affectedPaths", Paths, Visibility: 3),
-        new("commitId", CommitId, Visibility: 3),
-        new("timestamp", TimestampMs, Visibility: 3),
-        new("author", Author, Visibility: 3),
-        new("authorEmail", AuthorEmail, Visibility: 3),
-        new("comment", Message + "\n", Visibility: 3),
-        new("id", CommitId, Visibility: 3),
-        new("msg", Message, Visibility: 3),
-        new("paths", Paths.Select(path => new AffectedFile(path)).ToList(), Visibility: 3),
+        new("affectedPaths", Paths, Visibility: 999),
+        new("commitId", CommitId, Visibility: 999),
+        new("timestamp", TimestampMs, Visibility: 999),
+        new("author", Author, Visibility: 999),
+        new("authorEmail", AuthorEmail, Visibility: 999),
+        new("comment", Message + "\n", Visibility: 999),
+        new("id", CommitId, Visibility: 999),
+        new("msg", Message, Visibility: 999),
+        new("paths", Paths.Select(path => new AffectedFile(path)).ToList(), Visibility: 999),
     ];
 
     private sealed record AffectedFile(string File) : IExportable
@@ -38,8 +38,8 @@ public sealed record ChangeSetEntry(string CommitId, string Message, Culprit Aut
 
         public IEnumerable<Exported> Export(ExportContext context) =>
         [
-            new("editType", "edit", Visibility: 4),
-            new("file", File, Visibility: 4),
+            new("editType", "edit", Visibility: 999),
+            new("file", File, Visibility: 999),
         ];
     }
 }
@@ -51,8 +51,8 @@ public sealed class ChangeLogSet(IReadOnlyList<ChangeSetEntry> entries) : IExpor
 
     public IEnumerable<Exported> Export(ExportContext context) =>
     [
-        new("items", entries, Visibility: 2, Inline: true),
-        new("kind", entries.Count == 0 ? null : "git", Visibility: 2),
+        new("items", entries, Visibility: 999),
+        new("kind", entries.Count == 0 ? null : "git", Visibility: 999),
     ];
 }
 

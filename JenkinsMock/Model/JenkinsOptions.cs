@@ -22,7 +22,7 @@ public sealed class JenkinsOptions
     public string? Password { get; set; }
 
     /// <summary>The version announced in <c>X-Jenkins</c>.</summary>
-    public string Version { get; set; } = "2.528.3";
+    public string Version { get; set; } = "2.541.3";
 
     /// <summary>CSRF protection (crumbs). Off: <c>/crumbIssuer</c> answers 404 and <c>useCrumbs</c> is false.</summary>
     public bool CsrfProtection { get; set; } = true;

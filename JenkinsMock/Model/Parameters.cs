@@ -19,12 +19,15 @@ public abstract class ParameterDefinition(string name, string? description) : IE
     /// <summary>The value for a submitted text; null with <paramref name="problem"/> set when the text is not acceptable.</summary>
     public abstract ParameterValue? CreateValue(string text, out string? problem);
 
+    /// <summary>ParameterDefinition is <c>@ExportedBean(defaultVisibility = 3)</c>.</summary>
+    protected const int DefinitionVisibility = 3;
+
     public virtual IEnumerable<Exported> Export(ExportContext context) =>
     [
-        new("defaultParameterValue", DefaultValue),
-        new("description", Description),
-        new("name", Name),
-        new("type", Type),
+        new("defaultParameterValue", DefaultValue, DefinitionVisibility),
+        new("description", Description, DefinitionVisibility),
+        new("name", Name, DefinitionVisibility),
+        new("type", Type, DefinitionVisibility),
     ];
 }
 
@@ -76,7 +79,7 @@ public sealed class ChoiceParameterDefinition(string name, IReadOnlyList<string>
         return ParameterValue.Text(Name, text);
     }
 
-    public override IEnumerable<Exported> Export(ExportContext context) => [.. base.Export(context), new("choices", Choices)];
+    public override IEnumerable<Exported> Export(ExportContext context) => [.. base.Export(context), new("choices", Choices, DefinitionVisibility)];
 }
 
 /// <summary>A parameter value (hudson.model.StringParameterValue, BooleanParameterValue).</summary>
@@ -101,7 +104,8 @@ public sealed class ParametersDefinitionProperty(IReadOnlyList<ParameterDefiniti
 {
     public string JenkinsClass => "hudson.model.ParametersDefinitionProperty";
 
-    public IEnumerable<Exported> Export(ExportContext context) => [new("parameterDefinitions", definitions, Inline: true)];
+    /// <summary>ParametersDefinitionProperty is <c>@ExportedBean(defaultVisibility = 2)</c>.</summary>
+    public IEnumerable<Exported> Export(ExportContext context) => [new("parameterDefinitions", definitions, Visibility: 2)];
 }
 
 /// <summary>hudson.model.ParametersAction: the values a build ran with.</summary>

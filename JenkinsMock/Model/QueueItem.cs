@@ -23,6 +23,9 @@ public enum QueueItemState
 public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, DateTimeOffset quietUntil, IReadOnlyList<ParameterValue> parameters, IReadOnlyList<Cause> causes)
     : IExportable
 {
+    /// <summary>Queue.Item is <c>@ExportedBean(defaultVisibility = 999)</c>: its fields show at any depth (its actions do not).</summary>
+    private const int AlwaysVisible = 999;
+
     public long Id { get; } = id;
 
     public Job Task { get; } = task;
@@ -92,30 +95,30 @@ public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, Da
             ? [new ParametersAction(Parameters), new CauseAction(Causes)]
             : [new CauseAction(Causes)];
         yield return new("actions", actions);
-        yield return new("blocked", State == QueueItemState.Blocked);
-        yield return new("buildable", State == QueueItemState.Buildable);
-        yield return new("id", Id);
-        yield return new("inQueueSince", InQueueSinceMs);
-        yield return new("params", Params);
-        yield return new("stuck", false);
-        yield return new("task", Task);
-        yield return new("url", UrlPath);
-        yield return new("why", Why(context.Now));
+        yield return new("blocked", State == QueueItemState.Blocked, Visibility: AlwaysVisible);
+        yield return new("buildable", State == QueueItemState.Buildable, Visibility: AlwaysVisible);
+        yield return new("id", Id, Visibility: AlwaysVisible);
+        yield return new("inQueueSince", InQueueSinceMs, Visibility: AlwaysVisible);
+        yield return new("params", Params, Visibility: AlwaysVisible);
+        yield return new("stuck", false, Visibility: AlwaysVisible);
+        yield return new("task", Task, Visibility: AlwaysVisible);
+        yield return new("url", UrlPath, Visibility: AlwaysVisible);
+        yield return new("why", Why(context.Now), Visibility: AlwaysVisible);
         switch (State)
         {
             case QueueItemState.Waiting:
-                yield return new("timestamp", QuietUntil.ToUnixTimeMilliseconds());
+                yield return new("timestamp", QuietUntil.ToUnixTimeMilliseconds(), Visibility: AlwaysVisible);
                 break;
             case QueueItemState.Blocked:
-                yield return new("buildableStartMilliseconds", BuildableStartMs);
+                yield return new("buildableStartMilliseconds", BuildableStartMs, Visibility: AlwaysVisible);
                 break;
             case QueueItemState.Buildable:
-                yield return new("buildableStartMilliseconds", BuildableStartMs);
-                yield return new("pending", false);
+                yield return new("buildableStartMilliseconds", BuildableStartMs, Visibility: AlwaysVisible);
+                yield return new("pending", false, Visibility: AlwaysVisible);
                 break;
             default:
-                yield return new("cancelled", Cancelled);
-                yield return new("executable", Executable);
+                yield return new("cancelled", Cancelled, Visibility: AlwaysVisible);
+                yield return new("executable", Executable, Visibility: AlwaysVisible);
                 break;
         }
     }

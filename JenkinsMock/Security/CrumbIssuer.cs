@@ -13,6 +13,10 @@ public sealed class CrumbIssuer
 
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
 
+    /// <summary>The web session a crumb is bound to: none for API-token requests, which need no crumb.</summary>
+    public static string? SessionOf(HttpContext context, JenkinsIdentity identity)
+        => identity.Kind == AuthenticationKind.ApiToken ? null : context.Session.Id;
+
     public string Issue(string user, string? sessionId)
         => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes($"{user}\n{sessionId}")));
 

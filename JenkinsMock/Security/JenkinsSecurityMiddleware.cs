@@ -10,14 +10,15 @@ namespace McpAspire.JenkinsMock.Security;
 /// differently from Jenkins (401 for anonymous, where Jenkins says 403):
 /// HTTP Basic with user + API token (crumb-exempt) or password (starts a web session);
 /// wrong credentials 401 with <c>WWW-Authenticate: Basic realm="Jenkins"</c>; anonymous 403 except
-/// on unprotected paths; a POST from a session login needs a crumb bound to that session.
+/// on unprotected paths; a POST from a session login (or the anonymous login form) needs a crumb
+/// bound to that session.
 /// </summary>
 public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialValidator credentials, CrumbIssuer crumbs, IOptionsMonitor<JenkinsOptions> options)
 {
     internal const string SessionUserKey = "jenkins.user";
 
     /// <summary>Reachable without Overall/Read, like Jenkins' UnprotectedRootActions and login.</summary>
-    private static readonly string[] UnprotectedPaths = ["/whoAmI", "/login", "/j_spring_security_check", "/health", "/alive"];
+    private static readonly string[] UnprotectedPaths = ["/whoAmI", "/login", "/loginError", "/j_spring_security_check", "/health", "/alive"];
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -27,10 +28,10 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
             return;
         }
 
-        var identity = await AuthenticateAsync(context);
+        var (identity, presentedUser) = await AuthenticateAsync(context);
         if (identity is null)
         {
-            await RejectCredentialsAsync(context);
+            await RejectCredentialsAsync(context, presentedUser);
             return;
         }
 
@@ -42,7 +43,6 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
         }
 
         if (HttpMethods.IsPost(context.Request.Method) && identity.Kind != AuthenticationKind.ApiToken && options.CurrentValue.CsrfProtection
-            && !context.Request.Path.StartsWithSegments("/j_spring_security_check")
             && !await HasValidCrumbAsync(context, identity))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -53,35 +53,36 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
         await next(context);
     }
 
-    /// <summary>The identity, or null when the request presented wrong credentials.</summary>
-    private async Task<JenkinsIdentity?> AuthenticateAsync(HttpContext context)
+    /// <summary>The identity, or null (with the user name presented) when the request presented wrong credentials.</summary>
+    private async Task<(JenkinsIdentity? Identity, string PresentedUser)> AuthenticateAsync(HttpContext context)
     {
         if (AuthenticationHeaderValue.TryParse(context.Request.Headers.Authorization, out var header)
             && header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
             if (!TryDecode(header.Parameter, out var user, out var secret))
             {
-                return null;
+                return (null, "");
             }
 
             switch (credentials.Validate(user, secret))
             {
                 case AuthenticationKind.ApiToken:
-                    return new JenkinsIdentity(user, AuthenticationKind.ApiToken);
+                    return (new JenkinsIdentity(user, AuthenticationKind.ApiToken), user);
                 case AuthenticationKind.Session:
                     // A password login starts (or continues) a web session, as Jenkins' BasicHeaderProcessor does.
                     await context.Session.LoadAsync(context.RequestAborted);
                     context.Session.SetString(SessionUserKey, user);
-                    return new JenkinsIdentity(user, AuthenticationKind.Session);
+                    return (new JenkinsIdentity(user, AuthenticationKind.Session), user);
                 default:
-                    return null;
+                    return (null, user);
             }
         }
 
         await context.Session.LoadAsync(context.RequestAborted);
-        return context.Session.GetString(SessionUserKey) is { } sessionUser
+        var identity = context.Session.GetString(SessionUserKey) is { } sessionUser
             ? new JenkinsIdentity(sessionUser, AuthenticationKind.Session)
             : JenkinsIdentity.Anonymous;
+        return (identity, identity.Name);
     }
 
     private static bool TryDecode(string? parameter, out string user, out string secret)
@@ -119,15 +120,14 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
             crumb = form[CrumbIssuer.RequestField];
         }
 
-        var sessionId = identity.Kind == AuthenticationKind.Session ? context.Session.Id : null;
-        return crumbs.IsValid(identity.Name, sessionId, crumb);
+        return crumbs.IsValid(identity.Name, CrumbIssuer.SessionOf(context, identity), crumb);
     }
 
-    private static async Task RejectCredentialsAsync(HttpContext context)
+    private static async Task RejectCredentialsAsync(HttpContext context, string user)
     {
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"Jenkins\"";
-        await context.Response.WriteAsync("Invalid password/token for user");
+        await context.Response.WriteAsync($"Invalid password/token for user: {user}");
     }
 
     private static async Task ForbidAnonymousAsync(HttpContext context)

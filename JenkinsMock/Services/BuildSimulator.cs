@@ -3,6 +3,14 @@ using Microsoft.Extensions.Options;
 
 namespace McpAspire.JenkinsMock.Services;
 
+/// <summary>What cancelling a queue item did.</summary>
+public enum CancelOutcome
+{
+    Cancelled,
+    AlreadyLeft,
+    NotFound,
+}
+
 /// <summary>The result of scheduling: the queue item, and whether it was an identical item already queued.</summary>
 public sealed record ScheduleOutcome(QueueItem Item, bool AlreadyQueued);
 
@@ -29,17 +37,16 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
         return new ScheduleOutcome(queued, AlreadyQueued: false);
     }
 
-    /// <summary>Queue.doCancelItem: false when no item has that id.</summary>
-    public static bool Cancel(JenkinsRoot root, long id, DateTimeOffset now)
+    /// <summary>Queue.cancel: a waiting item leaves the queue cancelled; a left one stays as it is.</summary>
+    public static CancelOutcome Cancel(JenkinsRoot root, long id, DateTimeOffset now)
     {
         if (root.Queue.Items.Find(item => item.Id == id) is { } waiting)
         {
             Leave(root, waiting, build: null, now);
-            return true;
+            return CancelOutcome.Cancelled;
         }
 
-        // Cancelling an item that already left changes nothing, as in Jenkins.
-        return root.Queue.LeftItems.ContainsKey(id);
+        return root.Queue.LeftItems.ContainsKey(id) ? CancelOutcome.AlreadyLeft : CancelOutcome.NotFound;
     }
 
     /// <summary>Run.doStop: aborts a running build; a finished build stays as it is.</summary>

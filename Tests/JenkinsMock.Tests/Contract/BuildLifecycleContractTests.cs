@@ -160,6 +160,88 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     }
 
     [Fact]
+    public async Task An_identical_item_via_build_on_a_job_without_parameters_answers_201_with_that_item()
+    {
+        var job = TestJobs.CreateFreestyle(factory);
+
+        using var first = await _client.PostAsync($"{job}build?delay=60sec");
+        using var second = await _client.PostAsync($"{job}build?delay=60sec");
+        var queue = await _client.GetJsonAsync("/queue/api/json");
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Single(queue.GetProperty("items").EnumerateArray(), i => i.GetProperty("task").GetProperty("url").GetString()!.EndsWith(job, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Identical_parameters_via_build_redirect_302_to_the_job()
+    {
+        var job = TestJobs.CreateParameterized(factory);
+        var json = """{"parameter":[{"name":"TARGET","value":"qa"}]}""";
+
+        using var firstForm = new FormUrlEncodedContent(new Dictionary<string, string> { ["json"] = json });
+        using var first = await _client.PostAsync(new Uri($"{job}build?delay=60sec", UriKind.Relative), firstForm);
+        using var secondForm = new FormUrlEncodedContent(new Dictionary<string, string> { ["json"] = json });
+        using var second = await _client.PostAsync(new Uri($"{job}build?delay=60sec", UriKind.Relative), secondForm);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Found, second.StatusCode);
+        Assert.Equal(job, JenkinsHttp.PathOf(second.Headers.Location));
+    }
+
+    [Fact]
+    public async Task A_json_submission_naming_an_unknown_parameter_is_400()
+    {
+        var job = TestJobs.CreateParameterized(factory);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["json"] = """{"parameter":{"name":"NOPE","value":"x"}}""" });
+
+        using var response = await _client.PostAsync(new Uri($"{job}build", UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_GET_on_build_of_a_parameterized_job_shows_the_parameter_form()
+    {
+        var job = TestJobs.CreateParameterized(factory);
+
+        using var response = await _client.GetAsync(new Uri($"{job}build", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task A_GET_on_build_of_a_disabled_job_is_409_before_the_method_check()
+    {
+        var job = TestJobs.CreateFreestyle(factory, disabled: true);
+
+        using var response = await _client.GetAsync(new Uri($"{job}build", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_item_that_already_started_is_refused_without_changing_the_build()
+    {
+        var job = TestJobs.CreateFreestyle(factory);
+        using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
+        var itemPath = JenkinsHttp.PathOf(trigger.Headers.Location);
+        var left = await JenkinsHttp.WaitForAsync(async () =>
+        {
+            var item = await _client.GetJsonAsync($"{itemPath}api/json");
+            return item.TryGetProperty("executable", out _) ? (JsonElement?)item : null;
+        }, "the item to start");
+
+        using var cancel = await _client.PostAsync($"/queue/cancelItem?id={left.GetProperty("id").GetInt64()}");
+        var after = await _client.GetJsonAsync($"{itemPath}api/json");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, cancel.StatusCode);
+        Assert.False(after.GetProperty("cancelled").GetBoolean());
+        Assert.Equal(JsonValueKind.Object, after.GetProperty("executable").ValueKind);
+    }
+
+    [Fact]
     public async Task Build_on_a_parameterized_job_without_the_json_field_is_400()
     {
         var job = TestJobs.CreateParameterized(factory);

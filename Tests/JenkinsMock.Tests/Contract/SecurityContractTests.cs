@@ -16,7 +16,9 @@ public sealed class SecurityContractTests(JenkinsMockFactory factory) : IClassFi
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Basic realm=\"Jenkins\"", Assert.Single(response.Headers.WwwAuthenticate).ToString());
-        Assert.DoesNotContain("not-the-token", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains($"Invalid password/token for user: {factory.User}", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-token", body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -154,16 +156,35 @@ public sealed class SecurityContractTests(JenkinsMockFactory factory) : IClassFi
     }
 
     [Fact]
-    public async Task The_login_form_starts_a_session_that_authenticates_later_requests()
+    public async Task The_login_form_with_the_crumb_of_its_page_starts_a_session_that_authenticates_later_requests()
     {
         using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["j_username"] = factory.User, ["j_password"] = factory.Password });
+        var page = await client.GetStringAsync(new Uri("/login", UriKind.Relative));
+        var crumb = System.Text.RegularExpressions.Regex.Match(page, "name=\"Jenkins-Crumb\" value=\"([0-9a-f]+)\"").Groups[1].Value;
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["j_username"] = factory.User,
+            ["j_password"] = factory.Password,
+            ["Jenkins-Crumb"] = crumb,
+        });
 
         using var login = await client.PostAsync(new Uri("/j_spring_security_check", UriKind.Relative), form);
         var me = await client.GetJsonAsync("/whoAmI/api/json");
 
         Assert.Equal(HttpStatusCode.Found, login.StatusCode);
         Assert.Equal(factory.User, me.GetProperty("name").GetString());
+        Assert.False(me.GetProperty("anonymous").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_login_form_without_a_crumb_is_refused()
+    {
+        using var client = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["j_username"] = factory.User, ["j_password"] = factory.Password });
+
+        using var login = await client.PostAsync(new Uri("/j_spring_security_check", UriKind.Relative), form);
+
+        Assert.Equal(HttpStatusCode.Forbidden, login.StatusCode);
     }
 
     [Theory]
