@@ -40,12 +40,21 @@ public sealed class TreeSpec
         return tree;
     }
 
+    /// <summary>Deeper than any object graph the API exports; stops a hostile expression from exhausting the stack.</summary>
+    private const int MaxNesting = 32;
+
     private sealed class Parser(string text)
     {
         private int _position;
+        private int _nesting;
 
         public TreeSpec ParseTree(TreeRange range)
         {
+            if (++_nesting > MaxNesting)
+            {
+                throw new FormatException($"The tree expression nests deeper than {MaxNesting} levels.");
+            }
+
             var children = new Dictionary<string, TreeSpec>(StringComparer.Ordinal);
             do
             {
@@ -62,6 +71,7 @@ public sealed class TreeSpec
             }
             while (TryConsume(','));
 
+            _nesting--;
             return new TreeSpec(children, range);
         }
 

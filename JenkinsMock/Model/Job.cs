@@ -173,6 +173,7 @@ public sealed class WorkflowJob(string name, IItemGroup parent, BuildRecipe reci
     public override IEnumerable<Exported> Export(ExportContext context) =>
     [
         .. JobExport(context),
+        new("disabled", Disabled),
         new("concurrentBuild", ConcurrentBuild),
         new("resumeBlocked", false),
     ];

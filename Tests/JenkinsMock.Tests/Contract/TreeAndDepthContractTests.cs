@@ -72,6 +72,16 @@ public sealed class TreeAndDepthContractTests(JenkinsMockFactory factory) : ICla
     }
 
     [Fact]
+    public async Task An_absurdly_nested_tree_is_a_bad_request_not_a_crash()
+    {
+        var tree = string.Concat(Enumerable.Repeat("jobs[", 2000)) + "name" + new string(']', 2000);
+
+        using var response = await _client.GetAsync(new Uri($"/api/json?tree={tree}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Depth_zero_shows_nested_objects_by_their_summary_fields_only()
     {
         var root = await _client.GetJsonAsync("/api/json");
