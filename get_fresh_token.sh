@@ -651,7 +651,8 @@ store_token() {
   [[ "$dir" != "$TOKEN_FILE" ]] || dir="."
   mkdir -p -- "$dir" || fail "cannot create $dir for the token file: choose another place with --token-file."
   tmp="$(mktemp "$dir/.token.XXXXXXXX")" || fail "cannot write in $dir: choose another place with --token-file."
-  jq --arg client_id "$CLIENT_ID" --arg resource "$RESOURCE" --arg issuer "$ISSUER" --arg requested "$REQUESTED_SCOPE" --arg previous_refresh "${REFRESH_TOKEN:-}" '
+  # The previous refresh token goes through the environment (readable by this user only), never argv.
+  PREVIOUS_REFRESH_TOKEN="${REFRESH_TOKEN:-}" jq --arg client_id "$CLIENT_ID" --arg resource "$RESOURCE" --arg issuer "$ISSUER" --arg requested "$REQUESTED_SCOPE" '
     {
       access_token,
       token_type: "Bearer",
@@ -659,7 +660,7 @@ store_token() {
       expires_at: ((now + (.expires_in // 3600)) * 1000 | floor / 1000),
       scope: (.scope // $requested),
       client_id: $client_id,
-      refresh_token: (.refresh_token // (if $previous_refresh == "" then null else $previous_refresh end)),
+      refresh_token: (.refresh_token // (if $ENV.PREVIOUS_REFRESH_TOKEN == "" then null else $ENV.PREVIOUS_REFRESH_TOKEN end)),
       resource: $resource,
       issuer: $issuer
     }' "$BODY" >"$tmp" || { rm -f -- "$tmp"; fail "cannot write the token file $TOKEN_FILE: check the folder's permissions."; }

@@ -65,6 +65,36 @@ public sealed class GetFreshTokenTests(RunningSystemFixture system) : IClassFixt
     }
 
     [Fact]
+    public async Task No_token_code_or_password_ever_appears_on_a_command_line_other_users_could_see()
+    {
+        using var script = new TokenScript();
+        script.RecordCommandLines();
+
+        var signIn = await script.RunAsync(Credentials, system.McpUrl.ToString());
+        using var first = ReadToken(script);
+        var refresh = await script.RunAsync(Credentials, system.McpUrl.ToString());
+        using var second = ReadToken(script);
+        var check = await script.RunAsync(Credentials, "--check", system.McpUrl.ToString());
+
+        Assert.True(signIn.ExitCode == 0 && refresh.ExitCode == 0 && check.ExitCode == 0, signIn.Output + refresh.Output + check.Output);
+        var commandLines = await File.ReadAllTextAsync(script.CommandLineLog);
+        Assert.Contains("curl ", commandLines, StringComparison.Ordinal); // the shims did record
+        Assert.DoesNotContain(system.AdminPassword, commandLines, StringComparison.Ordinal);
+        foreach (var token in new[] { first, second })
+        {
+            Assert.DoesNotContain(Value(token, "access_token"), commandLines, StringComparison.Ordinal);
+            Assert.DoesNotContain(Value(token, "refresh_token"), commandLines, StringComparison.Ordinal);
+        }
+
+        // The self-test's own tokens and every authorization code are never written down: look for their carriers.
+        Assert.DoesNotContain("Authorization:", commandLines, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("code=", commandLines, StringComparison.Ordinal);
+        Assert.DoesNotContain("code_verifier", commandLines, StringComparison.Ordinal);
+        Assert.DoesNotContain("refresh_token=", commandLines, StringComparison.Ordinal);
+        Assert.DoesNotContain("password=", commandLines, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_write_scope_is_granted_only_when_asked_for()
     {
         using var script = new TokenScript();

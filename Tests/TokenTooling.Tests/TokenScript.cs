@@ -19,9 +19,32 @@ public sealed class TokenScript : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
+    private static readonly string[] RecordedTools = ["curl", "jq", "openssl"];
+
     public TokenScript()
     {
         Home = Directory.CreateTempSubdirectory("get_fresh_token-home-").FullName;
+    }
+
+    /// <summary>
+    /// Every command line the script gave curl, jq and openssl, one per line: what <c>ps</c> shows other users
+    /// of the machine while it runs. Recorded by shims put first on the PATH (see <see cref="RecordCommandLines"/>).
+    /// </summary>
+    public string CommandLineLog => System.IO.Path.Combine(Home, "command-lines.log");
+
+    private string? ShimDirectory { get; set; }
+
+    /// <summary>From now on the script's curl, jq and openssl go through shims that log their arguments, then run the real tool.</summary>
+    public void RecordCommandLines()
+    {
+        ShimDirectory = Directory.CreateDirectory(System.IO.Path.Combine(Home, "shims")).FullName;
+        foreach (var tool in RecordedTools)
+        {
+            var real = FindOnPath(tool);
+            var shim = System.IO.Path.Combine(ShimDirectory, tool);
+            File.WriteAllText(shim, $"#!/bin/bash\nprintf '%s ' {tool} \"$@\" >>'{CommandLineLog}'\nprintf '\\n' >>'{CommandLineLog}'\nexec '{real}' \"$@\"\n");
+            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
     }
 
     /// <summary>The script, at the repository root.</summary>
@@ -51,7 +74,9 @@ public sealed class TokenScript : IDisposable
 
         // Only what the script needs: no inherited MCPASPIRE_* settings, no display to open a browser on.
         start.Environment.Clear();
-        start.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH");
+        start.Environment["PATH"] = ShimDirectory is null
+            ? Environment.GetEnvironmentVariable("PATH")
+            : ShimDirectory + System.IO.Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         start.Environment["HOME"] = Home;
         start.Environment["XDG_CONFIG_HOME"] = System.IO.Path.Combine(Home, ".config");
         start.Environment["TMPDIR"] = System.IO.Path.GetTempPath();
@@ -90,6 +115,13 @@ public sealed class TokenScript : IDisposable
             // A leftover temporary directory is harmless; the test's outcome matters more.
         }
     }
+
+    private static string FindOnPath(string tool)
+        => (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => System.IO.Path.Combine(directory, tool))
+            .FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException($"{tool} is not on the PATH; get_fresh_token.sh needs it.");
 
     private static string FindScript()
     {
