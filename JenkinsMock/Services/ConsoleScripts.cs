@@ -229,7 +229,7 @@ public static class ConsoleScripts
             foreach (var test in failed)
             {
                 lines.Add($"  ● {test.ClassName} › {test.Name}");
-                lines.Add($"    {test.ErrorDetails}");
+                lines.AddRange(test.ErrorDetails!.Split('\n').Select(line => line.Length == 0 ? "" : $"    {line}"));
             }
         }
 
@@ -385,7 +385,9 @@ public static class ConsoleScripts
             var failedBefore = previousFailures.Contains((suite.Suite, name));
             if (failing.Contains((suite.Suite, name)))
             {
-                var (details, trace) = Failure(suite.Suite, name, random);
+                var (details, trace) = suite.Suite.EndsWith(".ts", StringComparison.Ordinal) || suite.Suite.EndsWith(".tsx", StringComparison.Ordinal)
+                    ? JestFailure(suite.Suite, random)
+                    : JavaFailure(suite.Suite, name, random);
                 return new CaseResult(suite.Suite, name, failedBefore || !previousReportExists ? CaseStatus.Failed : CaseStatus.Regression, duration, details, trace,
                     FailedSince: build.Number, Age: 1);
             }
@@ -394,7 +396,15 @@ public static class ConsoleScripts
         }).ToList())).ToList());
     }
 
-    private static (string Details, string Trace) Failure(string suite, string name, Random random)
+    private static (string Details, string Trace) JestFailure(string file, Random random)
+    {
+        var (expected, received) = random.Next(2) == 0 ? ("201", "500") : ("\"Paid\"", "\"Pending\"");
+        var details = $"expect(received).toBe(expected) // Object.is equality\n\nExpected: {expected}\nReceived: {received}";
+        var trace = $"Error: {details}\n    at Object.<anonymous> ({file}:{random.Next(12, 90)}:{random.Next(5, 40)})\n    at processTicksAndRejections (node:internal/process/task_queues:105:5)\n";
+        return (details, trace);
+    }
+
+    private static (string Details, string Trace) JavaFailure(string suite, string name, Random random)
     {
         var (details, exception) = random.Next(3) switch
         {
