@@ -143,6 +143,15 @@ wrk_load() {
 
 driver() { node "$BENCH/lib/oauth-driver.mjs" "$@"; }
 
+readonly COUNTERS_VERSION="10.0.750501"
+ensure_counters() { # dotnet-counters (a .NET tool from NuGet) in bench/.tools; prints its path
+  local tool="$BENCH/.tools/dotnet-counters"
+  if [[ ! -x "$tool" ]]; then
+    dotnet tool install dotnet-counters --version "$COUNTERS_VERSION" --tool-path "$BENCH/.tools" >/dev/null 2>&1 || return 1
+  fi
+  echo "$tool"
+}
+
 # ---------------------------------------------------------------------------------------------------------
 # The peer: oidc-provider, pinned, installed into bench/.peer, in memory, on loopback.
 # ---------------------------------------------------------------------------------------------------------
@@ -406,10 +415,28 @@ for c in "${TOKEN_CONNECTIONS[@]}"; do
 done
 
 if ! $PEER_ONLY; then
-  # 3. MCP tools/call end to end.
+  # 3. MCP tools/call end to end; during each measured load dotnet-counters reads the MCP server's own
+  # metrics, from which the share of introspection in a tools/call is measured (bench/lib/counters.mjs).
+  COUNTERS="$(ensure_counters)" || { COUNTERS=""; NOTES+=("dotnet-counters could not be installed: the introspection share is only estimated."); }
+  JENKINS_PUBLIC="$(loopback_http "$(env_of "$MCP_PID" services__jenkins__http__0)")" || JENKINS_PUBLIC=""
   for c in "${MCP_CONNECTIONS[@]}"; do
-    wrk_load mcp-call ours "$c" "$MCP_DIRECT/mcp" mcp_tools_call.lua BENCH_TOKEN="$USER_TOKEN" \
-      BENCH_MCP_SESSION="$(sed -n 1p "$WORK/mcp-session")" BENCH_MCP_PROTOCOL="$(sed -n 2p "$WORK/mcp-session")"
+    mcp_vars=(BENCH_TOKEN="$USER_TOKEN" BENCH_MCP_SESSION="$(sed -n 1p "$WORK/mcp-session")" BENCH_MCP_PROTOCOL="$(sed -n 2p "$WORK/mcp-session")")
+    counters_pid=""
+    if [[ -n "$COUNTERS" ]]; then
+      # Starts when the measured load starts (wrk_load's warm-up comes first), ends by itself.
+      (sleep "$WARMUP"; exec "$COUNTERS" collect -p "$MCP_PID" --format json -o "$WORK/counters-c$c.json" --refresh-interval 1 \
+        --duration "$(printf '00:00:%02d:%02d' $((DURATION / 60)) $((DURATION % 60)))" \
+        --counters 'System.Net.Http[http.client.request.duration],Microsoft.AspNetCore.Hosting[http.server.request.duration]' \
+        >"$WORK/counters.log" 2>&1) &
+      counters_pid=$!
+    fi
+    wrk_load mcp-call ours "$c" "$MCP_DIRECT/mcp" mcp_tools_call.lua "${mcp_vars[@]}"
+    if [[ -n "$counters_pid" ]]; then
+      wait "$counters_pid" || true
+      if [[ -s "$WORK/counters-c$c.json" ]]; then
+        node "$BENCH/lib/counters.mjs" "$WORK/counters-c$c.json" "${AUTH_PUBLIC##*:}" "${JENKINS_PUBLIC##*:}" >"$RES/mcp-counters-ours-c$c.json" || true
+      fi
+    fi
   done
   # 4. The whole dance through the public URLs, as a client sees them.
   say "the dance, $DANCE_RUNS runs"
