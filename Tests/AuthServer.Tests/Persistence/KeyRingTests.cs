@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
+
+namespace McpAspire.AuthServer.Tests.Persistence;
+
+[Collection(DynamoDbLocalGroup.Name)]
+public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
+{
+    private readonly string _prefix = TablePrefix.New("keys");
+
+    public Task InitializeAsync() => dynamoDb.ProvisionAsync(_prefix);
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private IHost Replica(string? prefix = null) => dynamoDb.CreateHost(prefix ?? _prefix, configure: services =>
+        services.AddOpenIddict().AddServer(server =>
+        {
+            server.UseDynamoDbKeys();
+            server.SetTokenEndpointUris("connect/token");
+            server.AllowClientCredentialsFlow();
+        }));
+
+    [Fact]
+    public async Task A_payload_protected_by_one_replica_is_unprotected_by_another_after_a_restart()
+    {
+        string protectedPayload;
+        using (var first = Replica())
+        {
+            protectedPayload = first.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests").Protect("a cookie's content");
+        }
+
+        using var second = Replica();
+        Assert.Equal("a cookie's content", second.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests").Unprotect(protectedPayload));
+
+        var stored = await dynamoDb.Client.QueryAsync(new QueryRequest
+        {
+            TableName = new DynamoDbTableNames(_prefix).Keys,
+            KeyConditionExpression = "#p = :p",
+            ExpressionAttributeNames = new() { ["#p"] = DynamoDbSchema.KeyPurpose },
+            ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = "data-protection" } },
+        });
+        Assert.NotEmpty(stored.Items);
+    }
+
+    [Fact]
+    public async Task Replicas_starting_together_agree_on_one_signing_and_one_encryption_key()
+    {
+        using var first = Replica();
+        using var second = Replica();
+
+        var keys = await Task.WhenAll(
+            first.Services.GetRequiredService<OpenIddictServerKeyRing>().LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None),
+            second.Services.GetRequiredService<OpenIddictServerKeyRing>().LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None));
+
+        Assert.Equal(Assert.Single(keys[0]).Key.KeyId, Assert.Single(keys[1]).Key.KeyId);
+    }
+
+    [Fact]
+    public void A_token_signed_and_encrypted_by_one_replica_is_accepted_by_another()
+    {
+        using var first = Replica();
+        using var second = Replica();
+        var firstOptions = first.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
+        var secondOptions = second.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
+
+        var signing = Assert.Single(firstOptions.SigningCredentials);
+        Assert.Equal(signing.Key.KeyId, Assert.Single(secondOptions.SigningCredentials).Key.KeyId);
+        Assert.Equal(Assert.Single(firstOptions.EncryptionCredentials).Key.KeyId, Assert.Single(secondOptions.EncryptionCredentials).Key.KeyId);
+
+        var data = Encoding.UTF8.GetBytes("header.payload");
+        var signature = ((Microsoft.IdentityModel.Tokens.RsaSecurityKey)signing.Key).Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var verifier = ((Microsoft.IdentityModel.Tokens.RsaSecurityKey)secondOptions.SigningCredentials[0].Key).Rsa;
+        Assert.True(verifier.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public async Task A_rotated_key_is_accepted_at_once_and_used_for_signing_only_from_its_activation()
+    {
+        var prefix = TablePrefix.New("rotation");
+        await dynamoDb.ProvisionAsync(prefix);
+        using var replica = Replica(prefix);
+        var ring = replica.Services.GetRequiredService<OpenIddictServerKeyRing>();
+        var first = Assert.Single(await ring.LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None));
+
+        await ring.RotateAsync(ServerKeyUse.Signing, DateTimeOffset.UtcNow.AddDays(1), CancellationToken.None);
+        var afterScheduling = await ring.LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None);
+        Assert.Equal([1, 2], afterScheduling.Select(key => key.Generation));
+        Assert.Equal(first.Key.KeyId, afterScheduling[0].Key.KeyId);
+
+        var third = await ring.RotateAsync(ServerKeyUse.Signing, DateTimeOffset.UtcNow.AddSeconds(-1), CancellationToken.None);
+        var afterActivation = await ring.LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None);
+        Assert.Equal([third, 2, 1], afterActivation.Select(key => key.Generation));
+
+        await ring.RetireAsync(ServerKeyUse.Signing, 1, CancellationToken.None);
+        Assert.DoesNotContain(await ring.LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None), key => key.Generation == 1);
+    }
+}

@@ -1,0 +1,93 @@
+using McpAspire.AuthServer.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace McpAspire.AuthServer.Tests.Persistence;
+
+[Collection(DynamoDbLocalGroup.Name)]
+public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+{
+    private static readonly string ClassPrefix = TablePrefix.New("users");
+
+    private IUserStore Users => Get<IUserStore>();
+
+    private static string NewPassword() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+
+    [Fact]
+    public async Task A_created_user_is_verified_with_the_right_password_and_refused_with_a_wrong_one()
+    {
+        var userName = Unique("alice");
+        var password = NewPassword();
+        var created = await Users.CreateAsync(userName, password, CancellationToken.None);
+
+        Assert.Equal(created.Id, (await Users.ValidateCredentialsAsync(userName, password, CancellationToken.None))?.Id);
+        Assert.Equal(created.Id, (await Users.ValidateCredentialsAsync(userName.ToUpperInvariant(), password, CancellationToken.None))?.Id);
+        Assert.Null(await Users.ValidateCredentialsAsync(userName, password + "x", CancellationToken.None));
+        Assert.Null(await Users.ValidateCredentialsAsync(userName, "", CancellationToken.None));
+        Assert.Null(await Users.ValidateCredentialsAsync(Unique("nobody"), password, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Only_a_password_hash_is_stored_never_the_password()
+    {
+        var userName = Unique("bob");
+        var password = NewPassword();
+        await Users.CreateAsync(userName, password, CancellationToken.None);
+
+        var item = await RawItemAsync(Tables.Users, DynamoDbSchema.NormalizedUserName, userName.ToUpperInvariant());
+        Assert.NotNull(item);
+        Assert.DoesNotContain(item.Values, value => value.S?.Contains(password, StringComparison.Ordinal) == true);
+        // ASP.NET Core Identity's v3 format (PBKDF2 with a salt) starts with the 0x01 marker byte.
+        Assert.Equal(0x01, Convert.FromBase64String(item["password_hash"].S)[0]);
+    }
+
+    [Fact]
+    public async Task Creating_a_user_whose_name_is_taken_is_a_conflict_whatever_the_case()
+    {
+        var userName = Unique("carol");
+        await Users.CreateAsync(userName, NewPassword(), CancellationToken.None);
+
+        await Assert.ThrowsAsync<UserAlreadyExistsException>(() => Users.CreateAsync(userName.ToUpperInvariant(), NewPassword(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Ensuring_an_existing_user_keeps_its_password()
+    {
+        var userName = Unique("dave");
+        var original = NewPassword();
+        await Users.EnsureUserAsync(userName, original, CancellationToken.None);
+        await Users.EnsureUserAsync(userName, NewPassword(), CancellationToken.None);
+
+        Assert.NotNull(await Users.ValidateCredentialsAsync(userName, original, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_admin_is_seeded_once_from_configuration_and_no_password_is_ever_logged()
+    {
+        var adminName = Unique("admin");
+        var password = NewPassword();
+        var logs = new CapturingLoggerProvider();
+        void CaptureLogs(IServiceCollection services) => services.AddLogging(logging => logging.AddProvider(logs));
+
+        using (var first = DynamoDb.CreateHost(Prefix, new Dictionary<string, string?> { ["Admin:UserName"] = adminName, ["Admin:Password"] = password }, CaptureLogs))
+        {
+            await first.StartAsync();
+            await first.StopAsync();
+        }
+
+        // A later start with another password (e.g. a rotated secret) must not silently take over the account.
+        var otherPassword = NewPassword();
+        using (var second = DynamoDb.CreateHost(Prefix, new Dictionary<string, string?> { ["Admin:UserName"] = adminName, ["Admin:Password"] = otherPassword }, CaptureLogs))
+        {
+            await second.StartAsync();
+            await second.StopAsync();
+        }
+
+        Assert.NotNull(await Users.ValidateCredentialsAsync(adminName, password, CancellationToken.None));
+        Assert.Null(await Users.ValidateCredentialsAsync(adminName, otherPassword, CancellationToken.None));
+        Assert.Contains(logs.Entries, entry => entry.Message.Contains(adminName, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Entries, entry => entry.Message.Contains(password, StringComparison.Ordinal)
+            || entry.Message.Contains(otherPassword, StringComparison.Ordinal));
+    }
+}
