@@ -582,10 +582,12 @@ sign_in_interactive() {
     open "$AUTHORIZE_URL" >/dev/null 2>&1 || true
   fi
   say "Your browser then goes to $REDIRECT_URI?... which will not load: this script does not"
-  say "run a web server. Copy that whole address from the browser's address bar and paste it here."
+  say "run a web server. Copy that whole address from the browser's address bar and paste it here"
+  say "(it is not echoed: it carries the one-time authorization code)."
   local pasted=""
   while [[ -z "$pasted" ]]; do
-    read -r -p "Address: " pasted || fail "no address pasted: run again and paste the address your browser ends on."
+    read -rs -p "Address: " pasted || fail "no address pasted: run again and paste the address your browser ends on."
+    printf '\n' >&2
   done
   pasted="${pasted//[[:space:]]/}"
   [[ "$pasted" == "$REDIRECT_URI"* ]] || fail "that address does not start with $REDIRECT_URI: paste the address the browser ends on after you allow access."
