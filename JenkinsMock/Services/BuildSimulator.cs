@@ -125,7 +125,7 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
         build.Executor = executor;
 
         var interval = Timing.LogLineInterval;
-        var minimumLines = interval > TimeSpan.Zero ? (int)Math.Min(2000, Timing.BuildLength / interval) : 0;
+        var minimumLines = interval > TimeSpan.Zero ? (int)Math.Min(5000, Timing.BuildLength * job.Recipe.LengthFactor / interval) : 0;
         var script = ConsoleScripts.Write(build, job.Recipe.OutcomeOf(build.Number), minimumLines);
         build.Plan = new BuildPlan(script.Lines, script.Result, script.TestReport, firstLineAt: now);
         build.Artifacts.AddRange(script.Artifacts);

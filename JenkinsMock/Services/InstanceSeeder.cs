@@ -48,7 +48,7 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
         History(root, payments, now, count: 12, spacing: TimeSpan.FromHours(5), duration: TimeSpan.FromSeconds(95), user);
 
         var platform = AddFolder(backend, "platform", "Shared platform services.");
-        var inventory = Add(platform, new FreeStyleProject("inventory-api", platform, BuildRecipe.AlwaysSucceeds(BuildFlavor.Maven))
+        var inventory = Add(platform, new FreeStyleProject("inventory-api", platform, new BuildRecipe(BuildFlavor.Maven, [BuildResult.Success], LengthFactor: 0.5))
         {
             Description = "Inventory REST API.",
             ConcurrentBuild = true,
@@ -66,7 +66,7 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
 
         var deploy = AddFolder(root, "deploy", "Deployments to the shop's environments.");
         var deployShop = Add(deploy, new WorkflowJob("deploy-shop", deploy, new BuildRecipe(BuildFlavor.Deploy,
-            [BuildResult.Success, BuildResult.Success, BuildResult.Failure, BuildResult.Success]))
+            [BuildResult.Success, BuildResult.Success, BuildResult.Failure, BuildResult.Success], LengthFactor: 1.5))
         {
             Description = "Deploys a version of the shop with Helm.",
         });

@@ -19,7 +19,8 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     {
         var job = TestJobs.CreateFreestyle(factory);
 
-        using var trigger = await _client.PostAsync($"{job}build");
+        // A quiet period long enough to be seen even on a busy machine.
+        using var trigger = await _client.PostAsync($"{job}build?delay=2sec");
         Assert.Equal(HttpStatusCode.Created, trigger.StatusCode);
         var itemPath = JenkinsHttp.PathOf(trigger.Headers.Location);
         Assert.Matches("^/queue/item/[0-9]+/$", itemPath);
@@ -82,7 +83,7 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     [Fact]
     public async Task A_running_build_has_a_null_result_zero_duration_and_an_animated_colour()
     {
-        var job = TestJobs.CreateFreestyle(factory);
+        var job = TestJobs.CreateSlowFreestyle(factory);
 
         using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
         var running = await WaitForBuildAsync(job, 1, build => build.GetProperty("building").GetBoolean());
@@ -93,6 +94,7 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
         Assert.Equal(0, running.GetProperty("duration").GetInt64());
         Assert.Equal(-1, running.GetProperty("estimatedDuration").GetInt64());
         Assert.Equal("notbuilt_anime", jobWhileRunning.GetProperty("color").GetString());
+        await _client.PostAsync($"{job}1/stop");
     }
 
     [Fact]
@@ -358,7 +360,7 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     [Fact]
     public async Task Stopping_a_running_build_aborts_it_and_redirects_302_to_the_build()
     {
-        var job = TestJobs.CreateFreestyle(factory);
+        var job = TestJobs.CreateSlowFreestyle(factory);
         using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
         var running = await WaitForBuildAsync(job, 1, build => build.GetProperty("building").GetBoolean());
 
@@ -388,7 +390,7 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     [Fact]
     public async Task A_job_without_concurrent_builds_blocks_its_next_item_while_one_runs()
     {
-        var job = TestJobs.CreateParameterized(factory);
+        var job = TestJobs.CreateParameterized(factory, slow: true);
         using var first = await _client.PostAsync($"{job}buildWithParameters?delay=0sec&TARGET=dev");
         await WaitForBuildAsync(job, 1, build => build.GetProperty("building").GetBoolean());
 
@@ -403,6 +405,7 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
         Assert.StartsWith("Build #1 is already in progress", blocked.GetProperty("why").GetString(), StringComparison.Ordinal);
         await _client.PostAsync($"{job}1/stop");
         await WaitForBuildAsync(job, 2, _ => true);
+        await _client.PostAsync($"{job}2/stop");
     }
 
     [Fact]

@@ -13,12 +13,16 @@ public static class TestJobs
     public static string CreateFreestyle(JenkinsMockFactory factory, string? outcome = null, bool disabled = false, bool concurrent = false, Action<Job>? configure = null)
         => Create(factory, (name, parent) => new FreeStyleProject(name, parent, Recipe(BuildFlavor.Maven, outcome)) { Disabled = disabled, ConcurrentBuild = concurrent }, configure);
 
+    /// <summary>A freestyle job whose builds run about a minute, so a test can watch, stop or queue behind a running one.</summary>
+    public static string CreateSlowFreestyle(JenkinsMockFactory factory)
+        => Create(factory, (name, parent) => new FreeStyleProject(name, parent, new BuildRecipe(BuildFlavor.Maven, [BuildResult.Success], LengthFactor: 60)), configure: null);
+
     public static string CreatePipeline(JenkinsMockFactory factory, string? outcome = null, Action<Job>? configure = null)
         => Create(factory, (name, parent) => new WorkflowJob(name, parent, Recipe(BuildFlavor.Node, outcome)), configure);
 
-    /// <summary>A pipeline with a string, a boolean and a choice parameter.</summary>
-    public static string CreateParameterized(JenkinsMockFactory factory)
-        => CreatePipeline(factory, BuildResult.Success, job =>
+    /// <summary>A pipeline with a string, a boolean and a choice parameter; <paramref name="slow"/> builds run about a minute.</summary>
+    public static string CreateParameterized(JenkinsMockFactory factory, bool slow = false)
+        => Create(factory, (name, parent) => new WorkflowJob(name, parent, new BuildRecipe(BuildFlavor.Node, [BuildResult.Success], slow ? 60 : 1)), job =>
         {
             job.ParameterDefinitions.Add(new StringParameterDefinition("BRANCH", "main", "Branch to build."));
             job.ParameterDefinitions.Add(new BooleanParameterDefinition("SKIP_TESTS", false));
