@@ -140,6 +140,46 @@ public sealed class GetFreshTokenTests(RunningSystemFixture system) : IClassFixt
     }
 
     [Fact]
+    public async Task Signing_in_interactively_takes_the_pasted_browser_address_without_echoing_its_code()
+    {
+        using var script = new TokenScript();
+        Uri? endedOn = null;
+
+        var run = await script.RunInteractiveAsync(
+            new Dictionary<string, string?>(),
+            async authorizationUrl => endedOn = await BrowserStandIn.SignInAsync(authorizationUrl, "admin", system.AdminPassword, "allow"),
+            system.McpUrl.ToString());
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.NotNull(endedOn);
+        Assert.Contains("Signed in", run.Stdout, StringComparison.Ordinal);
+        var code = System.Web.HttpUtility.ParseQueryString(endedOn.Query)["code"];
+        Assert.False(string.IsNullOrEmpty(code));
+        Assert.DoesNotContain(code, run.Output, StringComparison.Ordinal); // the pasted address is not echoed
+        using var token = ReadToken(script);
+        Assert.Equal(HttpStatusCode.OK, await InitializeMcpAsync(Value(token, "access_token")));
+        AssertNoSecretIn(run, token);
+    }
+
+    [Fact]
+    public async Task A_refused_consent_gets_one_line_saying_to_choose_Allow()
+    {
+        using var script = new TokenScript();
+
+        var run = await script.RunInteractiveAsync(
+            new Dictionary<string, string?>(),
+            authorizationUrl => BrowserStandIn.SignInAsync(authorizationUrl, "admin", system.AdminPassword, "deny"),
+            system.McpUrl.ToString());
+
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stdout.Split('\n'), l => l.Contains("error:", StringComparison.Ordinal));
+        Assert.Contains("access_denied", line, StringComparison.Ordinal);
+        Assert.Contains("choose Allow", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(script.TokenFile));
+        Assert.DoesNotContain(system.AdminPassword, run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_credentials_get_one_line_naming_the_variables_to_fix_and_never_the_password()
     {
         using var script = new TokenScript();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
 
 namespace McpAspire.TokenTooling.Tests;
 
@@ -15,7 +17,7 @@ public sealed record ScriptRun(int ExitCode, string Stdout, string Stderr)
 /// get_fresh_token.sh run the way a user runs it, in a home directory of its own: nothing read from or
 /// written to the real user's configuration, every file it makes inspectable by the test.
 /// </summary>
-public sealed class TokenScript : IDisposable
+public sealed partial class TokenScript : IDisposable
 {
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(2);
 
@@ -58,50 +60,63 @@ public sealed class TokenScript : IDisposable
     /// <summary>Runs the script with <paramref name="arguments"/> and the given environment (credentials go only there).</summary>
     public async Task<ScriptRun> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Home,
-        };
+        var start = StartInfo("bash", environment);
         start.ArgumentList.Add(Path);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        // Only what the script needs: no inherited MCPASPIRE_* settings, no display to open a browser on.
-        start.Environment.Clear();
-        start.Environment["PATH"] = ShimDirectory is null
-            ? Environment.GetEnvironmentVariable("PATH")
-            : ShimDirectory + System.IO.Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        start.Environment["HOME"] = Home;
-        start.Environment["XDG_CONFIG_HOME"] = System.IO.Path.Combine(Home, ".config");
-        start.Environment["TMPDIR"] = System.IO.Path.GetTempPath();
-        start.Environment["LANG"] = "C.UTF-8";
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
         process.StandardInput.Close(); // no terminal: the script must never wait for input here
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(RunTimeout);
-        try
+        await WaitForExitAsync(process, arguments);
+        return new ScriptRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>
+    /// Runs the script on a terminal (util-linux <c>script</c> provides one), as a person would: when it asks
+    /// for the address the browser ended on, <paramref name="browser"/> plays the browser's part with the
+    /// authorization URL the script printed, and its answer is typed in. Terminal output is all in Stdout.
+    /// </summary>
+    public async Task<ScriptRun> RunInteractiveAsync(
+        IReadOnlyDictionary<string, string?> environment, Func<Uri, Task<Uri>> browser, params string[] arguments)
+    {
+        var start = StartInfo("script", environment);
+        start.Environment["SHELL"] = "/bin/bash";
+        start.Environment["GET_FRESH_TOKEN"] = Path;
+        start.ArgumentList.Add("--quiet");
+        start.ArgumentList.Add("--return");
+        start.ArgumentList.Add("--command");
+        start.ArgumentList.Add("exec bash \"$GET_FRESH_TOKEN\" " + string.Join(' ', arguments.Select(ShellQuote)));
+        start.ArgumentList.Add("/dev/null");
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("script did not start.");
+        var terminal = new StringBuilder();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var reading = ReadTerminalAsync(process.StandardOutput, terminal);
+        using (var prompt = new CancellationTokenSource(RunTimeout))
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"get_fresh_token.sh {string.Join(' ', arguments)} did not finish within {RunTimeout}.");
+            while (!Contains(terminal, "Address: "))
+            {
+                if (process.HasExited || reading.IsCompleted)
+                {
+                    await reading;
+                    return new ScriptRun(process.ExitCode, terminal.ToString(), await stderr);
+                }
+
+                await Task.Delay(50, prompt.Token); // polling the terminal transcript: no event exists for "text appeared"
+            }
         }
 
-        return new ScriptRun(process.ExitCode, await stdout, await stderr);
+        var authorizationUrl = AuthorizationUrl().Match(Snapshot(terminal)).Value;
+        var endedOn = await browser(new Uri(authorizationUrl));
+        await process.StandardInput.WriteLineAsync(endedOn.AbsoluteUri);
+        await process.StandardInput.FlushAsync();
+        await WaitForExitAsync(process, arguments);
+        await reading;
+        return new ScriptRun(process.ExitCode, Snapshot(terminal), await stderr);
     }
 
     public void Dispose()
@@ -115,6 +130,75 @@ public sealed class TokenScript : IDisposable
             // A leftover temporary directory is harmless; the test's outcome matters more.
         }
     }
+
+    // Only what the script needs: no inherited MCPASPIRE_* settings, no display to open a browser on.
+    private ProcessStartInfo StartInfo(string program, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Home,
+        };
+        start.Environment.Clear();
+        start.Environment["PATH"] = ShimDirectory is null
+            ? Environment.GetEnvironmentVariable("PATH")
+            : ShimDirectory + System.IO.Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["HOME"] = Home;
+        start.Environment["XDG_CONFIG_HOME"] = System.IO.Path.Combine(Home, ".config");
+        start.Environment["TMPDIR"] = System.IO.Path.GetTempPath();
+        start.Environment["LANG"] = "C.UTF-8";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        return start;
+    }
+
+    private static async Task WaitForExitAsync(Process process, string[] arguments)
+    {
+        using var timeout = new CancellationTokenSource(RunTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"get_fresh_token.sh {string.Join(' ', arguments)} did not finish within {RunTimeout}.");
+        }
+    }
+
+    private static async Task ReadTerminalAsync(StreamReader output, StringBuilder transcript)
+    {
+        var buffer = new char[1024];
+        int read;
+        while ((read = await output.ReadAsync(buffer)) > 0)
+        {
+            lock (transcript)
+            {
+                transcript.Append(buffer, 0, read);
+            }
+        }
+    }
+
+    private static string Snapshot(StringBuilder transcript)
+    {
+        lock (transcript)
+        {
+            return transcript.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        }
+    }
+
+    private static bool Contains(StringBuilder transcript, string text) => Snapshot(transcript).Contains(text, StringComparison.Ordinal);
+
+    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex(@"http\S+/authorize\?\S+")]
+    private static partial Regex AuthorizationUrl();
 
     private static string FindOnPath(string tool)
         => (Environment.GetEnvironmentVariable("PATH") ?? "")
