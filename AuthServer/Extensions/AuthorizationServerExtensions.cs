@@ -91,6 +91,7 @@ public static class AuthorizationServerExtensions
 
                 server.AddEventHandler(AdvertisePublicClientAuthentication.Descriptor)
                     .AddEventHandler(AlwaysStateGrantedScopes.Descriptor)
+                    .AddEventHandler(RedirectErrorsToVerifiedClients.Descriptor)
                     .AddEventHandler(RequireCallerInAudience.Descriptor)
                     .AddEventHandler(KeepUsedRegistration.Descriptor);
 
