@@ -1,0 +1,236 @@
+using System.Net;
+using McpAspire.AuthServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace McpAspire.AuthServer.Tests.Flows;
+
+/// <summary>
+/// Each way an authorization request is refused. Errors go back to the client only once its redirect URI
+/// is known to be registered; before that they are shown on a page and never redirected.
+/// </summary>
+public sealed class AuthorizationRefusalTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>
+{
+    private readonly OAuthFlows _oauth = new(fixture);
+
+    [Fact]
+    public async Task An_unknown_client_is_shown_an_error_page_not_redirected()
+    {
+        var (status, location, page) = await AuthorizeAsync(OAuthFlows.AuthorizeUrl("no-such-client-" + Guid.NewGuid(), Pkce.Create(), "s"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Null(location);
+        Assert.Contains("invalid_request", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unregistered_redirect_uri_is_shown_an_error_page_not_redirected()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Unregistered redirect test");
+
+        var (status, location, page) = await AuthorizeAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+            redirectUri: "https://attacker.example/callback"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Null(location);
+        Assert.Contains("invalid_request", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("attacker.example/callback?", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_loopback_redirect_uri_with_another_path_is_refused()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Loopback path test");
+
+        var (status, location, _) = await AuthorizeAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+            redirectUri: "http://127.0.0.1:53682/other"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Null(location);
+    }
+
+    [Fact]
+    public async Task A_request_without_code_challenge_is_invalid_request()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Missing PKCE test");
+        var url = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+            extra: new Dictionary<string, string?> { ["code_challenge"] = null, ["code_challenge_method"] = null });
+
+        var error = await RefusalAsync(url);
+
+        Assert.Equal("invalid_request", error);
+    }
+
+    [Fact]
+    public async Task A_plain_code_challenge_is_invalid_request()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Plain PKCE test");
+        var pkce = Pkce.Create();
+        var url = OAuthFlows.AuthorizeUrl(clientId, pkce, "s",
+            extra: new Dictionary<string, string?> { ["code_challenge"] = pkce.Verifier, ["code_challenge_method"] = "plain" });
+
+        var error = await RefusalAsync(url);
+
+        Assert.Equal("invalid_request", error);
+    }
+
+    [Fact]
+    public async Task An_implicit_flow_request_is_unsupported_response_type()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Implicit test");
+        var url = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+            extra: new Dictionary<string, string?> { ["response_type"] = "token" });
+
+        var error = await RefusalAsync(url);
+
+        Assert.Equal("unsupported_response_type", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_scope_is_invalid_scope()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Unknown scope test");
+
+        var error = await RefusalAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s", scope: "mcp:read jenkins:admin"));
+
+        Assert.Equal("invalid_scope", error);
+    }
+
+    [Fact]
+    public async Task An_unknown_resource_is_invalid_target()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Unknown resource test");
+
+        var error = await RefusalAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s", resource: "https://elsewhere.example/mcp"));
+
+        Assert.Equal("invalid_target", error);
+    }
+
+    [Fact]
+    public async Task A_silent_request_without_a_session_is_login_required()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Prompt none test");
+
+        var error = await RefusalAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+            extra: new Dictionary<string, string?> { ["prompt"] = "none" }));
+
+        Assert.Equal("login_required", error);
+    }
+
+    [Fact]
+    public async Task A_user_who_denies_consent_sends_access_denied_back()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Denied consent test");
+        using var browser = fixture.CreateBrowserLikeClient();
+        var url = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "deny-state");
+        using var first = await browser.GetAsync(url);
+        var loginPage = await browser.GetStringAsync(first.Headers.Location);
+        using var signedIn = await browser.PostAsync(first.Headers.Location, OAuthFlows.Form(
+            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
+            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        var consentPage = await browser.GetStringAsync(signedIn.Headers.Location);
+
+        var callback = await OAuthFlows.DecideAsync(browser, consentPage, "deny");
+        var query = QueryHelpers.ParseQuery(callback.Query);
+
+        Assert.Equal("access_denied", query["error"].ToString());
+        Assert.Equal("deny-state", query["state"].ToString());
+        Assert.Equal(fixture.BaseAddress.AbsoluteUri, query["iss"].ToString());
+    }
+
+    [Fact]
+    public async Task A_consent_post_without_the_antiforgery_token_is_refused()
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync("Antiforgery test");
+        using var browser = fixture.CreateBrowserLikeClient();
+        var url = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s");
+        using var first = await browser.GetAsync(url);
+        var loginPage = await browser.GetStringAsync(first.Headers.Location);
+        using var signedIn = await browser.PostAsync(first.Headers.Location, OAuthFlows.Form(
+            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
+            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        var consentPage = await browser.GetStringAsync(signedIn.Headers.Location);
+        var forged = HtmlForm.HiddenFields(consentPage).Where(field => field.Key != "__RequestVerificationToken").ToList();
+        forged.Add(new("decision", "allow"));
+
+        using var response = await browser.PostAsync("/authorize", new FormUrlEncodedContent(forged));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_refused_without_saying_which_part_was_wrong()
+    {
+        using var browser = fixture.CreateBrowserLikeClient();
+        var loginPage = await browser.GetStringAsync("/account/login");
+
+        using var response = await browser.PostAsync("/account/login", OAuthFlows.Form(
+            ("username", AuthServerFixture.AdminUserName), ("password", "wrong-" + AuthServerFixture.RandomSecret()),
+            ("returnUrl", "/"), ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        var page = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("The user name or password is not correct.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("mcpaspire.session", string.Join(';', response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : []), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Repeated_failed_sign_ins_on_one_account_are_throttled()
+    {
+        // An account of its own (unknown names are throttled too), so the admin account stays usable.
+        var userName = "throttled-" + Guid.NewGuid().ToString("N");
+        using var browser = fixture.CreateBrowserLikeClient();
+        HttpStatusCode last = default;
+        string? retryAfter = null;
+        for (var attempt = 0; attempt < 6; attempt++)
+        {
+            var loginPage = await browser.GetStringAsync("/account/login");
+            using var response = await browser.PostAsync("/account/login", OAuthFlows.Form(
+                ("username", userName), ("password", "wrong"), ("returnUrl", "/"),
+                ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+            last = response.StatusCode;
+            retryAfter = response.Headers.RetryAfter?.ToString();
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, last);
+        Assert.NotNull(retryAfter);
+    }
+
+    [Fact]
+    public async Task The_login_page_never_redirects_off_site()
+    {
+        using var browser = fixture.CreateBrowserLikeClient();
+        var loginPage = await browser.GetStringAsync("/account/login");
+
+        using var response = await browser.PostAsync("/account/login", OAuthFlows.Form(
+            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
+            ("returnUrl", "https://attacker.example/"), ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>Follows the request as far as the client's redirect and returns the OAuth error it carries.</summary>
+    private async Task<string> RefusalAsync(string authorizeUrl)
+    {
+        using var http = fixture.CreateClient();
+        using var response = await http.GetAsync(authorizeUrl);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal("http://127.0.0.1:53682/callback", location.GetLeftPart(UriPartial.Path));
+        // The code flow answers in the query; an implicit-flow request is answered in the fragment.
+        var query = QueryHelpers.ParseQuery(location.Query.Length > 0 ? location.Query : "?" + location.Fragment.TrimStart('#'));
+        Assert.Equal("s", query["state"].ToString());
+        Assert.Equal(fixture.BaseAddress.AbsoluteUri, query["iss"].ToString());
+        return query["error"].ToString();
+    }
+
+    private async Task<(HttpStatusCode Status, Uri? Location, string Page)> AuthorizeAsync(string authorizeUrl)
+    {
+        using var http = fixture.CreateClient();
+        using var response = await http.GetAsync(authorizeUrl);
+        return (response.StatusCode, response.Headers.Location, await response.Content.ReadAsStringAsync());
+    }
+}

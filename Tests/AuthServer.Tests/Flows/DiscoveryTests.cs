@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.Json;
+using McpAspire.AuthServer.Tests.Infrastructure;
+
+namespace McpAspire.AuthServer.Tests.Flows;
+
+public sealed class DiscoveryTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>
+{
+    [Theory]
+    [InlineData("/.well-known/oauth-authorization-server")]
+    [InlineData("/.well-known/openid-configuration")]
+    public async Task Metadata_advertises_everything_an_MCP_client_needs(string path)
+    {
+        using var http = fixture.CreateClient();
+        using var response = await http.GetAsync(path);
+        var metadata = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var issuer = metadata.GetProperty("issuer").GetString()!;
+        Assert.Equal(fixture.BaseAddress.AbsoluteUri, issuer);
+        Assert.Equal(new Uri(fixture.BaseAddress, "/authorize").AbsoluteUri, metadata.GetProperty("authorization_endpoint").GetString());
+        Assert.Equal(new Uri(fixture.BaseAddress, "/token").AbsoluteUri, metadata.GetProperty("token_endpoint").GetString());
+        Assert.Equal(new Uri(fixture.BaseAddress, "/introspect").AbsoluteUri, metadata.GetProperty("introspection_endpoint").GetString());
+        Assert.Equal(new Uri(fixture.BaseAddress, "/revoke").AbsoluteUri, metadata.GetProperty("revocation_endpoint").GetString());
+        Assert.Equal(["code"], Strings(metadata, "response_types_supported"));
+        Assert.Equal(["S256"], Strings(metadata, "code_challenge_methods_supported"));
+        Assert.Equal(
+            ["authorization_code", "client_credentials", "refresh_token"],
+            Strings(metadata, "grant_types_supported").Order(StringComparer.Ordinal));
+        Assert.Equal(
+            ["client_secret_basic", "client_secret_post", "none"],
+            Strings(metadata, "token_endpoint_auth_methods_supported").Order(StringComparer.Ordinal));
+        Assert.Superset(
+            new HashSet<string> { "mcp:read", "mcp:write", "offline_access", "openid", "profile", "email" },
+            Strings(metadata, "scopes_supported").ToHashSet());
+    }
+
+    [Fact]
+    public async Task Metadata_announces_the_iss_parameter_in_authorization_responses()
+    {
+        using var http = fixture.CreateClient();
+        var metadata = JsonDocument.Parse(await http.GetStringAsync("/.well-known/oauth-authorization-server")).RootElement;
+
+        Assert.True(metadata.GetProperty("authorization_response_iss_parameter_supported").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Metadata_names_the_registration_endpoint()
+    {
+        using var http = fixture.CreateClient();
+        var metadata = JsonDocument.Parse(await http.GetStringAsync("/.well-known/oauth-authorization-server")).RootElement;
+
+        Assert.Equal(new Uri(fixture.BaseAddress, "/register").AbsoluteUri, metadata.GetProperty("registration_endpoint").GetString());
+    }
+
+    private static string[] Strings(JsonElement metadata, string name) =>
+        [.. metadata.GetProperty(name).EnumerateArray().Select(value => value.GetString()!)];
+}

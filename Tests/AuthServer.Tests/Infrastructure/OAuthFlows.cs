@@ -1,0 +1,176 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace McpAspire.AuthServer.Tests.Infrastructure;
+
+/// <summary>What an MCP client and the MCP server do against the auth server, one HTTP step at a time.</summary>
+public sealed class OAuthFlows(AuthServerFixture fixture)
+{
+    /// <summary>A loopback redirect URI as native MCP clients register it (RFC 8252: no port).</summary>
+    public const string LoopbackRedirectUri = "http://127.0.0.1/callback";
+
+    private static readonly string[] CodeFlowGrantTypes = ["authorization_code", "refresh_token"];
+    private static readonly string[] CodeResponseType = ["code"];
+
+    /// <summary>Registers a public client through RFC 7591 <c>/register</c>, as MCP clients do on connect.</summary>
+    public async Task<string> RegisterPublicClientAsync(string clientName, string redirectUri = LoopbackRedirectUri)
+    {
+        using var http = fixture.CreateClient();
+        using var response = await http.PostAsJsonAsync("/register", new Dictionary<string, object>
+        {
+            ["client_name"] = clientName,
+            ["redirect_uris"] = new[] { redirectUri },
+            ["grant_types"] = CodeFlowGrantTypes,
+            ["response_types"] = CodeResponseType,
+            ["token_endpoint_auth_method"] = "none",
+            ["application_type"] = "native",
+            ["scope"] = "mcp:read mcp:write offline_access",
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Registration failed: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.GetProperty("client_id").GetString()!;
+    }
+
+    /// <summary>An authorization request URL (code flow, PKCE S256).</summary>
+    public static string AuthorizeUrl(string clientId, Pkce pkce, string state, string scope = "mcp:read mcp:write offline_access",
+        string redirectUri = "http://127.0.0.1:53682/callback", string? resource = null, IDictionary<string, string?>? extra = null)
+    {
+        var parameters = new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["scope"] = scope,
+            ["state"] = state,
+            ["code_challenge"] = pkce.Challenge,
+            ["code_challenge_method"] = "S256",
+        };
+        if (resource is not null)
+        {
+            parameters["resource"] = resource;
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            parameters[key] = value;
+        }
+
+        return QueryHelpers.AddQueryString("/authorize", parameters.Where(p => p.Value is not null));
+    }
+
+    /// <summary>
+    /// Goes through the real sign-in and consent forms with one cookie-keeping client, as a browser without
+    /// JavaScript would, and returns the final redirect to the client (carrying code, state and iss).
+    /// </summary>
+    public static async Task<Uri> SignInAndConsentAsync(HttpClient browser, string authorizeUrl, string userName, string password)
+    {
+        using var first = await browser.GetAsync(authorizeUrl);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var login = first.Headers.Location!;
+        Assert.StartsWith("/account/login", login.IsAbsoluteUri ? login.PathAndQuery : login.OriginalString, StringComparison.Ordinal);
+
+        var loginPage = await browser.GetStringAsync(login);
+        using var signedIn = await browser.PostAsync(login, Form(
+            ("username", userName), ("password", password),
+            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+
+        using var consent = await browser.GetAsync(signedIn.Headers.Location);
+        var consentPage = await consent.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
+        return await DecideAsync(browser, consentPage, "allow");
+    }
+
+    /// <summary>Posts the consent form with <paramref name="decision"/> and returns the redirect to the client.</summary>
+    public static async Task<Uri> DecideAsync(HttpClient browser, string consentPage, string decision)
+    {
+        var fields = HtmlForm.HiddenFields(consentPage);
+        fields.Add(new("decision", decision));
+        using var decided = await browser.PostAsync("/authorize", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+        return decided.Headers.Location!;
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonElement Body)> RedeemCodeAsync(string clientId, string code, string verifier,
+        string redirectUri = "http://127.0.0.1:53682/callback", string? resource = null)
+    {
+        var fields = new List<(string, string)>
+        {
+            ("grant_type", "authorization_code"), ("client_id", clientId), ("code", code),
+            ("code_verifier", verifier), ("redirect_uri", redirectUri),
+        };
+        if (resource is not null)
+        {
+            fields.Add(("resource", resource));
+        }
+
+        return await PostAsync("/token", Form([.. fields]));
+    }
+
+    public Task<(HttpResponseMessage Response, JsonElement Body)> RefreshAsync(string clientId, string refreshToken) =>
+        PostAsync("/token", Form(("grant_type", "refresh_token"), ("client_id", clientId), ("refresh_token", refreshToken)));
+
+    /// <summary>Client credentials as the seeded MCP server client (HTTP Basic, client_secret_basic).</summary>
+    public Task<(HttpResponseMessage Response, JsonElement Body)> ClientCredentialsAsync(string? scope = null, string? resource = null, string? secret = null)
+    {
+        var fields = new List<(string, string)> { ("grant_type", "client_credentials") };
+        if (scope is not null)
+        {
+            fields.Add(("scope", scope));
+        }
+
+        if (resource is not null)
+        {
+            fields.Add(("resource", resource));
+        }
+
+        return PostAsync("/token", Form([.. fields]), Basic(AuthServerFixture.IntrospectionClientId, secret ?? fixture.IntrospectionSecret));
+    }
+
+    /// <summary>RFC 7662 introspection as the MCP server does it.</summary>
+    public Task<(HttpResponseMessage Response, JsonElement Body)> IntrospectAsync(string token, string? clientId = null, string? secret = null) =>
+        PostAsync("/introspect", Form(("token", token)),
+            Basic(clientId ?? AuthServerFixture.IntrospectionClientId, secret ?? fixture.IntrospectionSecret));
+
+    /// <summary>RFC 7009 revocation by a public client (client_id only).</summary>
+    public Task<(HttpResponseMessage Response, JsonElement Body)> RevokeAsPublicClientAsync(string clientId, string token) =>
+        PostAsync("/revoke", Form(("token", token), ("client_id", clientId)));
+
+    public Task<(HttpResponseMessage Response, JsonElement Body)> RevokeAsMcpServerAsync(string token) =>
+        PostAsync("/revoke", Form(("token", token)), Basic(AuthServerFixture.IntrospectionClientId, fixture.IntrospectionSecret));
+
+    /// <summary>Signs in, consents and redeems the code: a user's tokens for a freshly registered client.</summary>
+    public async Task<(string ClientId, JsonElement Tokens)> ObtainUserTokensAsync(string clientName, string scope = "mcp:read mcp:write offline_access")
+    {
+        var clientId = await RegisterPublicClientAsync(clientName);
+        var pkce = Pkce.Create();
+        using var browser = fixture.CreateBrowserLikeClient();
+        var callback = await SignInAndConsentAsync(browser, AuthorizeUrl(clientId, pkce, "s1", scope), AuthServerFixture.AdminUserName, fixture.AdminPassword);
+        var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
+        var (response, body) = await RedeemCodeAsync(clientId, code, pkce.Verifier);
+        Assert.True(response.IsSuccessStatusCode, body.ToString());
+        return (clientId, body);
+    }
+
+    public async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(string path, HttpContent content, AuthenticationHeaderValue? authorization = null)
+    {
+        using var http = fixture.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        request.Headers.Authorization = authorization;
+        var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = string.IsNullOrWhiteSpace(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return (response, body);
+    }
+
+    public static FormUrlEncodedContent Form(params (string Name, string Value)[] fields) =>
+        new(fields.Select(field => new KeyValuePair<string, string>(field.Name, field.Value)));
+
+    private static AuthenticationHeaderValue Basic(string clientId, string secret) => new("Basic",
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
+}
