@@ -15,7 +15,7 @@ namespace McpAspire.AuthServer.Registration.OpenIddict;
 /// resolve its document and make it a known public OpenIddict application (created, or refreshed when the
 /// document was fetched anew) before OpenIddict authenticates the client. OpenIddict then enforces everything
 /// else as for any client: the redirect URI must be one of the document's, PKCE, scopes, resource.
-/// A document that cannot be fetched or is invalid refuses the request with <c>invalid_client</c>; OpenIddict
+/// A document that cannot be fetched or is invalid refuses the request with <c>invalid_request</c> (as OpenIddict refuses an unknown client id there); OpenIddict
 /// shows that error instead of redirecting, since no redirect URI was validated.
 /// </summary>
 public sealed partial class ResolveClientIdMetadataDocument(
@@ -54,7 +54,7 @@ public sealed partial class ResolveClientIdMetadataDocument(
         var resolved = await resolver.ResolveAsync(clientId!, context.CancellationToken);
         if (resolved.Metadata is null)
         {
-            context.Reject(Errors.InvalidClient, resolved.Failure);
+            context.Reject(Errors.InvalidRequest, resolved.Failure);
             return;
         }
 
