@@ -206,7 +206,7 @@ public static class ConsoleScripts
         Stage(lines, "Declarative: Checkout SCM");
         lines.Add("[Pipeline] checkout");
         WriteCheckout(build, lines, random);
-        EndStage(lines, "Declarative: Checkout SCM");
+        EndStage(lines);
         Stage(lines, "Install");
         lines.Add("[Pipeline] sh");
         lines.Add("+ npm ci --no-audit --no-fund");
@@ -217,7 +217,7 @@ public static class ConsoleScripts
         }
 
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"added {random.Next(900, 1500)} packages in {random.Next(12, 40)}s"));
-        EndStage(lines, "Install");
+        EndStage(lines);
         Stage(lines, "Test");
         lines.Add("[Pipeline] sh");
         lines.Add("+ npm test -- --ci --reporters=default --reporters=jest-junit");
@@ -239,7 +239,7 @@ public static class ConsoleScripts
         lines.Add("[Checks API] No suitable checks publisher found.");
         if (result == BuildResult.Failure)
         {
-            EndStage(lines, "Test");
+            EndStage(lines);
             lines.Add("[Pipeline] }");
             lines.Add("[Pipeline] // node");
             lines.Add("[Pipeline] End of Pipeline");
@@ -249,11 +249,11 @@ public static class ConsoleScripts
 
         if (result == BuildResult.Unstable)
         {
-            lines.Add($"[Pipeline] unstable");
+            lines.Add("[Pipeline] unstable");
             lines.Add($"WARNING: {report.FailCount} test(s) failed");
         }
 
-        EndStage(lines, "Test");
+        EndStage(lines);
         Stage(lines, "Build");
         lines.Add("[Pipeline] sh");
         lines.Add("+ npm run build");
@@ -265,7 +265,7 @@ public static class ConsoleScripts
         lines.Add(string.Create(CultureInfo.InvariantCulture, $"✓ built in {random.Next(3, 12)}.{random.Next(10, 99)}s"));
         lines.Add("[Pipeline] archiveArtifacts");
         lines.Add("Archiving artifacts");
-        EndStage(lines, "Build");
+        EndStage(lines);
         lines.Add("[Pipeline] }");
         lines.Add("[Pipeline] // node");
         lines.Add("[Pipeline] End of Pipeline");
@@ -288,7 +288,7 @@ public static class ConsoleScripts
         lines.Add("[Pipeline] sh");
         lines.Add($"+ kubectl config use-context {environment}");
         lines.Add($"Switched to context \"{environment}\".");
-        EndStage(lines, "Prepare");
+        EndStage(lines);
         Stage(lines, "Deploy");
         lines.Add("[Pipeline] sh");
         lines.Add($"+ helm upgrade --install shop charts/shop --namespace shop-{environment} --set image.tag={version}{(dryRun ? " --dry-run" : "")} --wait --timeout 5m");
@@ -312,12 +312,12 @@ public static class ConsoleScripts
         }
 
         lines.Add("deployment \"shop-api\" successfully rolled out");
-        EndStage(lines, "Deploy");
+        EndStage(lines);
         Stage(lines, "Smoke test");
         lines.Add("[Pipeline] sh");
         lines.Add($"+ curl -fsS https://shop-{environment}.acme.internal/health");
         lines.Add("{\"status\":\"Healthy\"}");
-        EndStage(lines, "Smoke test");
+        EndStage(lines);
         lines.Add("[Pipeline] }");
         lines.Add("[Pipeline] // node");
         lines.Add("[Pipeline] End of Pipeline");
@@ -356,11 +356,10 @@ public static class ConsoleScripts
         lines.Add($"[Pipeline] {{ ({name})");
     }
 
-    private static void EndStage(List<string> lines, string name)
+    private static void EndStage(List<string> lines)
     {
         lines.Add("[Pipeline] }");
-        lines.Add($"[Pipeline] // stage");
-        _ = name;
+        lines.Add("[Pipeline] // stage");
     }
 
     private static string SuiteName(SuiteResult suite) => suite.Cases.Count > 0 ? suite.Cases[0].ClassName : "";

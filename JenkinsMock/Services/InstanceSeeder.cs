@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using McpAspire.JenkinsMock.Model;
 using Microsoft.Extensions.Options;
 
@@ -102,6 +104,10 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
         return root;
     }
 
+    /// <summary>A 40-hex-digit Git commit id, the same for a job and build number on every start.</summary>
+    private static string CommitId(Job job, int number)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{job.FullName}#{number}")).AsSpan(0, 20));
+
     private static void AddNodes(JenkinsRoot root)
     {
         root.Computers.Computers.Add(new Computer("linux-amd64-01", "Build agent (Debian 13, Docker)", 4, ["linux", "docker", "amd64"]));
@@ -140,7 +146,7 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
             {
                 var author = Developers[number % Developers.Length];
                 build.Changes.Add(new ChangeSetEntry(
-                    Convert.ToHexStringLower(BitConverter.GetBytes((long)job.FullName.Length * 7919 + number)) + "c0ffee00d15ea5e",
+                    CommitId(job, number),
                     CommitMessages[(number + job.Name.Length) % CommitMessages.Length],
                     author,
                     $"{author.Id}@acme.example",
