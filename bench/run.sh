@@ -16,7 +16,8 @@
 # the dance goes through the public (proxied) URLs, as a client's would.
 #
 # Settings (environment): BENCH_DURATION seconds per load (default 10, 1..60), BENCH_WARMUP seconds
-# (default 3), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT (default 47600).
+# (default 3), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT (default 47600), BENCH_PROFILE=1 to take
+# dotnet-trace CPU profiles of the 16-connection loads (installs dotnet-trace into bench/.tools).
 # Every load is bounded in time (wrk -d) and goes to loopback addresses only; everything the script
 # starts is stopped when it ends, however it ends.
 set -euo pipefail
@@ -127,6 +128,49 @@ port_free() { ! ss -ltnH "sport = :$1" | grep -q .; }
 # ---------------------------------------------------------------------------------------------------------
 # Measurements.
 # ---------------------------------------------------------------------------------------------------------
+# CPU time each process spent during a measured load, per request: where the work of one request goes,
+# across the services, DynamoDB Local and the peer (all on the same 2 cores).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+CLOCK_TICKS="$(getconf CLK_TCK)"
+PROFILED_LOADS="introspect-ours-c16 token-cc-ours-c16 token-refresh-ours-c16 mcp-call-ours-c16"
+declare -A CPU_BEFORE=()
+TRACE_PID=""
+
+measure_start() { # NAME SIDE CONNECTIONS
+  local process
+  for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}"; do
+    [[ -n "${process#*:}" ]] && CPU_BEFORE[${process%%:*}]="$(cpu_ticks "${process#*:}")"
+  done
+  TRACE_PID=""
+  if [[ "${BENCH_PROFILE:-0}" == 1 && " $PROFILED_LOADS " == *" $1-$2-c$3 "* ]]; then
+    local target="$AUTH_PID"
+    [[ "$1" == mcp-call ]] && target="$MCP_PID"
+    "$TRACE" collect -p "$target" --profile dotnet-sampled-thread-time -o "$WORK/$1.nettrace" \
+      --duration "$(printf '00:00:%02d:%02d' $((DURATION / 60)) $((DURATION % 60)))" >"$WORK/trace.log" 2>&1 &
+    TRACE_PID=$!
+  fi
+}
+
+measure_end() { # NAME SIDE CONNECTIONS: adds cpu_ms_per_request to the load's figures
+  local file="$RES/$1-$2-c$3.json" process name pid after cpu="{}"
+  for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}"; do
+    name="${process%%:*}"; pid="${process#*:}"
+    [[ -n "$pid" && -n "${CPU_BEFORE[$name]:-}" ]] || continue
+    after="$(cpu_ticks "$pid")"
+    cpu="$(jq --arg n "$name" --argjson t $((after - CPU_BEFORE[$name])) --argjson hz "$CLOCK_TICKS" --argjson r "$(jq .requests "$file")" \
+      '. + {($n): (if $r > 0 then ($t * 1000 / $hz / $r * 100 | round / 100) else null end)}' <<<"$cpu")"
+  done
+  jq --argjson cpu "$cpu" '. + {cpu_ms_per_request: $cpu}' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
+  if [[ -n "$TRACE_PID" ]]; then
+    wait "$TRACE_PID" || true
+    if [[ -s "$WORK/$1.nettrace" ]] && "$TRACE" convert "$WORK/$1.nettrace" --format speedscope -o "$WORK/$1.json" >/dev/null 2>&1; then
+      { printf '\n### %s (%s connections): CPU profile of the %s\n\n' "$1" "$3" "$([[ "$1" == mcp-call ]] && echo 'MCP server' || echo 'auth server')"
+        node "$BENCH/lib/hotpaths.mjs" "$(ls "$WORK/$1".speedscope.json "$WORK/$1.json" 2>/dev/null | head -n1)" 12; } >>"$RES/profiles.md" || true
+    fi
+    TRACE_PID=""
+  fi
+}
+
 # wrk_load NAME SIDE CONNECTIONS URL SCRIPT [VAR=VALUE...]: a warm-up, then the measured load.
 # Secrets reach wrk's Lua through its environment only, never its command line.
 wrk_load() {
@@ -136,18 +180,20 @@ wrk_load() {
   require_loopback "$url"
   env "$@" BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" WRK_RESULT="$WORK/warmup.json" \
     wrk -t"$threads" -c"$connections" -d"${WARMUP}s" --timeout 10s -s "$BENCH/wrk/$script" "$url" >/dev/null
+  measure_start "$name" "$side" "$connections"
   env "$@" BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" WRK_RESULT="$RES/$name-$side-c$connections.json" \
     wrk -t"$threads" -c"$connections" -d"${DURATION}s" --timeout 10s -s "$BENCH/wrk/$script" "$url" >/dev/null
+  measure_end "$name" "$side" "$connections"
   say "$(jq -r --arg n "$name $side c=$connections" '"\($n): \(.ok_rps) ok req/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, \(.failed_checks + .socket_errors + .timeouts) failed \(.first_failure)"' "$RES/$name-$side-c$connections.json")"
 }
 
 driver() { node "$BENCH/lib/oauth-driver.mjs" "$@"; }
 
-readonly COUNTERS_VERSION="10.0.750501"
-ensure_counters() { # dotnet-counters (a .NET tool from NuGet) in bench/.tools; prints its path
-  local tool="$BENCH/.tools/dotnet-counters"
+readonly DIAGNOSTICS_VERSION="10.0.750501"   # dotnet-counters and dotnet-trace
+ensure_tool() { # ensure_tool NAME: a .NET diagnostics tool (from NuGet) in bench/.tools; prints its path
+  local tool="$BENCH/.tools/$1"
   if [[ ! -x "$tool" ]]; then
-    dotnet tool install dotnet-counters --version "$COUNTERS_VERSION" --tool-path "$BENCH/.tools" >/dev/null 2>&1 || return 1
+    dotnet tool install "$1" --version "$DIAGNOSTICS_VERSION" --tool-path "$BENCH/.tools" >/dev/null 2>&1 || return 1
   fi
   echo "$tool"
 }
@@ -380,6 +426,12 @@ if ! $PEER_ONLY; then
     || die "initialize + tools/call list_jobs failed at the MCP server"
 fi
 
+TRACE=""
+if [[ "${BENCH_PROFILE:-0}" == 1 ]] && ! $PEER_ONLY; then
+  TRACE="$(ensure_tool dotnet-trace)" || die "BENCH_PROFILE=1 needs dotnet-trace, which could not be installed from NuGet"
+  NOTES+=("BENCH_PROFILE=1: the 16-connection loads of McpAspire ran under dotnet-trace (sampled thread time), which slows them; their profiles follow the targets.")
+fi
+
 # 1. Introspection. Both sides introspect a token of the same kind: a user's opaque access token from the
 # authorization code flow (ours for the MCP server's audience, as in production).
 for c in "${INTROSPECTION_CONNECTIONS[@]}"; do
@@ -408,8 +460,10 @@ for c in "${TOKEN_CONNECTIONS[@]}"; do
     require_loopback "$url"
     BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" BENCH_REFRESH_FILE="$WORK/$side-refresh-warm" WRK_RESULT="$WORK/warmup.json" \
       wrk -t"$threads" -c"$c" -d"${WARMUP}s" --timeout 10s -s "$BENCH/wrk/token_refresh.lua" "$url" >/dev/null
+    measure_start token-refresh "$side" "$c"
     BENCH_WRK_DIR="$BENCH/wrk" BENCH_THREADS="$threads" BENCH_REFRESH_FILE="$WORK/$side-refresh" WRK_RESULT="$RES/token-refresh-$side-c$c.json" \
       wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 10s -s "$BENCH/wrk/token_refresh.lua" "$url" >/dev/null
+    measure_end token-refresh "$side" "$c"
     say "$(jq -r --arg n "token-refresh $side c=$c" '"\($n): \(.ok_rps) ok req/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, \(.failed_checks + .socket_errors + .timeouts) failed \(.first_failure)"' "$RES/token-refresh-$side-c$c.json")"
   done
 done
@@ -417,7 +471,7 @@ done
 if ! $PEER_ONLY; then
   # 3. MCP tools/call end to end; during each measured load dotnet-counters reads the MCP server's own
   # metrics, from which the share of introspection in a tools/call is measured (bench/lib/counters.mjs).
-  COUNTERS="$(ensure_counters)" || { COUNTERS=""; NOTES+=("dotnet-counters could not be installed: the introspection share is only estimated."); }
+  COUNTERS="$(ensure_tool dotnet-counters)" || { COUNTERS=""; NOTES+=("dotnet-counters could not be installed: the introspection share is only estimated."); }
   JENKINS_PUBLIC="$(loopback_http "$(env_of "$MCP_PID" services__jenkins__http__0)")" || JENKINS_PUBLIC=""
   for c in "${MCP_CONNECTIONS[@]}"; do
     mcp_vars=(BENCH_TOKEN="$USER_TOKEN" BENCH_MCP_SESSION="$(sed -n 1p "$WORK/mcp-session")" BENCH_MCP_PROTOCOL="$(sed -n 2p "$WORK/mcp-session")")
@@ -465,5 +519,9 @@ jq -n \
 
 RESULT="$BENCH/results/$(date -u +%Y%m%dT%H%M%SZ).md"
 node "$BENCH/lib/report.mjs" "$RES" >"$RESULT"
+if [[ -s "$RES/profiles.md" ]]; then
+  printf '\n## Profiles (BENCH_PROFILE=1)\n' >>"$RESULT"
+  cat "$RES/profiles.md" >>"$RESULT"
+fi
 cat "$RESULT"
 say "written to ${RESULT#"$ROOT"/}"

@@ -5,7 +5,7 @@
 //   memory.json                        [{service, peak_mb, after_mb, target}]
 //   startup.json                       {seconds, build_seconds}
 // Usage: node report.mjs DIR > result.md   (a figure that was not measured shows as "-", never as a pass)
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.argv[2];
@@ -14,12 +14,12 @@ const meta = read('meta.json') ?? {};
 const load = (name, side, c) => read(`${name}-${side}-c${c}.json`);
 
 const fmt = (value, digits = 1) => (value === undefined || value === null || Number.isNaN(value) ? '-' : Number(value).toFixed(digits));
-const failures = (r) => (r ? r.failed_checks + r.socket_errors + r.timeouts : 0);
+const failures = (r) => (r ? r.failed_checks + r.socket_errors + r.timeouts + (r.requests === 0 ? 1 : 0) : 0);
 const verdict = (ok) => (ok === undefined ? '- (not measured)' : ok ? '✅ met' : '❌ missed');
 
 // A load whose answers were wrong does not count: its throughput is the correct answers' only.
 const rps = (r) => r?.ok_rps;
-const failureNote = (r) => (r && failures(r) > 0 ? ` (${failures(r)} failed: ${r.first_failure || 'socket errors'})` : '');
+const failureNote = (r) => (r && failures(r) > 0 ? (r.requests === 0 ? ` (${r.first_failure})` : ` (${failures(r)} failed: ${r.first_failure || 'socket errors'})`) : '');
 
 const lines = [];
 const out = (line = '') => lines.push(line);
@@ -51,6 +51,21 @@ for (const [label, name, connections] of sideBySide) {
     out(`| ${label} | ${c} | ${fmt(rps(ours))}${failureNote(ours)} | ${fmt(ours?.p50_ms, 2)} | ${fmt(ours?.p99_ms, 2)} | ${fmt(rps(peer))}${failureNote(peer)} | ${fmt(peer?.p50_ms, 2)} | ${fmt(peer?.p99_ms, 2)} | ${ratio === undefined ? '-' : `${fmt(ratio, 2)}×`} |`);
   }
 }
+out();
+
+// Where each request's work went: CPU time per request of each process during the load.
+out('## CPU time per request, by process (ms, from /proc during each load)');
+out();
+out('| load | server | connections | auth-server | mcp-server | JenkinsMock | DynamoDB Local | oidc-provider |');
+out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const name of readdirSync(dir).filter((f) => /^(introspect|token-cc|token-refresh|mcp-call)-(ours|peer)-c\d+\.json$/.test(f)).sort()) {
+  const [, load, side, c] = /^(.+)-(ours|peer)-c(\d+)\.json$/.exec(name);
+  const cpu = read(name).cpu_ms_per_request ?? {};
+  const cell = (key) => (cpu[key] === undefined || cpu[key] === null ? '-' : fmt(cpu[key], 2));
+  out(`| ${load} | ${side === 'ours' ? 'McpAspire' : 'oidc-provider'} | ${c} | ${cell('auth')} | ${cell('mcp')} | ${cell('jenkins')} | ${cell('dynamodb')} | ${cell('peer')} |`);
+}
+out();
+out('The sum of a row is the CPU one request costs the machine; with 2 cores, 2000 ms divided by it bounds the requests per second.');
 out();
 
 // 3: MCP tools/call.

@@ -48,6 +48,9 @@ function done(summary, latency, requests)
     local f = thread:get("first_failure")
     if first == "" and f ~= nil and f ~= "" then first = f end
   end
+  if summary.requests == 0 and first == "" then
+    first = "no answer within the load's duration"
+  end
   local errors = summary.errors
   local seconds = summary.duration / 1e6
   local out = assert(io.open(required_env("WRK_RESULT"), "w"))
