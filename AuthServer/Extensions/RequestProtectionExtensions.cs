@@ -66,7 +66,7 @@ public static class RequestProtectionExtensions
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
-                var (name, limit) = LimitFor(context.Request.Path, limits);
+                var (name, limit) = LimitFor(context.Request, limits);
                 if (limit is null)
                 {
                     return RateLimitPartition.GetNoLimiter("unlimited");
@@ -100,13 +100,14 @@ public static class RequestProtectionExtensions
         return app;
     }
 
-    private static (string Name, RateLimit? Limit) LimitFor(PathString path, RateLimitOptions limits) => path.Value switch
+    private static (string Name, RateLimit? Limit) LimitFor(HttpRequest request, RateLimitOptions limits) => request.Path.Value switch
     {
-        _ when path.StartsWithSegments(RegisterPath) => ("register", limits.Register),
+        _ when request.Path.StartsWithSegments(RegisterPath) => ("register", limits.Register),
         Paths.Authorize => ("authorize", limits.Authorize),
         Paths.Token => ("token", limits.Token),
         Paths.Introspect => ("introspect", limits.Introspect),
-        Paths.Login => ("login", limits.Login),
+        // Showing the form costs nothing; posting it is what a password-guesser repeats.
+        Paths.Login when HttpMethods.IsPost(request.Method) => ("login", limits.Login),
         _ => ("", null),
     };
 
