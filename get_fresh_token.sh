@@ -27,15 +27,15 @@ usage() {
 Usage: $PROGRAM [options] [URL]
 
 Gets an access token for the McpAspire MCP server and stores it in a file only you can read.
-URL is the MCP server's URL (default \$MCPASPIRE_URL, else $DEFAULT_URL) or the
-authorization server's URL (then give --resource too).
+URL is the MCP server's URL (default \$MCPASPIRE_URL, else $DEFAULT_URL), or the
+authorization server's URL (it then issues the token for its own MCP server unless --resource names one).
 
 Options:
   --scope "SCOPES"     scopes to ask for, space separated (default "mcp:read"; "mcp:read mcp:write"
                        to start and stop builds). offline_access is always added to get a refresh token.
   --token-file PATH    where the token goes (default \$MCPASPIRE_TOKEN_FILE, else
                        $CONFIG_HOME/token.json)
-  --resource URL       the MCP resource to ask a token for, when URL is the authorization server's
+  --resource URL       the MCP resource (RFC 8707) to ask a token for, when URL is the authorization server's
   --new                ignore the stored token and sign in again
   --check              self-test: walk the ten steps of the OAuth dance against the running system and
                        list the MCP server's tools; exit status 1 at the first failing step
@@ -47,7 +47,8 @@ Sign-in:
                        the environment only, never from arguments.
   interactive          otherwise: the script prints (and opens, if it can) the authorization URL; sign in,
                        allow access, then paste the address your browser ends on
-                       (http://127.0.0.1:PORT/callback?code=...) when asked.
+                       (http://127.0.0.1:PORT/callback?code=..., a page that does not load: the script
+                       runs no web server, it needs nothing but bash, curl, openssl and jq) when asked.
 
 Files:
   token                {access_token, token_type, expires_in, expires_at, scope, client_id,
