@@ -1,8 +1,11 @@
 namespace McpAspire.AppHost;
 
 /// <summary>The AppHost's longer wiring, kept out of AppHost.cs so that file reads top to bottom.</summary>
-internal static class AppHostExtensions
+public static class AppHostExtensions
 {
+    /// <summary>The dashboard command that puts JenkinsMock back to its seeded instance.</summary>
+    public const string ResetJenkinsCommand = "reset-jenkins";
+
     /// <summary>
     /// A secret parameter. Running locally it gets a generated value, persisted in the AppHost's user
     /// secrets so it survives restarts; published, the deployment must supply it.
@@ -31,7 +34,20 @@ internal static class AppHostExtensions
         var mock = builder.AddProject<Projects.JenkinsMock>(name)
             .WithEnvironment("Jenkins__User", user)
             .WithEnvironment("Jenkins__ApiToken", apiToken)
-            .WithHttpHealthCheck("/health");
+            .WithHttpHealthCheck("/health")
+            .WithHttpCommand("/mock/reset", "Reset Jenkins", commandName: ResetJenkinsCommand, commandOptions: new HttpCommandOptions
+            {
+                Description = "Replace the mock's jobs, builds and queue by its seeded instance",
+                IconName = "ArrowReset",
+                PrepareRequest = async context =>
+                {
+                    // The mock's own admin endpoint, authenticated like every Jenkins API call.
+                    var userName = await user.Resource.GetValueAsync(context.CancellationToken);
+                    var token = await apiToken.Resource.GetValueAsync(context.CancellationToken);
+                    context.Request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                        "Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{userName}:{token}")));
+                },
+            });
         return builder.CreateResourceBuilder<IResource>(mock.Resource);
     }
 

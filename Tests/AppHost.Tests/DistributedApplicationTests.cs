@@ -68,6 +68,14 @@ public sealed class DistributedApplicationTests(AppHostFixture fixture) : IClass
         Assert.EndsWith("/mcp", environment["Mcp__ResourceUrl"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_dashboard_can_reset_the_Jenkins_mock()
+    {
+        var result = await fixture.App.ResourceCommands.ExecuteCommandAsync("jenkins", AppHostExtensions.ResetJenkinsCommand);
+
+        Assert.True(result.Success, result.Message);
+    }
+
     /// <summary>The environment the AppHost hands to a service, resolved as it was when the service started.</summary>
     private async Task<IReadOnlyDictionary<string, string>> GetEnvironmentAsync(string resourceName)
     {
