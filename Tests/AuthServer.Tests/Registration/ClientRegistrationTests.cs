@@ -4,7 +4,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Amazon.Runtime;
+using McpAspire.AppHost.DynamoDb;
 using McpAspire.AuthServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.Registration;
 
@@ -128,6 +133,42 @@ public sealed class ClientRegistrationTests(RegistrationFixture fixture, Metadat
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_client_metadata", body.GetProperty("error").GetString());
+    }
+
+    // ---- Unused registrations expire, used ones stay ----
+
+    [Fact]
+    public async Task A_registration_is_stored_with_an_expiry_that_its_first_token_removes()
+    {
+        var (response, body) = await RegisterAsync(new JsonObject
+        {
+            ["grant_types"] = new JsonArray("client_credentials"),
+            ["token_endpoint_auth_method"] = "client_secret_post",
+        });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var clientId = body.GetProperty("client_id").GetString()!;
+
+        var expiry = await StoredExpiryAsync(clientId);
+        var (granted, _) = await _oauth.PostAsync("/token", OAuthFlows.Form(
+            ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", body.GetProperty("client_secret").GetString()!)));
+        var expiryAfterUse = await StoredExpiryAsync(clientId);
+
+        var expected = DateTimeOffset.UtcNow.AddHours(24).ToUnixTimeSeconds();
+        Assert.NotNull(expiry);
+        Assert.InRange(expiry.Value, expected - 600, expected + 600);
+        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        Assert.Null(expiryAfterUse);
+    }
+
+    [Fact]
+    public async Task A_public_client_that_signs_a_user_in_keeps_its_registration()
+    {
+        var unused = await RegisterPublicAsync("Never used");
+        var (used, tokens) = await _oauth.ObtainUserTokensAsync("Used once");
+
+        Assert.NotNull(await StoredExpiryAsync(unused.ClientId));
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("access_token").GetString()));
+        Assert.Null(await StoredExpiryAsync(used));
     }
 
     // ---- RFC 7592 management ----
@@ -342,7 +383,51 @@ public sealed class ClientRegistrationTests(RegistrationFixture fixture, Metadat
         Assert.Contains("invalid_request", page, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_metadata_document_client_signs_a_user_in_and_redeems_its_code()
+    {
+        var clientId = documents.NewClientId();
+        var pkce = Pkce.Create();
+        using var browser = fixture.CreateBrowserLikeClient();
+
+        var callback = await OAuthFlows.SignInAndConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, pkce, "cimd-state"),
+            AuthServerFixture.AdminUserName, fixture.AdminPassword);
+        var query = QueryHelpers.ParseQuery(callback.Query);
+        var (redeemed, tokens) = await _oauth.RedeemCodeAsync(clientId, query["code"].ToString(), pkce.Verifier);
+
+        Assert.Equal("127.0.0.1", callback.Host);
+        Assert.Equal("cimd-state", query["state"].ToString());
+        Assert.Equal(HttpStatusCode.OK, redeemed.StatusCode);
+        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("access_token").GetString()));
+    }
+
     // ---- helpers ----
+
+    /// <summary>The stored application's DynamoDB TTL (unix seconds), read straight from DynamoDB Local.</summary>
+    private async Task<long?> StoredExpiryAsync(string clientId)
+    {
+        using var dynamoDb = new AmazonDynamoDBClient(
+            new BasicAWSCredentials(DynamoDbLocalDefaults.LocalOnlyAccessKeyId, DynamoDbLocalDefaults.LocalOnlySecretAccessKey),
+            new AmazonDynamoDBConfig { ServiceURL = fixture.App.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).AbsoluteUri });
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var page = await dynamoDb.ScanAsync(new ScanRequest
+            {
+                TableName = $"{DynamoDbLocalDefaults.DefaultTablePrefix}-oauth-applications",
+                FilterExpression = "client_id = :clientId",
+                ExpressionAttributeValues = new() { [":clientId"] = new AttributeValue { S = clientId } },
+                ExclusiveStartKey = start,
+            });
+            items.AddRange(page.Items);
+            start = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+        }
+        while (start is not null);
+
+        var item = Assert.Single(items);
+        return item.TryGetValue("ttl", out var ttl) && ttl.N is { } seconds ? long.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
 
     private sealed record Registered(string ClientId, string Token);
 
