@@ -82,4 +82,7 @@ public sealed class DynamoDbToken
 
     /// <summary>The reference id as last stored, so an update can delete a replaced reference copy.</summary>
     internal string? StoredReferenceId { get; set; }
+
+    /// <summary>The TTL as last stored: an update that keeps it (a redemption, a revocation) need not touch the authorization.</summary>
+    internal long? StoredTtl { get; set; }
 }

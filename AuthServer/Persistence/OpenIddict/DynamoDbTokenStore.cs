@@ -62,6 +62,7 @@ public sealed class DynamoDbTokenStore(
 
         await WriteAsync(actions, cancellationToken);
         token.StoredReferenceId = token.ReferenceId;
+        token.StoredTtl = TtlOf(item);
     }
 
     public async ValueTask DeleteAsync(DynamoDbToken token, CancellationToken cancellationToken)
@@ -330,6 +331,7 @@ public sealed class DynamoDbTokenStore(
         }
 
         token.StoredReferenceId = token.ReferenceId;
+        token.StoredTtl = TtlOf(item);
     }
 
     internal override DynamoDbToken FromItem(ItemReader item)
@@ -351,6 +353,7 @@ public sealed class DynamoDbTokenStore(
             Type = item.String("type"),
         };
         token.StoredReferenceId = token.ReferenceId;
+        token.StoredTtl = item.Number(DynamoDbSchema.Ttl);
         return token;
     }
 
@@ -378,12 +381,13 @@ public sealed class DynamoDbTokenStore(
     /// </summary>
     private async ValueTask ExtendAuthorizationAsync(DynamoDbToken token, Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
     {
-        if (token.AuthorizationId is null || !item.TryGetValue(DynamoDbSchema.Ttl, out var tokenTtl))
+        // An update that keeps the TTL (redemption, revocation, attaching the payload) was covered when it was set.
+        if (token.AuthorizationId is null || TtlOf(item) is not { } tokenTtl || tokenTtl == token.StoredTtl)
         {
             return;
         }
 
-        var authorizationTtl = TtlPolicy.ForAuthorizationOf(long.Parse(tokenTtl.N, System.Globalization.CultureInfo.InvariantCulture));
+        var authorizationTtl = TtlPolicy.ForAuthorizationOf(tokenTtl);
         try
         {
             await Client.UpdateItemAsync(new UpdateItemRequest
@@ -433,6 +437,9 @@ public sealed class DynamoDbTokenStore(
         await DynamoDbBatchWriter.WriteAllAsync(Client, writes, cancellationToken);
         return revoked;
     }
+
+    private static long? TtlOf(Dictionary<string, AttributeValue> item)
+        => item.TryGetValue(DynamoDbSchema.Ttl, out var ttl) ? long.Parse(ttl.N, System.Globalization.CultureInfo.InvariantCulture) : null;
 
     private static Dictionary<string, AttributeValue> ReferenceCopy(Dictionary<string, AttributeValue> item) => new(item, StringComparer.Ordinal);
 
