@@ -1,12 +1,17 @@
 // The benchmark's peer: oidc-provider (a certified OpenID/OAuth 2.0 server) configured like McpAspire's
 // AuthServer where the benchmark compares them: opaque (reference) access tokens, client_secret_basic,
 // introspection (RFC 7662) for an authenticated resource server, client credentials, refresh tokens,
-// dynamic registration, PKCE. Its default in-memory adapter is the store. Loopback only.
+// dynamic registration, PKCE. Its in-memory adapter is the store. Loopback only.
 //
 // Environment: PEER_PORT (required), PEER_RS_SECRET and PEER_CC_SECRET (the two seeded clients' secrets,
 // required, never printed).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider from 'oidc-provider';
+// The library's own in-memory adapter and store, given a store large enough for a benchmark: the default
+// one keeps only 1000 entries (clients, grants and tokens together), so a load of thousands of tokens
+// would evict dynamically registered clients and refresh tokens mid-run.
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
+import LRU from 'oidc-provider/lib/helpers/lru.js';
 
 const required = (name) => {
   const value = process.env[name];
@@ -21,7 +26,10 @@ const port = Number(required('PEER_PORT'));
 const issuer = `http://127.0.0.1:${port}`;
 const signingKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
 
+const store = new LRU({ maxSize: 50_000_000 });
+
 const provider = new Provider(issuer, {
+  adapter: (model) => new MemoryAdapter(model, store),
   clients: [
     {
       // The resource server that introspects, like McpAspire's seeded `mcp-server` client.
