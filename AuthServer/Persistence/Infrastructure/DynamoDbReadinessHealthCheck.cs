@@ -29,7 +29,7 @@ internal sealed class DynamoDbReadinessHealthCheck(IAmazonDynamoDB client, Dynam
             }, cancellationToken);
             return HealthCheckResult.Healthy("DynamoDB answered a GetItem.");
         }
-        catch (Exception exception) when (exception is AmazonClientException or HttpRequestException or TimeoutException or TaskCanceledException)
+        catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or TimeoutException or TaskCanceledException)
         {
             return HealthCheckResult.Unhealthy("DynamoDB did not answer a GetItem.", exception);
         }

@@ -24,15 +24,14 @@ internal sealed class DynamoDbUserStore(
     private static readonly AppUser PlaceholderUser = new("placeholder", "placeholder", DateTimeOffset.UnixEpoch);
     private readonly Lazy<string> _placeholderHash = new(() => hasher.HashPassword(PlaceholderUser, Guid.NewGuid().ToString("N")));
 
+    /// <summary>Null for an unknown user, and for a name no user can have (blank or too long): input, not a bug.</summary>
     public async Task<AppUser?> FindByNameAsync(string userName, CancellationToken cancellationToken)
-        => (await FindItemAsync(userName, cancellationToken))?.User;
+        => IsPossibleUserName(userName) ? (await FindItemAsync(userName, cancellationToken))?.User : null;
 
     public async Task<AppUser?> ValidateCredentialsAsync(string userName, string password, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(password);
-        var found = string.IsNullOrWhiteSpace(userName) || userName.Length > MaxUserNameLength
-            ? null
-            : await FindItemAsync(userName, cancellationToken);
+        var found = IsPossibleUserName(userName) ? await FindItemAsync(userName, cancellationToken) : null;
         if (found is not { } user)
         {
             hasher.VerifyHashedPassword(PlaceholderUser, _placeholderHash.Value, password);
@@ -157,6 +156,9 @@ internal sealed class DynamoDbUserStore(
             // Changed concurrently; the next sign-in rehashes if still needed.
         }
     }
+
+    private static bool IsPossibleUserName(string? userName)
+        => !string.IsNullOrWhiteSpace(userName) && userName.Length <= MaxUserNameLength;
 
     private static void ValidateUserName(string userName)
     {

@@ -29,6 +29,14 @@ public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceT
     }
 
     [Fact]
+    public async Task A_name_no_user_can_have_is_simply_not_found()
+    {
+        Assert.Null(await Users.FindByNameAsync("   ", CancellationToken.None));
+        Assert.Null(await Users.FindByNameAsync(new string('a', 257), CancellationToken.None));
+        Assert.Null(await Users.ValidateCredentialsAsync("", NewPassword(), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Only_a_password_hash_is_stored_never_the_password()
     {
         var userName = Unique("bob");
