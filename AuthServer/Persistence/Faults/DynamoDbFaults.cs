@@ -16,6 +16,8 @@ internal static class DynamoDbFaults
             {
                 DynamoDbUnavailableException => "throttled",
                 ProvisionedThroughputExceededException or RequestLimitExceededException => "throttled",
+                TransactionCanceledException cancelled when cancelled.CancellationReasons?.Any(reason =>
+                    reason.Code is "ThrottlingError" or "ProvisionedThroughputExceeded" or "RequestLimitExceeded") == true => "throttled",
                 ResourceNotFoundException => "table missing",
                 AmazonServiceException service when service.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) == true => "throttled",
                 AmazonServiceException service when (int)service.StatusCode >= 500 => "service error",

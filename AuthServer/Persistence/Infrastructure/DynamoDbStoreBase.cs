@@ -149,7 +149,7 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
                 ExpressionAttributeValues = values,
             }, cancellationToken);
         }
-        catch (ConditionalCheckFailedException exception)
+        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
             throw ConcurrencyFailure(exception);
         }
@@ -170,7 +170,7 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
                 ExpressionAttributeValues = values,
             }, cancellationToken);
         }
-        catch (ConditionalCheckFailedException exception)
+        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
             throw ConcurrencyFailure(exception);
         }
@@ -179,9 +179,12 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
     protected static OpenIddictExceptions.ConcurrencyException ConcurrencyFailure(Exception exception)
         => new("The entity was changed or deleted by another request since it was read; reload it and retry.", exception);
 
-    /// <summary>True when a cancelled transaction failed only because a condition did not hold (a lost race).</summary>
+    /// <summary>
+    /// True when a cancelled transaction lost a race: a condition did not hold, or another transaction was
+    /// writing the same item at that moment (DynamoDB cancels rather than serialises conflicting transactions).
+    /// </summary>
     protected static bool IsConditionFailure(TransactionCanceledException exception)
-        => exception.CancellationReasons?.Any(reason => reason.Code == "ConditionalCheckFailed") == true;
+        => exception.CancellationReasons?.Any(reason => reason.Code is "ConditionalCheckFailed" or "TransactionConflict") == true;
 
     protected static string NewConcurrencyToken() => Guid.NewGuid().ToString("N");
 

@@ -261,7 +261,7 @@ public sealed class DynamoDbAuthorizationStore(
                 ExpressionAttributeValues = values,
             }, cancellationToken);
         }
-        catch (ConditionalCheckFailedException exception)
+        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
             authorization.ConcurrencyToken = expectedToken;
             throw ConcurrencyFailure(exception);

@@ -469,7 +469,7 @@ public sealed class DynamoDbTokenStore(
 
             await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
         }
-        catch (ConditionalCheckFailedException exception)
+        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
             throw ConcurrencyFailure(exception);
         }
