@@ -132,7 +132,7 @@ public static class AuthorizationServerExtensions
             // The token travels in the form only, so the no-JavaScript forms and curl both work.
             antiforgery.FormFieldName = "__RequestVerificationToken";
         });
-        builder.Services.AddRazorPages();
+        builder.Services.AddRazorPages().AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityHeaders>());
 
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton(TimeProvider.System);

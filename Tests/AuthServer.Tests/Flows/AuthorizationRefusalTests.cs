@@ -199,6 +199,21 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task The_login_page_cannot_be_framed_cached_or_run_scripts()
+    {
+        using var http = fixture.CreateClient();
+
+        using var response = await http.GetAsync("/account/login");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+        Assert.Contains("default-src 'none'", policy, StringComparison.Ordinal);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Contains("no-store", response.Headers.CacheControl?.ToString() ?? "", StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_login_page_never_redirects_off_site()
     {
         using var browser = fixture.CreateBrowserLikeClient();
