@@ -205,7 +205,9 @@ public sealed class ClientRegistrationTests(RegistrationFixture fixture, Metadat
         }
 
         var (unknown, _) = await ManageAsync(HttpMethod.Get, mine with { ClientId = "no-such-client" }, mine.Token);
+        var (preRegistered, _) = await ManageAsync(HttpMethod.Get, mine with { ClientId = AuthServerFixture.IntrospectionClientId }, mine.Token);
         Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, preRegistered.StatusCode);
     }
 
     [Fact]
