@@ -48,8 +48,12 @@ public sealed partial class IntrospectionClientSeeder(
 
         current.Permissions.Clear();
         current.Permissions.UnionWith(permissions);
-        // The manager hashes a secret set on the descriptor; leaving it null keeps the stored hash.
-        current.ClientSecret = secretMatches ? null : options.IntrospectionClientSecret;
+        // PopulateAsync copied the stored hash into the descriptor: kept as is, the manager keeps it; a new
+        // plain secret differs from the stored hash, so the manager hashes and stores it.
+        if (!secretMatches)
+        {
+            current.ClientSecret = options.IntrospectionClientSecret;
+        }
         await applications.UpdateAsync(application, current, cancellationToken);
         LogUpdated(logger, options.IntrospectionClientId, !secretMatches);
     }
