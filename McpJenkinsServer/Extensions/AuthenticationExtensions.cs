@@ -86,7 +86,9 @@ public static class AuthenticationExtensions
                 options.ResourceMetadata = new()
                 {
                     Resource = resource.Value.ResourceUrl.OriginalString,
-                    AuthorizationServers = { authServer.Value.Issuer.OriginalString },
+                    // The issuer exactly as the auth server's RFC 8414 metadata states it (normalized, so
+                    // "http://host:port" becomes "http://host:port/"): clients compare the two character by character.
+                    AuthorizationServers = { authServer.Value.Issuer.AbsoluteUri },
                     ScopesSupported = [.. McpScopes.All],
                     BearerMethodsSupported = ["header"],
                     ResourceName = "Jenkins MCP server",
