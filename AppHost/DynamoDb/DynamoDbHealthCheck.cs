@@ -29,7 +29,8 @@ internal sealed class DynamoDbHealthCheck(IDynamoDbLocalResource resource) : IHe
         }
         catch (Exception exception) when (exception is AmazonServiceException or HttpRequestException or TaskCanceledException or InvalidOperationException)
         {
-            return HealthCheckResult.Unhealthy("DynamoDB Local did not answer ListTables.", exception);
+            // The reason, not the stack trace: while DynamoDB Local starts, every probe fails the same way.
+            return HealthCheckResult.Unhealthy($"DynamoDB Local did not answer ListTables: {exception.Message}");
         }
     }
 
