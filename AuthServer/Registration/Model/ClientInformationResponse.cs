@@ -1,10 +1,11 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace McpAspire.AuthServer.Registration.Model;
 
 /// <summary>
 /// The client information response (RFC 7591 §3.2.1, RFC 7592 §3): the identifiers and credentials issued,
-/// followed by the accepted metadata.
+/// followed by the accepted metadata (written inline from <see cref="ClientMetadata"/>, so the two cannot drift).
 /// </summary>
 public sealed record ClientInformationResponse
 {
@@ -30,56 +31,9 @@ public sealed record ClientInformationResponse
     [JsonPropertyName("registration_client_uri")]
     public required string RegistrationClientUri { get; init; }
 
-    [JsonPropertyName("redirect_uris")]
-    public required IReadOnlyList<string> RedirectUris { get; init; }
-
-    [JsonPropertyName("token_endpoint_auth_method")]
-    public required string TokenEndpointAuthMethod { get; init; }
-
-    [JsonPropertyName("grant_types")]
-    public required IReadOnlyList<string> GrantTypes { get; init; }
-
-    [JsonPropertyName("response_types")]
-    public required IReadOnlyList<string> ResponseTypes { get; init; }
-
-    [JsonPropertyName("application_type")]
-    public required string ApplicationType { get; init; }
-
-    [JsonPropertyName("client_name")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ClientName { get; init; }
-
-    [JsonPropertyName("scope")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Scope { get; init; }
-
-    [JsonPropertyName("client_uri")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ClientUri { get; init; }
-
-    [JsonPropertyName("logo_uri")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? LogoUri { get; init; }
-
-    [JsonPropertyName("tos_uri")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? TosUri { get; init; }
-
-    [JsonPropertyName("policy_uri")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? PolicyUri { get; init; }
-
-    [JsonPropertyName("contacts")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? Contacts { get; init; }
-
-    [JsonPropertyName("software_id")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? SoftwareId { get; init; }
-
-    [JsonPropertyName("software_version")]
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? SoftwareVersion { get; init; }
+    /// <summary>The accepted metadata, member by member (<c>redirect_uris</c>, <c>grant_types</c>, ...).</summary>
+    [JsonExtensionData]
+    public IDictionary<string, JsonElement> Metadata { get; init; } = new Dictionary<string, JsonElement>();
 
     public static ClientInformationResponse Create(
         string clientId, long issuedAt, ClientMetadata metadata, string registrationAccessToken, string registrationClientUri, string? clientSecret) => new()
@@ -90,19 +44,6 @@ public sealed record ClientInformationResponse
         ClientSecretExpiresAt = metadata.IsConfidential ? 0 : null,
         RegistrationAccessToken = registrationAccessToken,
         RegistrationClientUri = registrationClientUri,
-        RedirectUris = metadata.RedirectUris,
-        TokenEndpointAuthMethod = metadata.TokenEndpointAuthMethod,
-        GrantTypes = metadata.GrantTypes,
-        ResponseTypes = metadata.ResponseTypes,
-        ApplicationType = metadata.ApplicationType,
-        ClientName = metadata.ClientName,
-        Scope = metadata.Scope,
-        ClientUri = metadata.ClientUri,
-        LogoUri = metadata.LogoUri,
-        TosUri = metadata.TosUri,
-        PolicyUri = metadata.PolicyUri,
-        Contacts = metadata.Contacts,
-        SoftwareId = metadata.SoftwareId,
-        SoftwareVersion = metadata.SoftwareVersion,
+        Metadata = JsonSerializer.SerializeToElement(metadata).EnumerateObject().ToDictionary(member => member.Name, member => member.Value.Clone()),
     };
 }
