@@ -151,12 +151,19 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
         Assert.True(HttpStatusCode.OK == before.StatusCode, $"{before.StatusCode}: {await before.Content.ReadAsStringAsync()}");
 
         using var http = new HttpClient();
-        using var revoke = await http.PostAsync(await RevocationEndpointAsync(), new FormUrlEncodedContent(new Dictionary<string, string>
+        // The client revokes its own token (RFC 7009), authenticating as it registered (client_secret_post).
+        var form = new Dictionary<string, string>
         {
             ["token"] = tokens.AccessToken,
             ["token_type_hint"] = "access_token",
             ["client_id"] = tokens.ClientId!,
-        }));
+        };
+        if (tokens.ClientSecret is { } secret)
+        {
+            form["client_secret"] = secret;
+        }
+
+        using var revoke = await http.PostAsync(await RevocationEndpointAsync(), new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
 
         using var after = await PostAsync(app.McpUrl, tokens.AccessToken, ListTools);

@@ -149,7 +149,7 @@ public sealed partial class Transcript
     /// <summary>Masks secrets in URLs, form bodies and JSON.</summary>
     public static string Redact(string text)
     {
-        text = SecretParameter().Replace(text, m => $"{m.Groups[1].Value}=***");
+        text = SecretParameter().Replace(text, m => $"{m.Groups[1].Value}{m.Groups[2].Value}***");
         return SecretJson().Replace(text, m => $"\"{m.Groups[1].Value}\":\"***\"");
     }
 
@@ -159,7 +159,8 @@ public sealed partial class Transcript
         return text.Length > MaxBody ? text[..MaxBody] + " …" : text;
     }
 
-    [GeneratedRegex(@"\b(code|state|code_verifier|access_token|refresh_token|id_token|token|client_secret|password|__RequestVerificationToken|registration_access_token)=[^&\s""]*")]
+    // Also inside URL-encoded return URLs (state%3D..., state%253D...).
+    [GeneratedRegex(@"(code|state|code_verifier|access_token|refresh_token|id_token|token|client_secret|password|__RequestVerificationToken|registration_access_token)(=|%3D|%253D)[^&\s""%]*")]
     private static partial Regex SecretParameter();
 
     [GeneratedRegex(@"""(access_token|refresh_token|id_token|client_secret|registration_access_token|code)""\s*:\s*""[^""]*""")]
