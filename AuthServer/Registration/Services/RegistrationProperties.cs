@@ -13,7 +13,7 @@ public static class RegistrationProperties
     /// property was removed first; the token endpoint removes it on the client's first token. Registrations that
     /// are never used expire, used ones stay.
     /// </summary>
-    public const string UnusedRegistrationExpiresAt = "unused_registration_expires_at";
+    public const string UnusedRegistrationExpiresAt = Persistence.TtlPolicy.UnusedRegistrationExpiresAt;
 
     /// <summary>SHA-256 (base64url) of the RFC 7592 registration access token; the token itself is never stored.</summary>
     public const string RegistrationAccessTokenHash = "registration_access_token_hash";

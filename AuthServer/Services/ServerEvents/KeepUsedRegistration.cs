@@ -13,7 +13,7 @@ public sealed partial class KeepUsedRegistration(IOpenIddictApplicationManager a
     : IOpenIddictServerHandler<ApplyTokenResponseContext>
 {
     /// <summary>The application property the registration endpoint sets on every new registration.</summary>
-    public const string UnusedRegistrationProperty = "unused_registration_expires_at";
+    public const string UnusedRegistrationProperty = Persistence.TtlPolicy.UnusedRegistrationExpiresAt;
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
