@@ -86,6 +86,18 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
         while (request.ExclusiveStartKey is { Count: > 0 });
     }
 
+    /// <summary>Every store's CountAsync: administration only (a scan), never on a request path.</summary>
+    public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
+    {
+        long count = 0;
+        await foreach (var _ in ScanAsync(cancellationToken))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>
     /// A full scan: only for the administrative members (List, Count, Prune) that no request path of the
     /// OAuth server calls. docs/persistence.md lists them.

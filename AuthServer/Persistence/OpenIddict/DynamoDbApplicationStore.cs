@@ -25,17 +25,6 @@ public sealed class DynamoDbApplicationStore(
 
     protected override string Table => Tables.Applications;
 
-    public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
-    {
-        long count = 0;
-        await foreach (var _ in ScanAsync(cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<DynamoDbApplication>, IQueryable<TResult>> query, CancellationToken cancellationToken)
         => throw QueryableNotSupported();
 

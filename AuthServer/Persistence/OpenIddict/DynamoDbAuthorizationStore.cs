@@ -24,17 +24,6 @@ public sealed class DynamoDbAuthorizationStore(
 
     protected override string Table => Tables.Authorizations;
 
-    public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
-    {
-        long count = 0;
-        await foreach (var _ in ScanAsync(cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<DynamoDbAuthorization>, IQueryable<TResult>> query, CancellationToken cancellationToken)
         => throw QueryableNotSupported();
 

@@ -16,17 +16,6 @@ public sealed class DynamoDbScopeStore(
 {
     protected override string Table => Tables.Scopes;
 
-    public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
-    {
-        long count = 0;
-        await foreach (var _ in ScanAsync(cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<DynamoDbScope>, IQueryable<TResult>> query, CancellationToken cancellationToken)
         => throw QueryableNotSupported();
 

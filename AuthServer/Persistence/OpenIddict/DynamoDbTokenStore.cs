@@ -22,17 +22,6 @@ public sealed class DynamoDbTokenStore(
 {
     protected override string Table => Tables.Tokens;
 
-    public async ValueTask<long> CountAsync(CancellationToken cancellationToken)
-    {
-        long count = 0;
-        await foreach (var _ in ScanAsync(cancellationToken))
-        {
-            count++;
-        }
-
-        return count;
-    }
-
     public ValueTask<long> CountAsync<TResult>(Func<IQueryable<DynamoDbToken>, IQueryable<TResult>> query, CancellationToken cancellationToken)
         => throw QueryableNotSupported();
 
