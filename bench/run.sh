@@ -17,7 +17,9 @@
 #
 # Settings (environment): BENCH_DURATION seconds per load (default 10, 1..60), BENCH_WARMUP seconds
 # (default 3), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT (default 47600), BENCH_PROFILE=1 to take
-# dotnet-trace CPU profiles of the 16-connection loads (installs dotnet-trace into bench/.tools).
+# dotnet-trace CPU profiles of the 16-connection loads (installs dotnet-trace into bench/.tools),
+# BENCH_LOADS to measure part of the run (default "introspect token-cc token-refresh mcp-call dance";
+# the figures not measured show as "-" in the report).
 # Every load is bounded in time (wrk -d) and goes to loopback addresses only; everything the script
 # starts is stopped when it ends, however it ends.
 set -euo pipefail
@@ -32,6 +34,8 @@ WARMUP="${BENCH_WARMUP:-3}"
 DANCE_RUNS="${BENCH_DANCE_RUNS:-20}"
 PEER_PORT="${BENCH_PEER_PORT:-47600}"
 PEER_ONLY=false
+LOADS="${BENCH_LOADS:-introspect token-cc token-refresh mcp-call dance}"
+measures() { [[ " $LOADS " == *" $1 "* ]]; }
 INTROSPECTION_CONNECTIONS=(1 16 64)
 TOKEN_CONNECTIONS=(1 16)
 MCP_CONNECTIONS=(1 16)
@@ -49,6 +53,10 @@ done
 [[ "$DURATION" =~ ^[0-9]+$ ]] && ((DURATION >= 1 && DURATION <= 60)) || die "BENCH_DURATION must be 1..60 seconds"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP >= 1 && WARMUP <= 30)) || die "BENCH_WARMUP must be 1..30 seconds"
 [[ "$DANCE_RUNS" =~ ^[0-9]+$ ]] && ((DANCE_RUNS >= 1 && DANCE_RUNS <= 200)) || die "BENCH_DANCE_RUNS must be 1..200"
+for load in $LOADS; do
+  [[ " introspect token-cc token-refresh mcp-call dance " == *" $load "* ]] \
+    || die "BENCH_LOADS: unknown load '$load' (known: introspect token-cc token-refresh mcp-call dance)"
+done
 
 # ---------------------------------------------------------------------------------------------------------
 # What the harness needs, each named with how to get it.
@@ -434,7 +442,7 @@ fi
 
 # 1. Introspection. Both sides introspect a token of the same kind: a user's opaque access token from the
 # authorization code flow (ours for the MCP server's audience, as in production).
-for c in "${INTROSPECTION_CONNECTIONS[@]}"; do
+for c in $(measures introspect && echo "${INTROSPECTION_CONNECTIONS[@]}"); do
   if ! $PEER_ONLY; then
     wrk_load introspect ours "$c" "$OURS_INTROSPECTION_DIRECT" introspect.lua BENCH_BASIC="$(cat "$WORK/ours-rs")" BENCH_TOKEN="$USER_TOKEN"
   fi
@@ -442,14 +450,19 @@ for c in "${INTROSPECTION_CONNECTIONS[@]}"; do
 done
 
 # 2. Token endpoint: client_credentials, and refresh_token with rotation (a pool of chains per load).
-for c in "${TOKEN_CONNECTIONS[@]}"; do
+for c in $({ measures token-cc || measures token-refresh; } && echo "${TOKEN_CONNECTIONS[@]}"); do
   threads=$((c < 2 ? 1 : 2))
-  if ! $PEER_ONLY; then
+  if measures token-cc && ! $PEER_ONLY; then
     wrk_load token-cc ours "$c" "$OURS_TOKEN_DIRECT" token_client_credentials.lua BENCH_BASIC="$(cat "$WORK/ours-cc")" BENCH_SCOPE=mcp:read
+  fi
+  if measures token-cc; then
+    wrk_load token-cc peer "$c" "$PEER_URL/token" token_client_credentials.lua BENCH_BASIC="$(cat "$WORK/peer-cc")" BENCH_SCOPE=mcp:read
+  fi
+  measures token-refresh || continue
+  if ! $PEER_ONLY; then
     driver refresh-pool --mcp "$MCP_URL" --count $((c + threads)) --out "$WORK/ours-refresh-warm" >/dev/null || die "could not get refresh tokens from McpAspire"
     driver refresh-pool --mcp "$MCP_URL" --count $((c + threads)) --out "$WORK/ours-refresh" >/dev/null || die "could not get refresh tokens from McpAspire"
   fi
-  wrk_load token-cc peer "$c" "$PEER_URL/token" token_client_credentials.lua BENCH_BASIC="$(cat "$WORK/peer-cc")" BENCH_SCOPE=mcp:read
   for pool in peer-refresh-warm peer-refresh; do
     BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver refresh-pool --issuer "$PEER_URL" --count $((c + threads)) --out "$WORK/$pool" >/dev/null \
       || die "could not get refresh tokens from the peer"
@@ -473,7 +486,7 @@ if ! $PEER_ONLY; then
   # metrics, from which the share of introspection in a tools/call is measured (bench/lib/counters.mjs).
   COUNTERS="$(ensure_tool dotnet-counters)" || { COUNTERS=""; NOTES+=("dotnet-counters could not be installed: the introspection share is only estimated."); }
   JENKINS_PUBLIC="$(loopback_http "$(env_of "$MCP_PID" services__jenkins__http__0)")" || JENKINS_PUBLIC=""
-  for c in "${MCP_CONNECTIONS[@]}"; do
+  for c in $(measures mcp-call && echo "${MCP_CONNECTIONS[@]}"); do
     mcp_vars=(BENCH_TOKEN="$USER_TOKEN" BENCH_MCP_SESSION="$(sed -n 1p "$WORK/mcp-session")" BENCH_MCP_PROTOCOL="$(sed -n 2p "$WORK/mcp-session")")
     counters_pid=""
     if [[ -n "$COUNTERS" ]]; then
@@ -493,10 +506,14 @@ if ! $PEER_ONLY; then
     fi
   done
   # 4. The whole dance through the public URLs, as a client sees them.
-  say "the dance, $DANCE_RUNS runs"
-  driver dance --mcp "$MCP_URL" --runs "$DANCE_RUNS" >"$RES/dance-ours.json" || die "the dance failed"
+  if measures dance; then
+    say "the dance, $DANCE_RUNS runs"
+    driver dance --mcp "$MCP_URL" --runs "$DANCE_RUNS" >"$RES/dance-ours.json" || die "the dance failed"
+  fi
 fi
-BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver peer-dance --issuer "$PEER_URL" --runs "$DANCE_RUNS" >"$RES/dance-peer.json" || die "the peer's dance failed"
+if measures dance; then
+  BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver peer-dance --issuer "$PEER_URL" --runs "$DANCE_RUNS" >"$RES/dance-peer.json" || die "the peer's dance failed"
+fi
 
 # 5. Memory.
 record_memory

@@ -2,6 +2,7 @@ using McpAspire.AuthServer.Apis;
 using McpAspire.AuthServer.Model;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Services;
+using McpAspire.AuthServer.Services.ClientAuthentication;
 using McpAspire.AuthServer.Services.ServerEvents;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -43,8 +44,9 @@ public static class AuthorizationServerExtensions
         }
 
         builder.Services.AddOpenIddict()
-            // Stores: applications, authorizations, scopes and tokens in DynamoDB.
-            .AddCore(core => core.UseDynamoDb())
+            // Stores: applications, authorizations, scopes and tokens in DynamoDB. A client secret verified once
+            // is not derived again for a few minutes: the MCP server presents it on every introspection.
+            .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets())
             .AddServer(server =>
             {
                 server.SetIssuer(settings.Issuer);

@@ -23,6 +23,8 @@ public static class DynamoDbPersistenceExtensions
         services.AddOptions<DynamoDbPersistenceOptions>()
             .Bind(builder.Configuration.GetSection(DynamoDbPersistenceOptions.SectionName))
             .Validate(options => !string.IsNullOrWhiteSpace(options.TablePrefix), "DynamoDb:TablePrefix must not be empty.")
+            .Validate(options => options.ApplicationCacheDuration >= TimeSpan.Zero && options.ApplicationCacheDuration <= TimeSpan.FromMinutes(10),
+                "DynamoDb:ApplicationCacheDuration must be between 00:00:00 (off) and 00:10:00.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -14,4 +14,11 @@ public sealed class DynamoDbPersistenceOptions
     /// so the service's AWS identity needs no CreateTable right.
     /// </summary>
     public bool CreateTables { get; set; }
+
+    /// <summary>
+    /// How long an application read by client id is reused before DynamoDB is read again (zero: never reused).
+    /// Changes made through this process take effect at once; changes made by another replica within this time.
+    /// Tokens and authorizations are never cached.
+    /// </summary>
+    public TimeSpan ApplicationCacheDuration { get; set; } = TimeSpan.FromSeconds(30);
 }

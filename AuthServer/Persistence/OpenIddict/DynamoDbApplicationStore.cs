@@ -15,9 +15,11 @@ namespace McpAspire.AuthServer.Persistence;
 /// copies of it, keyed by client id and by each redirect URI, live in the lookups table and are written in
 /// the same transaction, so FindByClientId and FindByRedirectUri are one strongly consistent Query each
 /// (a GSI would be eventually consistent: a client registered dynamically could not be found at once).
+/// FindByClientId reuses an item read in the last seconds (<see cref="RecentApplications"/>); every write evicts it.
 /// </summary>
 public sealed class DynamoDbApplicationStore(
-    IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger<DynamoDbApplicationStore> logger)
+    IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger<DynamoDbApplicationStore> logger,
+    RecentApplications recent)
     : DynamoDbStoreBase<DynamoDbApplication>(client, tables, clock, logger), IOpenIddictApplicationStore<DynamoDbApplication>
 {
     // DynamoDB transactions hold at most 100 actions: the application, its lookup copies, and deletions of stale ones.
@@ -47,7 +49,15 @@ public sealed class DynamoDbApplicationStore(
         };
         var lookups = LookupKeys(application);
         actions.AddRange(lookups.Select(lookup => PutLookup(item, lookup)));
-        await WriteAsync(actions, cancellationToken);
+        try
+        {
+            await WriteAsync(actions, cancellationToken);
+        }
+        finally
+        {
+            recent.Forget(application.ClientId);
+        }
+
         application.StoredLookups = lookups;
     }
 
@@ -70,16 +80,35 @@ public sealed class DynamoDbApplicationStore(
             },
         };
         actions.AddRange(application.StoredLookups.Union(LookupKeys(application)).Select(lookup => DeleteLookup(application.Id, lookup)));
-        await WriteAsync(actions, cancellationToken);
+        try
+        {
+            await WriteAsync(actions, cancellationToken);
+        }
+        finally
+        {
+            ForgetEveryClientId(application);
+        }
 
         // Like OpenIddict's own stores, deleting a client deletes what was issued to it.
         await DynamoDbCascade.DeleteByApplicationAsync(Client, Tables, application.Id, cancellationToken);
     }
 
-    public ValueTask<DynamoDbApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
+    public async ValueTask<DynamoDbApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
-        return FirstAsync(QueryLookupAsync(ClientIdLookup(identifier), cancellationToken), cancellationToken);
+        if (recent.TryGet(identifier, out var remembered))
+        {
+            return Materialize(remembered, Tables.ApplicationLookups);
+        }
+
+        var generation = recent.Generation;
+        await foreach (var (item, application) in QueryLookupItemsAsync(ClientIdLookup(identifier), cancellationToken))
+        {
+            recent.Remember(identifier, item, generation);
+            return application;
+        }
+
+        return null;
     }
 
     public ValueTask<DynamoDbApplication?> FindByIdAsync(string identifier, CancellationToken cancellationToken)
@@ -278,6 +307,10 @@ public sealed class DynamoDbApplicationStore(
             application.ConcurrencyToken = expectedToken;
             throw;
         }
+        finally
+        {
+            ForgetEveryClientId(application);
+        }
 
         application.StoredLookups = lookups;
     }
@@ -337,7 +370,9 @@ public sealed class DynamoDbApplicationStore(
             ? seconds
             : null;
 
-    private static string ClientIdLookup(string clientId) => "client_id|" + clientId;
+    private const string ClientIdLookupPrefix = "client_id|";
+
+    private static string ClientIdLookup(string clientId) => ClientIdLookupPrefix + clientId;
 
     private static string RedirectUriLookup(string uri) => "redirect_uri|" + uri;
 
@@ -387,7 +422,26 @@ public sealed class DynamoDbApplicationStore(
         },
     };
 
+    // The client id it has now and any it was stored under (a client id is not expected to change, but may).
+    private void ForgetEveryClientId(DynamoDbApplication application)
+    {
+        recent.Forget(application.ClientId);
+        foreach (var lookup in application.StoredLookups.Where(lookup => lookup.StartsWith(ClientIdLookupPrefix, StringComparison.Ordinal)))
+        {
+            recent.Forget(lookup[ClientIdLookupPrefix.Length..]);
+        }
+    }
+
     private async IAsyncEnumerable<DynamoDbApplication> QueryLookupAsync(string lookup, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var (_, application) in QueryLookupItemsAsync(lookup, cancellationToken))
+        {
+            yield return application;
+        }
+    }
+
+    private async IAsyncEnumerable<(Dictionary<string, AttributeValue> Item, DynamoDbApplication Application)> QueryLookupItemsAsync(
+        string lookup, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var request = new QueryRequest
         {
@@ -405,23 +459,13 @@ public sealed class DynamoDbApplicationStore(
             {
                 if (Materialize(item, Tables.ApplicationLookups) is { } application)
                 {
-                    yield return application;
+                    yield return (item, application);
                 }
             }
 
             request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
         while (request.ExclusiveStartKey is { Count: > 0 });
-    }
-
-    private static async ValueTask<DynamoDbApplication?> FirstAsync(IAsyncEnumerable<DynamoDbApplication> applications, CancellationToken cancellationToken)
-    {
-        await foreach (var application in applications.WithCancellation(cancellationToken))
-        {
-            return application;
-        }
-
-        return null;
     }
 
     private async ValueTask WriteAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)

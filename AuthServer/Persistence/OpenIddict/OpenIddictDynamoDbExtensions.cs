@@ -1,5 +1,6 @@
 using McpAspire.AuthServer.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace McpAspire.AuthServer.Persistence;
 
@@ -11,6 +12,7 @@ public static class OpenIddictDynamoDbExtensions
         ArgumentNullException.ThrowIfNull(builder);
 
         // The stores hold no per-request state (only the DynamoDB client, which is thread-safe): singletons.
+        builder.Services.TryAddSingleton<RecentApplications>();
         return builder
             .SetDefaultApplicationEntity<DynamoDbApplication>()
             .SetDefaultAuthorizationEntity<DynamoDbAuthorization>()

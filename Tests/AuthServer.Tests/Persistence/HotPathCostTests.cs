@@ -5,6 +5,7 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Services.ClientAuthentication;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -52,7 +53,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         builder.Services.AddSingleton<IAmazonDynamoDB>(client);
         builder.AddDynamoDbPersistence();
         builder.Services.AddOpenIddict()
-            .AddCore(core => core.UseDynamoDb())
+            .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets())
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("connect/token").SetIntrospectionEndpointUris("connect/introspect");
@@ -102,18 +103,33 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    private async Task<(JsonElement Body, string[] Calls)> MeasureAsync(string path, Dictionary<string, string> form)
+    private async Task<(JsonElement Body, string[] Calls)> MeasureAsync(string path, Dictionary<string, string> form, string? clientSecret = null)
+    {
+        var (status, body, calls) = await SendAsync(path, form, clientSecret);
+        Assert.True(status == HttpStatusCode.OK, body.ToString());
+        return (body, calls);
+    }
+
+    private async Task<(HttpStatusCode Status, JsonElement Body, string[] Calls)> SendAsync(string path, Dictionary<string, string> form, string? clientSecret = null)
     {
         using var client = _app.GetTestClient();
         _calls.Clear();
         form["client_id"] = ClientId;
-        form["client_secret"] = _clientSecret;
+        form["client_secret"] = clientSecret ?? _clientSecret;
         var response = await client.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form));
         var calls = _calls.ToArray();
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        output.WriteLine($"{path} ({form.GetValueOrDefault("grant_type") ?? "introspection"}): {calls.Length} DynamoDB calls: {string.Join(", ", calls)}");
-        return (JsonDocument.Parse(text).RootElement.Clone(), calls);
+        output.WriteLine($"{path} ({form.GetValueOrDefault("grant_type") ?? "introspection"}): {(int)response.StatusCode}, {calls.Length} DynamoDB calls: {string.Join(", ", calls)}");
+        return (response.StatusCode, JsonDocument.Parse(text).RootElement.Clone(), calls);
+    }
+
+    private async Task<string> IssueAccessTokenAsync()
+    {
+        var issued = await MeasureAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused",
+        });
+        return issued.Body.GetProperty("access_token").GetString()!;
     }
 
     [Fact]
@@ -133,10 +149,69 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         Assert.NotEqual(refreshToken, redemption.Body.GetProperty("refresh_token").GetString());
 
         Assert.All(new[] { issued.Calls, introspection.Calls, redemption.Calls }.SelectMany(calls => calls), call => Assert.NotEqual("Scan", call));
-        // Measured: introspection = Query (caller's client id) + GetItem (token by reference id) + GetItem
-        // (its authorization); redemption = 3 reads, the conditional redeem, then per new token
+        // Measured: introspection = GetItem (token by reference id) + GetItem (its authorization); the caller's
+        // application was read by the token request just before and is reused, its secret not derived again.
+        // Redemption = 3 reads, the conditional redeem, then per new token
         // (access, refresh): authorization TTL raise, create, OpenIddict's re-read, payload + reference copy.
-        Assert.Equal(["Query", "GetItem", "GetItem"], introspection.Calls);
+        Assert.Equal(["GetItem", "GetItem"], introspection.Calls);
         Assert.InRange(redemption.Calls.Length, 1, 13);
+    }
+
+    [Fact]
+    public async Task A_token_revoked_after_being_introspected_is_inactive_on_the_next_introspection()
+    {
+        var accessToken = await IssueAccessTokenAsync();
+        Assert.True((await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken })).Body.GetProperty("active").GetBoolean());
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            var token = await tokens.FindByReferenceIdAsync(accessToken) ?? throw new InvalidOperationException("The token is not stored.");
+            Assert.True(await tokens.TryRevokeAsync(token));
+        }
+
+        var after = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
+        Assert.False(after.Body.GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_rotated_client_secret_stops_working_at_once_and_the_new_one_works()
+    {
+        var accessToken = await IssueAccessTokenAsync();
+        Assert.True((await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken })).Body.GetProperty("active").GetBoolean());
+
+        var newSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+            var application = await applications.FindByClientIdAsync(ClientId) ?? throw new InvalidOperationException("No client.");
+            var descriptor = new OpenIddictApplicationDescriptor();
+            await applications.PopulateAsync(descriptor, application);
+            descriptor.ClientSecret = newSecret;
+            await applications.UpdateAsync(application, descriptor);
+        }
+
+        var withOldSecret = await SendAsync("/connect/introspect", new() { ["token"] = accessToken });
+        Assert.Equal(HttpStatusCode.Unauthorized, withOldSecret.Status);
+        Assert.Equal(Errors.InvalidClient, withOldSecret.Body.GetProperty("error").GetString());
+
+        var withNewSecret = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken }, newSecret);
+        Assert.True(withNewSecret.Body.GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Only_a_secret_that_verified_is_remembered()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var verified = scope.ServiceProvider.GetRequiredService<VerifiedClientSecrets>();
+        var application = await applications.FindByClientIdAsync(ClientId) ?? throw new InvalidOperationException("No client.");
+        var storedHash = ((DynamoDbApplication)application).ClientSecret!;
+
+        Assert.False(await applications.ValidateClientSecretAsync(application, "wrong-secret"));
+        Assert.False(verified.Contains(storedHash, "wrong-secret"));
+
+        Assert.True(await applications.ValidateClientSecretAsync(application, _clientSecret));
+        Assert.True(verified.Contains(storedHash, _clientSecret));
     }
 }
