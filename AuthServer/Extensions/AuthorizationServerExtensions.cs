@@ -84,6 +84,12 @@ public static class AuthorizationServerExtensions
                 // redeemed one revokes its whole authorization.
                 server.UseReferenceAccessTokens()
                     .UseReferenceRefreshTokens()
+                    // A reference access token's payload never leaves this server: clients and the MCP server
+                    // hold only a random identifier, whose hash is what is stored. Encrypting the payload (OpenIddict's
+                    // default) hid nothing the authorization item beside it does not already show (subject, client,
+                    // scopes) and cost an RSA private-key operation on every introspection. It stays signed, and
+                    // the signature is still checked each time. Refresh tokens and codes remain encrypted.
+                    .DisableAccessTokenEncryption()
                     .SetAccessTokenLifetime(settings.AccessTokenLifetime)
                     .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
                     .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
