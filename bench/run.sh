@@ -16,8 +16,9 @@
 # the dance goes through the public (proxied) URLs, as a client's would.
 #
 # Settings (environment): BENCH_DURATION seconds per load (default 10, 1..60), BENCH_WARMUP seconds
-# (default 3), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT (default 47600), BENCH_PROFILE=1 to take
-# dotnet-trace CPU profiles of the 16-connection loads (installs dotnet-trace into bench/.tools),
+# (default 10: the JIT tiers up the hot paths meanwhile), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT
+# (default 47600), BENCH_PROFILE=1 to take CPU profiles of the 16-connection loads with Linux perf (needs perf
+# and the right to use it, e.g. root; the services then run with perf maps on and W^X off),
 # BENCH_LOADS to measure part of the run (default "introspect token-cc token-refresh mcp-call dance";
 # the figures not measured show as "-" in the report).
 # Every load is bounded in time (wrk -d) and goes to loopback addresses only; everything the script
@@ -30,7 +31,7 @@ BENCH="$ROOT/bench"
 readonly ROOT BENCH
 readonly PEER_VERSION="9.13.3"   # keep in step with bench/peer/package.json
 DURATION="${BENCH_DURATION:-10}"
-WARMUP="${BENCH_WARMUP:-3}"
+WARMUP="${BENCH_WARMUP:-10}"
 DANCE_RUNS="${BENCH_DANCE_RUNS:-20}"
 PEER_PORT="${BENCH_PEER_PORT:-47600}"
 PEER_ONLY=false
@@ -79,6 +80,13 @@ need openssl "install openssl (it generates the run's secrets)"
 need ss "install iproute2 (ss checks that the ports are free)"
 $PEER_ONLY || need dotnet "install the .NET 10 SDK"
 $PEER_ONLY || need java "install Java 17 or later (DynamoDB Local runs on it), e.g. 'apt-get install openjdk-17-jre-headless'"
+PROFILE_ENV=()
+if [[ "${BENCH_PROFILE:-0}" == 1 ]] && ! $PEER_ONLY; then
+  need perf "BENCH_PROFILE=1 samples CPU with Linux perf: install it (Debian: 'apt-get install linux-perf')"
+  # perf names JIT-compiled frames from the maps the runtime writes to /tmp; with W^X on, JIT code lives in a
+  # double-mapped file perf cannot attribute. Both only for profiled runs.
+  PROFILE_ENV=(DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0)
+fi
 
 # ---------------------------------------------------------------------------------------------------------
 # Private work folder (secrets, figures), and one cleanup for every process this script starts.
@@ -114,6 +122,10 @@ cleanup() {
   if ((status != 0)) && [[ -f "$WORK/apphost.log" ]]; then
     say "the AppHost's last lines (full log was $WORK/apphost.log, now removed):"
     tail -n 25 "$WORK/apphost.log" >&2 || true
+  fi
+  if ((${#PROFILE_ENV[@]})); then
+    local pid
+    for pid in "${SERVICE_PIDS[@]}"; do rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"; done
   fi
   rm -rf -- "$WORK"
   exit "$status"
@@ -153,8 +165,7 @@ measure_start() { # NAME SIDE CONNECTIONS
   if [[ "${BENCH_PROFILE:-0}" == 1 && " $PROFILED_LOADS " == *" $1-$2-c$3 "* ]]; then
     local target="$AUTH_PID"
     [[ "$1" == mcp-call ]] && target="$MCP_PID"
-    "$TRACE" collect -p "$target" --profile dotnet-sampled-thread-time -o "$WORK/$1.nettrace" \
-      --duration "$(printf '00:00:%02d:%02d' $((DURATION / 60)) $((DURATION % 60)))" >"$WORK/trace.log" 2>&1 &
+    perf record -F 999 -g -p "$target" -o "$WORK/$1.perf" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
     TRACE_PID=$!
   fi
 }
@@ -171,9 +182,9 @@ measure_end() { # NAME SIDE CONNECTIONS: adds cpu_ms_per_request to the load's f
   jq --argjson cpu "$cpu" '. + {cpu_ms_per_request: $cpu}' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
   if [[ -n "$TRACE_PID" ]]; then
     wait "$TRACE_PID" || true
-    if [[ -s "$WORK/$1.nettrace" ]] && "$TRACE" convert "$WORK/$1.nettrace" --format speedscope -o "$WORK/$1.json" >/dev/null 2>&1; then
-      { printf '\n### %s (%s connections): CPU profile of the %s\n\n' "$1" "$3" "$([[ "$1" == mcp-call ]] && echo 'MCP server' || echo 'auth server')"
-        node "$BENCH/lib/hotpaths.mjs" "$(ls "$WORK/$1".speedscope.json "$WORK/$1.json" 2>/dev/null | head -n1)" 12; } >>"$RES/profiles.md" || true
+    if [[ -s "$WORK/$1.perf" ]]; then
+      { printf '\n### %s (%s connections): CPU profile of the %s (perf)\n\n' "$1" "$3" "$([[ "$1" == mcp-call ]] && echo 'MCP server' || echo 'auth server')"
+        perf script -i "$WORK/$1.perf" -F comm,tid,ip,sym,dso 2>/dev/null | node "$BENCH/lib/cpu-profile.mjs" 12; } >>"$RES/profiles.md" || true
     fi
     TRACE_PID=""
   fi
@@ -197,7 +208,7 @@ wrk_load() {
 
 driver() { node "$BENCH/lib/oauth-driver.mjs" "$@"; }
 
-readonly DIAGNOSTICS_VERSION="10.0.750501"   # dotnet-counters and dotnet-trace
+readonly DIAGNOSTICS_VERSION="10.0.750501"   # dotnet-counters
 ensure_tool() { # ensure_tool NAME: a .NET diagnostics tool (from NuGet) in bench/.tools; prints its path
   local tool="$BENCH/.tools/$1"
   if [[ ! -x "$tool" ]]; then
@@ -318,6 +329,7 @@ start_system() {
     RateLimiting__Register__PermitLimit=1000000 RateLimiting__Authorize__PermitLimit=1000000 \
     RateLimiting__Token__PermitLimit=1000000 RateLimiting__Introspect__PermitLimit=1000000 \
     RateLimiting__Login__PermitLimit=1000000 \
+    "${PROFILE_ENV[@]}" \
     ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
     ASPNETCORE_URLS="http://127.0.0.1:$dashboard" \
     ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$otlp" \
@@ -434,10 +446,8 @@ if ! $PEER_ONLY; then
     || die "initialize + tools/call list_jobs failed at the MCP server"
 fi
 
-TRACE=""
 if [[ "${BENCH_PROFILE:-0}" == 1 ]] && ! $PEER_ONLY; then
-  TRACE="$(ensure_tool dotnet-trace)" || die "BENCH_PROFILE=1 needs dotnet-trace, which could not be installed from NuGet"
-  NOTES+=("BENCH_PROFILE=1: the 16-connection loads of McpAspire ran under dotnet-trace (sampled thread time), which slows them; their profiles follow the targets.")
+  NOTES+=("BENCH_PROFILE=1: the 16-connection loads of McpAspire ran under perf (CPU sampling at 999 Hz, JIT frames named through perf maps, W^X off so perf can read them), which slows them; their profiles follow the targets.")
 fi
 
 # 1. Introspection. Both sides introspect a token of the same kind: a user's opaque access token from the
