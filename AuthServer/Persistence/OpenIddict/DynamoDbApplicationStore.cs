@@ -55,7 +55,7 @@ public sealed class DynamoDbApplicationStore(
         }
         finally
         {
-            recent.Forget(application.ClientId);
+            ForgetEveryClientId(application);
         }
 
         application.StoredLookups = lookups;
