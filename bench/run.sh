@@ -154,19 +154,19 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 CLOCK_TICKS="$(getconf CLK_TCK)"
 PROFILED_LOADS="introspect-ours-c16 token-cc-ours-c16 token-refresh-ours-c16 mcp-call-ours-c16"
 declare -A CPU_BEFORE=()
-TRACE_PID=""
+PERF_PID=""
 
 measure_start() { # NAME SIDE CONNECTIONS
   local process
   for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}"; do
     [[ -n "${process#*:}" ]] && CPU_BEFORE[${process%%:*}]="$(cpu_ticks "${process#*:}")"
   done
-  TRACE_PID=""
+  PERF_PID=""
   if [[ "${BENCH_PROFILE:-0}" == 1 && " $PROFILED_LOADS " == *" $1-$2-c$3 "* ]]; then
     local target="$AUTH_PID"
     [[ "$1" == mcp-call ]] && target="$MCP_PID"
     perf record -F 999 -g -p "$target" -o "$WORK/$1.perf" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
-    TRACE_PID=$!
+    PERF_PID=$!
   fi
 }
 
@@ -180,13 +180,13 @@ measure_end() { # NAME SIDE CONNECTIONS: adds cpu_ms_per_request to the load's f
       '. + {($n): (if $r > 0 then ($t * 1000 / $hz / $r * 100 | round / 100) else null end)}' <<<"$cpu")"
   done
   jq --argjson cpu "$cpu" '. + {cpu_ms_per_request: $cpu}' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
-  if [[ -n "$TRACE_PID" ]]; then
-    wait "$TRACE_PID" || true
+  if [[ -n "$PERF_PID" ]]; then
+    wait "$PERF_PID" || true
     if [[ -s "$WORK/$1.perf" ]]; then
       { printf '\n### %s (%s connections): CPU profile of the %s (perf)\n\n' "$1" "$3" "$([[ "$1" == mcp-call ]] && echo 'MCP server' || echo 'auth server')"
         perf script -i "$WORK/$1.perf" -F comm,tid,ip,sym,dso 2>/dev/null | node "$BENCH/lib/cpu-profile.mjs" 12; } >>"$RES/profiles.md" || true
     fi
-    TRACE_PID=""
+    PERF_PID=""
   fi
 }
 

@@ -7,8 +7,8 @@ namespace McpAspire.AuthServer.Services.ClientAuthentication;
 /// <summary>
 /// Client secrets this process has already verified against a stored hash, remembered for a few minutes.
 /// OpenIddict stores client secrets as PBKDF2 hashes, deliberately slow to derive; the MCP server authenticates
-/// with the same secret on every introspection (one per MCP request), so re-deriving it each time made PBKDF2 the
-/// largest single cost of an introspection. No library offers this cache, hence this class.
+/// with the same secret on every introspection (one per MCP request), so re-deriving it each time was 9-17 % of an
+/// introspection's profile. No library offers this cache, hence this class.
 /// </summary>
 /// <remarks>
 /// An entry is keyed on the stored hash as well as the presented secret: when a secret is rotated its hash
