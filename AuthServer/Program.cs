@@ -1,4 +1,5 @@
 using McpAspire.AuthServer.Extensions;
+using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Registration;
 
@@ -8,6 +9,7 @@ builder.AddServiceDefaults();
 builder.AddDynamoDbPersistence();
 builder.AddAuthorizationServer();
 builder.AddClientRegistration();
+builder.AddMachineClients();
 builder.AddRequestProtection();
 
 var app = builder.Build();

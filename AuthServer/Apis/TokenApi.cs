@@ -1,3 +1,4 @@
+using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Model;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Services;
@@ -27,6 +28,7 @@ public static class TokenApi
         IUserStore users,
         IOpenIddictApplicationManager applications,
         TokenIssuance issuance,
+        MachineClientService machineClients,
         CancellationToken cancellationToken)
     {
         var request = context.GetOpenIddictServerRequest()
@@ -61,6 +63,13 @@ public static class TokenApi
             if (application is null)
             {
                 return Refuse(Errors.InvalidClient, "The client is not registered.");
+            }
+
+            // Checked here as well as by OpenIddict's grant permission: only an administrator-provisioned client
+            // may act without a user, whatever permissions an older registration may still carry.
+            if (!await machineClients.IsMachineClientAsync(application, cancellationToken))
+            {
+                return Refuse(Errors.UnauthorizedClient, "Only machine clients created by an administrator may use the client_credentials grant.");
             }
 
             var scopes = ScopeGrantPolicy.GrantToClient(request.GetScopes());

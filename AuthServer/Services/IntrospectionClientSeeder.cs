@@ -20,7 +20,7 @@ public sealed partial class IntrospectionClientSeeder(
         await using var scope = scopes.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var options = mcpServer.Value;
-        var permissions = Permissions(options);
+        var permissions = Permissions();
 
         var application = await applications.FindByClientIdAsync(options.IntrospectionClientId, cancellationToken);
         if (application is null)
@@ -67,16 +67,11 @@ public sealed partial class IntrospectionClientSeeder(
     private static partial void LogUpdated(ILogger logger, string clientId, bool secretChanged);
 
     /// <summary>
-    /// Introspection and revocation for its own job; client credentials with <c>mcp:read</c> so automation
-    /// (and the end-to-end tests) can obtain a token without a browser.
+    /// Introspection, and nothing else: a resource server asks about the tokens it is shown. It never obtains
+    /// tokens of its own (a client_credentials token would reach Jenkins with no user behind it).
     /// </summary>
-    private static HashSet<string> Permissions(McpServerOptions options) =>
+    private static HashSet<string> Permissions() =>
     [
         OpenIddictConstants.Permissions.Endpoints.Introspection,
-        OpenIddictConstants.Permissions.Endpoints.Revocation,
-        OpenIddictConstants.Permissions.Endpoints.Token,
-        OpenIddictConstants.Permissions.GrantTypes.ClientCredentials,
-        OpenIddictConstants.Permissions.Prefixes.Scope + McpScopes.Read,
-        OpenIddictConstants.Permissions.Prefixes.Resource + options.Resource,
     ];
 }

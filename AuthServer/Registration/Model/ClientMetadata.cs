@@ -90,5 +90,10 @@ public static class ClientGrantTypes
     public const string ClientCredentials = "client_credentials";
     public const string CodeResponseType = "code";
 
-    public static readonly IReadOnlyList<string> Supported = [AuthorizationCode, RefreshToken, ClientCredentials];
+    /// <summary>
+    /// What anonymous registration may ask for: grants that act for a user who signs in and consents. A client
+    /// acting for itself (<c>client_credentials</c>) would reach Jenkins with no person behind it, so such
+    /// clients are provisioned by an administrator (<see cref="MachineClients.MachineClientService"/>), never registered by strangers.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Supported = [AuthorizationCode, RefreshToken];
 }

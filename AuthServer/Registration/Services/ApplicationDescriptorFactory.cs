@@ -69,11 +69,6 @@ public sealed class ApplicationDescriptorFactory(IOptionsMonitor<RegistrationOpt
             yield return Permissions.GrantTypes.RefreshToken;
         }
 
-        if (metadata.GrantTypes.Contains(ClientGrantTypes.ClientCredentials) && metadata.IsConfidential)
-        {
-            yield return Permissions.GrantTypes.ClientCredentials;
-        }
-
         // Every scope the server knows: what a token finally carries is decided at authorization time (consent,
         // scope policy), and clients step up to mcp:write with the scope a 403 challenge names.
         foreach (var scope in McpScopes.Supported)

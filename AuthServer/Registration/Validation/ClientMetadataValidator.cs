@@ -122,6 +122,11 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             return Invalid("grant_types must name at least one grant type.");
         }
 
+        if (grantTypes.Contains(ClientGrantTypes.ClientCredentials, StringComparer.Ordinal))
+        {
+            return Invalid("The client_credentials grant is not open to registration: a machine client is created by an administrator, with the scopes it is granted.");
+        }
+
         var unknownGrant = grantTypes.FirstOrDefault(grant => !ClientGrantTypes.Supported.Contains(grant, StringComparer.Ordinal));
         if (unknownGrant is not null)
         {
@@ -143,11 +148,6 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
         if (grantTypes.Contains(ClientGrantTypes.RefreshToken, StringComparer.Ordinal) && !usesCode)
         {
             return Invalid("The refresh_token grant is only issued with the authorization_code grant.");
-        }
-
-        if (grantTypes.Contains(ClientGrantTypes.ClientCredentials, StringComparer.Ordinal) && authMethod == ClientAuthMethods.None)
-        {
-            return Invalid("The client_credentials grant requires a confidential client (client_secret_basic or client_secret_post).");
         }
 
         // redirect_uris: required by every client that uses the authorization code.
