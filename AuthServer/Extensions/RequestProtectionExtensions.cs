@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.Model;
+using McpAspire.AuthServer.Registration;
+using McpAspire.AuthServer.Services.RequestLimits;
+using McpAspire.AuthServer.Services.ServerEvents;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -17,13 +20,18 @@ public static class RequestProtectionExtensions
 {
     private const string BrowserClientsPolicy = "browser-clients";
 
-    /// <summary>Path prefix of RFC 7591 registration and RFC 7592 management (the registration feature maps it).</summary>
-    private const string RegisterPath = "/register";
-
     public static WebApplicationBuilder AddRequestProtection(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<ClientAuthenticationFailures>();
+        builder.Services.AddOpenIddict().AddServer(server =>
+        {
+            foreach (var descriptor in LimitIntrospectionPerClient.Descriptors)
+            {
+                server.AddEventHandler(descriptor);
+            }
+        });
 
         var settings = builder.Configuration.GetSection(AuthServerOptions.SectionName).Get<AuthServerOptions>() ?? new();
         if (!builder.Environment.IsDevelopment() && settings.Issuer is { Scheme: not "https" })
@@ -72,7 +80,7 @@ public static class RequestProtectionExtensions
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var address = ClientAddress.Partition(context.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter($"{name}:{address}", _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limit.PermitLimit,
@@ -100,18 +108,36 @@ public static class RequestProtectionExtensions
         return app;
     }
 
-    private static (string Name, RateLimit? Limit) LimitFor(HttpRequest request, RateLimitOptions limits) => request.Path.Value switch
+    /// <summary>
+    /// The limit a request counts against, classified exactly as the endpoints themselves match paths: OpenIddict
+    /// and Razor Pages both ignore case and a trailing slash, so <c>/TOKEN</c> and <c>/token/</c> are the token
+    /// endpoint here too. Introspection is limited per authenticated client instead (<see cref="LimitIntrospectionPerClient"/>).
+    /// </summary>
+    internal static (string Name, RateLimit? Limit) LimitFor(HttpRequest request, RateLimitOptions limits)
     {
-        _ when request.Path.StartsWithSegments(RegisterPath) => ("register", limits.Register),
-        Paths.Authorize => ("authorize", limits.Authorize),
-        Paths.Token => ("token", limits.Token),
-        Paths.Introspect => ("introspect", limits.Introspect),
-        // Showing the form costs nothing; posting it is what a password-guesser repeats.
-        Paths.Login when HttpMethods.IsPost(request.Method) => ("login", limits.Login),
-        _ => ("", null),
-    };
+        if (request.Path.StartsWithSegments(RegistrationEndpoint.Path, StringComparison.OrdinalIgnoreCase))
+        {
+            return ("register", limits.Register);
+        }
 
-    private static bool IsBrowserClientEndpoint(PathString path) =>
-        path == Paths.OAuthMetadata || path == Paths.OpenIdMetadata || path == Paths.Jwks ||
-        path.StartsWithSegments(RegisterPath) || path == Paths.Token || path == Paths.Revoke;
+        var path = request.Path.Value?.TrimEnd('/') ?? "";
+        return path switch
+        {
+            _ when Is(path, Paths.Authorize) => ("authorize", limits.Authorize),
+            _ when Is(path, Paths.Token) => ("token", limits.Token),
+            _ when Is(path, Paths.Revoke) => ("revoke", limits.Revoke),
+            // Showing the form costs nothing; posting it is what a password-guesser repeats.
+            _ when Is(path, Paths.Login) && HttpMethods.IsPost(request.Method) => ("login", limits.Login),
+            _ => ("", null),
+        };
+    }
+
+    private static bool Is(string path, string endpoint) => string.Equals(path, endpoint, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBrowserClientEndpoint(PathString path)
+    {
+        var value = path.Value?.TrimEnd('/') ?? "";
+        return Is(value, Paths.OAuthMetadata) || Is(value, Paths.OpenIdMetadata) || Is(value, Paths.Jwks) ||
+            path.StartsWithSegments(RegistrationEndpoint.Path, StringComparison.OrdinalIgnoreCase) || Is(value, Paths.Token) || Is(value, Paths.Revoke);
+    }
 }
