@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authentication;
@@ -28,6 +29,22 @@ public sealed class McpBearerChallengeHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // Screened out before introspection (TokenScreeningMiddleware): answered without asking the auth server.
+        var screened = Context.Items.TryGetValue(TokenScreeningMiddleware.VerdictItem, out var verdict) ? verdict as ScreeningVerdict? : null;
+        if (screened == ScreeningVerdict.AddressLimited)
+        {
+            var wait = Context.Items[TokenScreeningMiddleware.RetryAfterItem] is TimeSpan retryAfter ? retryAfter : TimeSpan.FromMinutes(1);
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return;
+        }
+
+        if (screened == ScreeningVerdict.KnownInvalid)
+        {
+            WriteUnauthorized(invalidToken: true);
+            return;
+        }
+
         var result = await Context.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         var error = result.Properties?.GetString(OpenIddictValidationAspNetCoreConstants.Properties.Error);
 
@@ -39,12 +56,22 @@ public sealed class McpBearerChallengeHandler(
             return;
         }
 
+        WriteUnauthorized(invalidToken: result.Failure is not null);
+    }
+
+    /// <summary>
+    /// 401 naming the metadata and the least scope that is of use (<c>mcp:read</c>): clients that follow MCP
+    /// 2025-11-25 ask for what the challenge names, and write access is asked for only when a write tool's 403
+    /// <c>insufficient_scope</c> challenge names it (step-up), never on first contact.
+    /// </summary>
+    private void WriteUnauthorized(bool invalidToken)
+    {
         var parameters = new List<(string, string)>
         {
             ("resource_metadata", resource.Value.ResourceMetadataUrl.AbsoluteUri),
-            ("scope", string.Join(' ', McpScopes.All)),
+            ("scope", McpScopes.Read),
         };
-        if (result.Failure is not null)
+        if (invalidToken)
         {
             parameters.Add(("error", Errors.InvalidToken));
             parameters.Add(("error_description", "The access token is not valid for this resource: expired, revoked, or issued for another audience."));

@@ -25,6 +25,8 @@ public static class AuthenticationExtensions
             .BindConfiguration(AuthServerOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(o => !httpsRequired || o.Issuer.Scheme == Uri.UriSchemeHttps, "AuthServer:Issuer must be https outside Development.")
+            // The introspection call carries the client secret and every user's token: never in clear text in production.
+            .Validate(o => !httpsRequired || o.IntrospectionEndpoint.Scheme == Uri.UriSchemeHttps, "AuthServer:IntrospectionEndpoint must be https outside Development.")
             .ValidateOnStart();
         builder.Services.AddOptions<McpResourceOptions>()
             .BindConfiguration(McpResourceOptions.SectionName)
@@ -105,6 +107,12 @@ public static class AuthenticationExtensions
                     return Task.CompletedTask;
                 };
             });
+
+        builder.Services.AddOptions<TokenScreeningOptions>()
+            .BindConfiguration(TokenScreeningOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<TokenScreening>();
 
         builder.Services.AddSingleton<ToolScopes>();
         builder.Services.AddSingleton<IAuthorizationHandler, McpScopeAuthorizationHandler>();

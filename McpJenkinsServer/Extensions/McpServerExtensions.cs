@@ -34,11 +34,12 @@ public static class McpServerExtensions
         return builder;
     }
 
-    /// <summary>Origin check, authentication (which also serves the RFC 9728 metadata), the scope policy, then MCP.</summary>
+    /// <summary>Origin check, junk-token screening, authentication (which also serves the RFC 9728 metadata), the scope policy, then MCP.</summary>
     public static WebApplication MapJenkinsMcp(this WebApplication app)
     {
         var resource = app.Services.GetRequiredService<IOptions<McpResourceOptions>>().Value;
         app.UseMiddleware<OriginValidationMiddleware>();
+        app.UseMiddleware<TokenScreeningMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapMcp(resource.Path).RequireAuthorization(AuthenticationExtensions.McpPolicy);

@@ -28,12 +28,15 @@ public sealed partial class ToolCallAudit(ToolScopes toolScopes, ILogger<ToolCal
         var subject = context.User?.GetClaim(OpenIddictConstants.Claims.Subject) ?? "anonymous";
         var clientId = context.User?.GetClaim(OpenIddictConstants.Claims.ClientId) ?? "unknown";
         var arguments = RedactArguments(context.Params?.Arguments);
+        // The tool name is whatever the client sent; subject and client id come from the token. None is trusted
+        // in a log line or span as it is.
+        var (safeTool, safeSubject, safeClientId) = (LogText.Safe(tool), LogText.Safe(subject), LogText.Safe(clientId));
         var started = time.GetTimestamp();
 
-        using var activity = McpAspireTelemetry.ActivitySource.StartActivity($"mcp.tool_call {tool}", ActivityKind.Internal);
-        activity?.SetTag("enduser.id", subject);
-        activity?.SetTag("mcp.client_id", clientId);
-        activity?.SetTag("gen_ai.tool.name", tool);
+        using var activity = McpAspireTelemetry.ActivitySource.StartActivity($"mcp.tool_call {safeTool}", ActivityKind.Internal);
+        activity?.SetTag("enduser.id", safeSubject);
+        activity?.SetTag("mcp.client_id", safeClientId);
+        activity?.SetTag("gen_ai.tool.name", safeTool);
         activity?.SetTag("mcp.tool.arguments", arguments);
 
         var outcome = "error";
@@ -75,7 +78,7 @@ public sealed partial class ToolCallAudit(ToolScopes toolScopes, ILogger<ToolCal
                 activity?.SetStatus(ActivityStatusCode.Error, outcome);
             }
 
-            LogToolCall(logger, subject, clientId, tool, arguments, outcome, (long)duration.TotalMilliseconds);
+            LogToolCall(logger, safeSubject, safeClientId, safeTool, arguments, outcome, (long)duration.TotalMilliseconds);
         }
     }
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace McpAspire.AuthServer.Services.RequestLimits;
+namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The unit a per-address limit counts: an IPv4 address, or an IPv6 /64. One IPv6 subscriber is handed a whole
+/// The unit every per-address limit of the services counts: an IPv4 address, or an IPv6 /64. One IPv6 subscriber is handed a whole
 /// /64 (RFC 6177), so counting /128s would give an attacker 2^64 fresh addresses to rotate through.
 /// </summary>
 public static class ClientAddress

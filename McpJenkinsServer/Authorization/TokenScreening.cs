@@ -1,0 +1,96 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using McpAspire.McpJenkinsServer.Model;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.McpJenkinsServer.Authorization;
+
+/// <summary>What the screening decided for a request before it reaches introspection.</summary>
+public enum ScreeningVerdict
+{
+    /// <summary>Introspect as usual.</summary>
+    Introspect,
+
+    /// <summary>The auth server called this very token inactive a short while ago: refused as invalid_token, not asked again.</summary>
+    KnownInvalid,
+
+    /// <summary>The address sent too many invalid tokens, and this one is not known to be active: 429.</summary>
+    AddressLimited,
+}
+
+/// <summary>
+/// Keeps junk bearer tokens from costing introspection calls. Every request is still introspected (a revocation
+/// must take effect on the very next call), with two exceptions that can only ever refuse: a token the auth
+/// server called inactive is remembered (by its SHA-256, never the token) and refused without asking again, and
+/// an address (IPv6 per /64) that sent too many invalid tokens gets 429 for unknown tokens until its window
+/// passes. Tokens seen active pass that limit, so users behind the same address keep working during a flood.
+/// Both memories are size-bounded caches; the counting is ASP.NET Core's rate limiter.
+/// </summary>
+public sealed class TokenScreening : IDisposable
+{
+    private readonly TokenScreeningOptions _options;
+    private readonly MemoryCache _refused;
+    private readonly MemoryCache _active;
+    private readonly PartitionedRateLimiter<string> _invalidTokens;
+
+    public TokenScreening(IOptions<TokenScreeningOptions> options)
+    {
+        _options = options.Value;
+        _refused = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxRememberedTokens });
+        _active = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxRememberedTokens });
+        _invalidTokens = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = _options.InvalidTokensPerAddress,
+            Window = _options.Window,
+            QueueLimit = 0,
+        }));
+    }
+
+    public ScreeningVerdict Screen(string tokenHash, string address, out TimeSpan retryAfter)
+    {
+        retryAfter = TimeSpan.Zero;
+        if (_refused.TryGetValue(tokenHash, out _))
+        {
+            return ScreeningVerdict.KnownInvalid;
+        }
+
+        if (_active.TryGetValue(tokenHash, out _))
+        {
+            return ScreeningVerdict.Introspect;
+        }
+
+        // Asking takes no permit: only refused tokens count.
+        using var lease = _invalidTokens.AttemptAcquire(address, permitCount: 0);
+        if (lease.IsAcquired)
+        {
+            return ScreeningVerdict.Introspect;
+        }
+
+        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.Window;
+        return ScreeningVerdict.AddressLimited;
+    }
+
+    /// <summary>The auth server answered that the token is active.</summary>
+    public void RecordActive(string tokenHash)
+        => _active.Set(tokenHash, true, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _options.RememberActiveFor });
+
+    /// <summary>The auth server answered that the token is not active (never called for an unreachable auth server).</summary>
+    public void RecordRefused(string tokenHash, string address)
+    {
+        _active.Remove(tokenHash);
+        _refused.Set(tokenHash, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _options.RememberRefusedFor });
+        using var _ = _invalidTokens.AttemptAcquire(address);
+    }
+
+    /// <summary>A token's key in the memories: its SHA-256, so no token is ever held.</summary>
+    public static string Hash(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    public void Dispose()
+    {
+        _refused.Dispose();
+        _active.Dispose();
+        _invalidTokens.Dispose();
+    }
+}
