@@ -11,11 +11,20 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace McpAspire.AuthServer.Pages.Account;
 
 /// <summary>
-/// The sign-in form. Form fields (documented in docs/auth-server.md, scripts post them): <c>username</c>,
+/// The sign-in form. The body is bounded (<see cref="MaxBodyBytes"/>) and a user name over
+/// <see cref="MaxUserNameLength"/> characters is refused before any lookup, never echoed and never logged. Form fields (documented in docs/auth-server.md, scripts post them): <c>username</c>,
 /// <c>password</c>, <c>returnUrl</c> and the antiforgery token <c>__RequestVerificationToken</c>.
 /// </summary>
+[RequestSizeLimit(MaxBodyBytes)]
 public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle, ILogger<LoginModel> logger) : PageModel
 {
+    public const int MaxUserNameLength = 256;
+
+    public const int MaxPasswordLength = 1024;
+
+    /// <summary>Room for the fields above, the return URL of an authorization request and the antiforgery token.</summary>
+    public const int MaxBodyBytes = 32 * 1024;
+
     [BindProperty(SupportsGet = true, Name = "returnUrl")]
     public string? ReturnUrl { get; set; }
 
@@ -33,10 +42,17 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var address = HttpContext.Connection.RemoteIpAddress?.ToString();
+        var address = HttpContext.Connection.RemoteIpAddress;
         if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
         {
             return Refuse(StatusCodes.Status400BadRequest, "Enter your user name and password.");
+        }
+
+        if (UserName.Length > MaxUserNameLength || Password.Length > MaxPasswordLength)
+        {
+            // Nobody has such a name: refused before any lookup or count, and not written back into the page.
+            UserName = "";
+            return Refuse(StatusCodes.Status400BadRequest, $"User names are at most {MaxUserNameLength} characters and passwords at most {MaxPasswordLength}.");
         }
 
         if (throttle.RetryAfter(UserName, address) is TimeSpan wait)
@@ -50,12 +66,12 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
         if (user is null)
         {
             throttle.RecordFailure(UserName, address);
-            LogFailedSignIn(logger, UserName, address);
+            LogFailedSignIn(logger, LogText.Safe(UserName), ClientAddress.Partition(address));
             // One message for an unknown user and a wrong password: the form must not reveal which names exist.
             return Refuse(StatusCodes.Status400BadRequest, "The user name or password is not correct.");
         }
 
-        throttle.RecordSuccess(UserName);
+        throttle.RecordSuccess(UserName, address);
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id));
         identity.AddClaim(new Claim(Claims.Name, user.UserName));
@@ -66,7 +82,7 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
     }
 
     [LoggerMessage(LogLevel.Warning, "Failed sign-in for {UserName} from {Address}.")]
-    private static partial void LogFailedSignIn(ILogger logger, string userName, string? address);
+    private static partial void LogFailedSignIn(ILogger logger, string userName, string address);
 
     private PageResult Refuse(int status, string message)
     {
