@@ -28,8 +28,8 @@ public static class ClientRegistrationApi
         return api;
     }
 
-    public static async Task<Results<Created<ClientInformationResponse>, BadRequest<RegistrationError>>> RegisterAsync(
-        [AsParameters] RegistrationServices services, HttpContext context)
+    public static async Task<Results<Created<ClientInformationResponse>, BadRequest<RegistrationError>, JsonHttpResult<RegistrationError>>> RegisterAsync(
+        [AsParameters] RegistrationServices services, RegistrationQuota quota, HttpContext context)
     {
         DoNotCache(context.Response);
         var body = await ReadJsonBodyAsync(context.Request, services.Options.CurrentValue.MaxRequestBodyBytes, context.RequestAborted);
@@ -42,6 +42,15 @@ public static class ClientRegistrationApi
         if (validation.Error is not null)
         {
             return TypedResults.BadRequest(validation.Error);
+        }
+
+        // Only a registration that would be stored counts against the quota.
+        if (!quota.TryTake(context.Connection.RemoteIpAddress, out var retryAfter))
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Json(
+                new RegistrationError(RegistrationErrorCodes.TemporarilyUnavailable, "The registration quota is used up; try again later or reuse an earlier registration."),
+                statusCode: StatusCodes.Status429TooManyRequests);
         }
 
         try

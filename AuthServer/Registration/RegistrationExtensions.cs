@@ -47,6 +47,7 @@ public static class RegistrationExtensions
         services.AddTransient(provider => new ClientMetadataValidator(provider.GetRequiredService<IOptionsMonitor<RegistrationOptions>>().CurrentValue));
         services.AddSingleton<MetadataDocumentFetcher>();
         services.AddSingleton<MetadataDocumentResolver>();
+        services.AddSingleton<RegistrationQuota>();
 
         services.AddOpenIddict().AddServer(server =>
         {

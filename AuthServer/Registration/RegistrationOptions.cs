@@ -35,6 +35,10 @@ public sealed class RegistrationOptions
     [Range(1, 1000)]
     public int MaxClientNameLength { get; set; } = 200;
 
+    /// <summary>How many registrations one address (IPv6 per /64) may make, and how many all addresses together.</summary>
+    [ValidateObjectMembers]
+    public RegistrationQuotaOptions Quota { get; set; } = new();
+
     /// <summary>Client ID Metadata Documents (MCP 2025-11-25): <c>client_id</c> values that are https URLs.</summary>
     [ValidateObjectMembers]
     public ClientIdMetadataDocumentOptions ClientIdMetadataDocuments { get; set; } = new();
@@ -60,6 +64,10 @@ public sealed class ClientIdMetadataDocumentOptions
     [Range(typeof(TimeSpan), "00:00:00.500", "00:00:30")]
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The most bytes of valid documents kept in memory at once; the least recently used go first.</summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public long MaxCacheBytes { get; set; } = 16 * 1024 * 1024;
+
     /// <summary>A document is kept at least this long, whatever its caching headers say (no fetch storms).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan MinimumCacheDuration { get; set; } = TimeSpan.FromMinutes(5);
@@ -78,4 +86,20 @@ public sealed class ClientIdMetadataDocumentOptions
     /// from a local Kestrel. Outside Development only https URLs resolving to public addresses are fetched.
     /// </summary>
     public bool AllowLoopbackAndPrivateAddresses { get; set; }
+}
+
+/// <summary>
+/// Registration quotas: anonymous registration writes to our storage, so strangers get a bounded share of it. Each
+/// limit is a fixed window; registrations that are never used expire (<see cref="RegistrationOptions.UnusedRegistrationLifetime"/>).
+/// </summary>
+public sealed class RegistrationQuotaOptions
+{
+    [Range(1, 1_000_000)]
+    public int PerAddress { get; set; } = 500;
+
+    [Range(1, 100_000_000)]
+    public int Global { get; set; } = 10_000;
+
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(1);
 }

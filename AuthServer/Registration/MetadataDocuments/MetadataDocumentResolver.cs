@@ -14,13 +14,21 @@ public sealed record ResolvedMetadataDocument(ClientMetadata? Metadata, bool Fet
 /// <summary>
 /// Resolves an https <c>client_id</c> to its metadata: from the cache while it is fresh, else fetched and
 /// validated like a registration (public client, redirect URI rules), with the document's own
-/// <c>client_id</c> required to equal its URL exactly. Only valid documents are cached.
+/// <c>client_id</c> required to equal its URL exactly. Only valid documents are cached, in a cache of their own
+/// whose total size (the documents' bytes) is bounded by <see cref="ClientIdMetadataDocumentOptions.MaxCacheBytes"/>:
+/// strangers choose these URLs, so they must not choose how much memory we spend.
 /// </summary>
 public sealed class MetadataDocumentResolver(
     MetadataDocumentFetcher fetcher,
-    IMemoryCache cache,
-    IOptionsMonitor<RegistrationOptions> options)
+    IOptionsMonitor<RegistrationOptions> options) : IDisposable
 {
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions
+    {
+        SizeLimit = options.CurrentValue.ClientIdMetadataDocuments.MaxCacheBytes,
+    });
+
+    public void Dispose() => _cache.Dispose();
+
     public async Task<ResolvedMetadataDocument> ResolveAsync(string clientId, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue;
@@ -30,8 +38,8 @@ public sealed class MetadataDocumentResolver(
             return new ResolvedMetadataDocument(null, false, urlProblem);
         }
 
-        var cacheKey = (typeof(MetadataDocumentResolver), clientId);
-        if (cache.TryGetValue(cacheKey, out ClientMetadata? cached) && cached is not null)
+        var cacheKey = clientId;
+        if (_cache.TryGetValue(cacheKey, out ClientMetadata? cached) && cached is not null)
         {
             return new ResolvedMetadataDocument(cached, false, null);
         }
@@ -61,7 +69,7 @@ public sealed class MetadataDocumentResolver(
             return new ResolvedMetadataDocument(null, false, $"The client metadata document is invalid: {validation.Error.ErrorDescription}");
         }
 
-        cache.Set(cacheKey, validation.Metadata, new MemoryCacheEntryOptions
+        _cache.Set(cacheKey, validation.Metadata, new MemoryCacheEntryOptions
         {
             AbsoluteExpirationRelativeToNow = fetched.CacheFor,
             Size = fetched.Content.Length,

@@ -18,4 +18,7 @@ public static class RegistrationErrorCodes
     public const string InvalidRedirectUri = "invalid_redirect_uri";
     public const string InvalidClientMetadata = "invalid_client_metadata";
     public const string InvalidToken = "invalid_token";
+
+    /// <summary>RFC 6749's code for "try later", sent with 429 when a registration quota is used up.</summary>
+    public const string TemporarilyUnavailable = "temporarily_unavailable";
 }
