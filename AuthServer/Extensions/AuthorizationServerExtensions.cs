@@ -99,7 +99,7 @@ public static class AuthorizationServerExtensions
 
                 server.AddEventHandler(AdvertisePublicClientAuthentication.Descriptor)
                     .AddEventHandler(AlwaysStateGrantedScopes.Descriptor)
-                    .AddEventHandler(RedirectErrorsToVerifiedClients.Descriptor)
+                    .AddEventHandler(RedirectErrorsToLoopbackClients.Descriptor)
                     .AddEventHandler(RequireCallerInAudience.Descriptor)
                     .AddEventHandler(KeepUsedRegistration.Descriptor);
 

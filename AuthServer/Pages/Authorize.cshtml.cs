@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using McpAspire.AuthServer.Model;
+using McpAspire.AuthServer.Registration.Validation;
 using McpAspire.AuthServer.Services;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
@@ -70,7 +71,7 @@ public sealed class AuthorizeModel(
         {
             if (request.HasPromptValue(PromptValues.None))
             {
-                return Refuse(Errors.LoginRequired, "The user is not signed in.");
+                return RefuseWithoutInteraction(request, Errors.LoginRequired, "The user is not signed in.");
             }
 
             // Back to this same request after signing in, as a GET even when it arrived as a form post.
@@ -104,7 +105,7 @@ public sealed class AuthorizeModel(
 
         if (request.HasPromptValue(PromptValues.None))
         {
-            return Refuse(Errors.ConsentRequired, "The user has not allowed this client yet.");
+            return RefuseWithoutInteraction(request, Errors.ConsentRequired, "The user has not allowed this client yet.");
         }
 
         ClientName = await applications.GetLocalizedDisplayNameAsync(application, cancellationToken) ?? request.ClientId!;
@@ -140,6 +141,24 @@ public sealed class AuthorizeModel(
         await authorizations.CreateAsync(
             issuance.ForUser(user, scopes), user.Subject, applicationId, AuthorizationTypes.Permanent,
             [.. scopes], cancellationToken);
+    }
+
+    /// <summary>
+    /// A <c>prompt=none</c> refusal goes back to a loopback redirect URI only: anywhere else a redirect the user
+    /// never saw would let anyone who registers an https URI use this server as an open redirector (RFC 9700
+    /// §4.11.2). It is shown here instead.
+    /// </summary>
+    private IActionResult RefuseWithoutInteraction(OpenIddictRequest request, string error, string description)
+    {
+        if (Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) && RedirectUriRules.IsLoopbackHttp(redirect))
+        {
+            return Refuse(error, description);
+        }
+
+        ErrorCode = error;
+        ErrorDescription = description;
+        Response.StatusCode = StatusCodes.Status400BadRequest;
+        return Page();
     }
 
     private ForbidResult Refuse(string error, string description) => Forbid(

@@ -1,3 +1,4 @@
+using McpAspire.AuthServer.Registration.Validation;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -6,19 +7,19 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace McpAspire.AuthServer.Services.ServerEvents;
 
 /// <summary>
-/// Sends an authorization error back to the client when its redirect URI is verified, as RFC 6749
-/// §4.1.2.1 asks (<c>invalid_scope</c>, <c>invalid_target</c>, a missing PKCE challenge...). OpenIddict
-/// shows every request it refuses itself as a local error page; an MCP client waiting on its loopback
-/// listener would then never learn why. Written by hand because OpenIddict has no option for it. An error
-/// is redirected only when the client exists and the redirect URI is one registered for it (the same check
-/// OpenIddict makes, loopback ports included); anything else stays on the error page.
+/// Sends an authorization error back to a native client waiting on its loopback listener, as RFC 6749
+/// §4.1.2.1 asks (<c>invalid_scope</c>, <c>invalid_target</c>, a missing PKCE challenge...): OpenIddict shows
+/// every request it refuses itself as a local error page, and the MCP client would never learn why. Only loopback
+/// redirect URIs registered for the client get it. Anyone can register an https redirect URI, and sending errors
+/// there without the user ever seeing our page would make this server an open redirector (RFC 9700 §4.11.2);
+/// those errors stay on the error page. Written by hand because OpenIddict has no option for it.
 /// </summary>
-public sealed class RedirectErrorsToVerifiedClients(IOpenIddictApplicationManager applications)
+public sealed class RedirectErrorsToLoopbackClients(IOpenIddictApplicationManager applications)
     : IOpenIddictServerHandler<ApplyAuthorizationResponseContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyAuthorizationResponseContext>()
-            .UseScopedHandler<RedirectErrorsToVerifiedClients>()
+            .UseScopedHandler<RedirectErrorsToLoopbackClients>()
             .SetOrder(OpenIddictServerHandlers.Authentication.AttachRedirectUri.Descriptor.Order + 500)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
@@ -34,6 +35,7 @@ public sealed class RedirectErrorsToVerifiedClients(IOpenIddictApplicationManage
             || string.IsNullOrEmpty(request.RedirectUri)
             || !Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirectUri)
             || !string.IsNullOrEmpty(redirectUri.Fragment)
+            || !RedirectUriRules.IsLoopbackHttp(redirectUri)
             || request.ResponseMode is not (null or ResponseModes.Query or ResponseModes.Fragment or ResponseModes.FormPost))
         {
             return;
