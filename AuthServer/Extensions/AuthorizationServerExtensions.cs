@@ -4,6 +4,7 @@ using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Services;
 using McpAspire.AuthServer.Services.ClientAuthentication;
 using McpAspire.AuthServer.Services.ServerEvents;
+using McpAspire.AuthServer.Services.Tokens;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -45,8 +46,9 @@ public static class AuthorizationServerExtensions
 
         builder.Services.AddOpenIddict()
             // Stores: applications, authorizations, scopes and tokens in DynamoDB. A client secret verified once
-            // is not derived again for a few minutes: the MCP server presents it on every introspection.
-            .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets())
+            // is not derived again for a few minutes: the MCP server presents it on every introspection. A replayed
+            // refresh token revokes its authorization too, which every refresh and introspection reads consistently.
+            .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets().RevokeTokenFamiliesThroughTheirAuthorization())
             .AddServer(server =>
             {
                 server.SetIssuer(settings.Issuer);
