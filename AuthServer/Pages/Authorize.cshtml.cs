@@ -108,7 +108,11 @@ public sealed class AuthorizeModel(
             return RefuseWithoutInteraction(request, Errors.ConsentRequired, "The user has not allowed this client yet.");
         }
 
-        ClientName = await applications.GetLocalizedDisplayNameAsync(application, cancellationToken) ?? request.ClientId!;
+        // A metadata-document client is whoever serves that URL, whatever name its document claims: the user is
+        // shown the host that vouches for it. Registered clients show their (validated) client_name.
+        ClientName = Uri.TryCreate(request.ClientId, UriKind.Absolute, out var documentUrl) && documentUrl.Scheme is "https" or "http"
+            ? documentUrl.Host
+            : await applications.GetLocalizedDisplayNameAsync(application, cancellationToken) ?? request.ClientId!;
         RedirectHost = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? redirect.Authority : "";
         Scopes = scopes;
         RequestFields = [.. ParametersOf(request)];

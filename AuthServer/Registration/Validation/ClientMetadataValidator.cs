@@ -212,9 +212,12 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             return Invalid(error);
         }
 
-        if (clientName is not null && (clientName.Length > maxClientNameLength || clientName.Any(char.IsControl) || string.IsNullOrWhiteSpace(clientName)))
+        // Shown to people on the consent page: no control characters, and no invisible or direction-changing ones
+        // (bidi overrides, zero-width joiners: Unicode category Cf) that make one name look like another.
+        if (clientName is not null && (clientName.Length > maxClientNameLength || string.IsNullOrWhiteSpace(clientName) ||
+            clientName.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)))
         {
-            return Invalid($"client_name must be 1 to {maxClientNameLength} printable characters.");
+            return Invalid($"client_name must be 1 to {maxClientNameLength} printable characters, without invisible or direction-changing ones.");
         }
 
         if (!fields.TryGetString("scope", out var scope, out error))

@@ -68,15 +68,25 @@ public sealed class ClientMetadataValidatorTests
         Assert.Equal("native", metadata.ApplicationType);
     }
 
-    [Fact]
-    public void A_confidential_client_may_use_only_client_credentials_without_redirect_uris()
+    [Theory]
+    [InlineData("""{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_post"}""")]
+    [InlineData("""{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}""")]
+    [InlineData("""{"redirect_uris":["https://a.example/cb"],"grant_types":["authorization_code","client_credentials"],"token_endpoint_auth_method":"client_secret_basic"}""")]
+    public void Anonymous_registration_never_grants_client_credentials_even_to_a_confidential_client(string json)
     {
-        var metadata = Accepted("""{"grant_types":["client_credentials"],"token_endpoint_auth_method":"client_secret_post"}""");
+        var refusal = _validator.Validate(Encoding.UTF8.GetBytes(json), ClientMetadataSource.Registration).Error;
 
-        Assert.Equal(["client_credentials"], metadata.GrantTypes);
-        Assert.Empty(metadata.ResponseTypes);
-        Assert.Empty(metadata.RedirectUris);
+        Assert.Equal(RegistrationErrorCodes.InvalidClientMetadata, refusal?.Error);
+        Assert.Contains("administrator", refusal!.ErrorDescription, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("Claude\u202eedoC")]
+    [InlineData("Trusted\u200bApp")]
+    [InlineData("App\u2066x\u2069")]
+    [InlineData("\ufeffVS Code")]
+    public void A_client_name_with_invisible_or_direction_changing_characters_is_refused(string jsonEscapedName)
+        => AssertRefused(RegistrationErrorCodes.InvalidClientMetadata, $$"""{"redirect_uris":["https://a.example/cb"],"client_name":"{{jsonEscapedName}}"}""");
 
     [Fact]
     public void Unknown_scopes_are_dropped_from_the_registered_scope_and_unknown_fields_ignored()

@@ -147,8 +147,7 @@ public sealed class MetadataDocumentFetchTests : IAsyncLifetime
     {
         var options = OptionsWith(allowLoopback: true);
         using var fetcher = new MetadataDocumentFetcher(options, NullLogger<MetadataDocumentFetcher>.Instance);
-        using var cache = new MemoryCache(new MemoryCacheOptions());
-        var resolver = new MetadataDocumentResolver(fetcher, cache, options);
+        using var resolver = new MetadataDocumentResolver(fetcher, options);
 
         var resolved = await resolver.ResolveAsync(new Uri(_base, "/clients/impostor.json").AbsoluteUri, CancellationToken.None);
 
@@ -161,8 +160,7 @@ public sealed class MetadataDocumentFetchTests : IAsyncLifetime
     {
         var options = OptionsWith(allowLoopback: true);
         using var fetcher = new MetadataDocumentFetcher(options, NullLogger<MetadataDocumentFetcher>.Instance);
-        using var cache = new MemoryCache(new MemoryCacheOptions());
-        var resolver = new MetadataDocumentResolver(fetcher, cache, options);
+        using var resolver = new MetadataDocumentResolver(fetcher, options);
         var clientId = new Uri(_base, $"/clients/{Guid.NewGuid():N}.json").AbsoluteUri;
 
         var first = await resolver.ResolveAsync(clientId, CancellationToken.None);
@@ -182,8 +180,7 @@ public sealed class MetadataDocumentFetchTests : IAsyncLifetime
     {
         var options = OptionsWith(allowLoopback: false);
         using var fetcher = new MetadataDocumentFetcher(options, NullLogger<MetadataDocumentFetcher>.Instance);
-        using var cache = new MemoryCache(new MemoryCacheOptions());
-        var resolver = new MetadataDocumentResolver(fetcher, cache, options);
+        using var resolver = new MetadataDocumentResolver(fetcher, options);
 
         var resolved = await resolver.ResolveAsync(new Uri(_base, "/clients/good.json").AbsoluteUri, CancellationToken.None);
 
