@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace McpAspire.AuthServer.Tests.Flows;
 
 /// <summary>The whole dance as an MCP client does it: register, sign in, consent, redeem, refresh, introspect, revoke.</summary>
-public sealed class AuthorizationCodeFlowTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class AuthorizationCodeFlowTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);
 

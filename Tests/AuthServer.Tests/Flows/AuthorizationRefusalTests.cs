@@ -8,7 +8,8 @@ namespace McpAspire.AuthServer.Tests.Flows;
 /// Each way an authorization request is refused. Errors go back to the client only once its redirect URI
 /// is known to be registered; before that they are shown on a page and never redirected.
 /// </summary>
-public sealed class AuthorizationRefusalTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);
 
@@ -167,7 +168,7 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture) : IClas
         var loginPage = await browser.GetStringAsync("/account/login");
 
         using var response = await browser.PostAsync("/account/login", OAuthFlows.Form(
-            ("username", AuthServerFixture.AdminUserName), ("password", "wrong-" + AuthServerFixture.RandomSecret()),
+            ("username", AuthServerFixture.AdminUserName), ("password", "wrong-" + DistributedApplicationTestFactory.RandomSecret()),
             ("returnUrl", "/"), ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
         var page = await response.Content.ReadAsStringAsync();
 

@@ -5,7 +5,8 @@ using McpAspire.AuthServer.Tests.Infrastructure;
 namespace McpAspire.AuthServer.Tests.Flows;
 
 /// <summary>The seeded confidential client (the MCP server's) obtains, introspects and revokes tokens.</summary>
-public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class ClientCredentialsTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);
 
@@ -71,7 +72,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IClassFi
     [Fact]
     public async Task An_unknown_token_is_inactive()
     {
-        var (response, introspection) = await _oauth.IntrospectAsync("not-a-token-" + AuthServerFixture.RandomSecret());
+        var (response, introspection) = await _oauth.IntrospectAsync("not-a-token-" + DistributedApplicationTestFactory.RandomSecret());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.False(introspection.GetProperty("active").GetBoolean());
@@ -80,7 +81,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IClassFi
     [Fact]
     public async Task A_wrong_client_secret_is_invalid_client()
     {
-        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "mcp:read", secret: AuthServerFixture.RandomSecret());
+        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "mcp:read", secret: DistributedApplicationTestFactory.RandomSecret());
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
@@ -140,7 +141,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IClassFi
         var (_, tokens) = await _oauth.ClientCredentialsAsync(scope: "mcp:read");
 
         var (response, body) = await _oauth.IntrospectAsync(
-            tokens.GetProperty("access_token").GetString()!, secret: AuthServerFixture.RandomSecret());
+            tokens.GetProperty("access_token").GetString()!, secret: DistributedApplicationTestFactory.RandomSecret());
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());

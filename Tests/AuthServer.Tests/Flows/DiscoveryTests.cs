@@ -4,7 +4,8 @@ using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.Flows;
 
-public sealed class DiscoveryTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class DiscoveryTests(AuthServerFixture fixture)
 {
     [Theory]
     [InlineData("/.well-known/oauth-authorization-server")]

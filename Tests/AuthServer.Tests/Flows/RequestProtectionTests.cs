@@ -1,41 +1,49 @@
+using System.Globalization;
 using System.Net;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using McpAspire.AuthServer.Tests.Infrastructure;
+using McpAspire.AuthServer.Tests.Persistence;
 
 namespace McpAspire.AuthServer.Tests.Flows;
 
-/// <summary>An auth server with a low token rate limit and one allowed browser origin.</summary>
-public sealed class ProtectedAuthServerFixture : AuthServerFixture
+/// <summary>
+/// The rate limiter and CORS, on an auth server in process with a low token rate limit and one allowed browser
+/// origin: settings the shared AppHost cannot take without changing them for every other test.
+/// </summary>
+[Collection(DynamoDbLocalGroup.Name)]
+public sealed class RequestProtectionTests(DynamoDbLocalFixture dynamoDb)
 {
     public const int TokenPermitLimit = 3;
     public const string AllowedOrigin = "https://app.example";
 
-    protected override void Configure(IDistributedApplicationTestingBuilder builder)
-    {
-        builder.CreateResourceBuilder<ProjectResource>("auth-server")
-            .WithEnvironment("RateLimiting__Token__PermitLimit", TokenPermitLimit.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("RateLimiting__Token__Window", "00:10:00")
-            .WithEnvironment("AuthServer__CorsOrigins__0", AllowedOrigin);
-    }
-}
+    // One set of tables for the class; each test starts a server (and so rate-limit counters) of its own.
+    private static readonly string ClassPrefix = TablePrefix.New("protection");
 
-public sealed class RequestProtectionTests(ProtectedAuthServerFixture fixture) : IClassFixture<ProtectedAuthServerFixture>
-{
+    private async Task<InProcessAuthServer> StartServerAsync()
+    {
+        await dynamoDb.ProvisionAsync(ClassPrefix);
+        return new InProcessAuthServer(dynamoDb, ClassPrefix, new Dictionary<string, string?>
+        {
+            ["RateLimiting:Token:PermitLimit"] = TokenPermitLimit.ToString(CultureInfo.InvariantCulture),
+            ["RateLimiting:Token:Window"] = "00:10:00",
+            ["AuthServer:CorsOrigins:0"] = AllowedOrigin,
+        });
+    }
+
     [Fact]
     public async Task Token_requests_beyond_the_limit_get_429_with_Retry_After()
     {
-        using var http = fixture.CreateClient();
+        await using var server = await StartServerAsync();
+        using var http = server.CreateClientWithoutRedirects();
         var statuses = new List<HttpStatusCode>();
         HttpResponseMessage? last = null;
-        for (var i = 0; i <= ProtectedAuthServerFixture.TokenPermitLimit; i++)
+        for (var i = 0; i <= TokenPermitLimit; i++)
         {
             last?.Dispose();
             last = await http.PostAsync("/token", OAuthFlows.Form(("grant_type", "client_credentials"), ("client_id", "nobody")));
             statuses.Add(last.StatusCode);
         }
 
-        Assert.All(statuses.Take(ProtectedAuthServerFixture.TokenPermitLimit), status => Assert.NotEqual(HttpStatusCode.TooManyRequests, status));
+        Assert.All(statuses.Take(TokenPermitLimit), status => Assert.NotEqual(HttpStatusCode.TooManyRequests, status));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
         Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
         last.Dispose();
@@ -44,20 +52,22 @@ public sealed class RequestProtectionTests(ProtectedAuthServerFixture fixture) :
     [Fact]
     public async Task Discovery_is_readable_cross_origin_from_a_configured_origin()
     {
-        using var http = fixture.CreateClient();
+        await using var server = await StartServerAsync();
+        using var http = server.CreateClientWithoutRedirects();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
-        request.Headers.Add("Origin", ProtectedAuthServerFixture.AllowedOrigin);
+        request.Headers.Add("Origin", AllowedOrigin);
 
         using var response = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(ProtectedAuthServerFixture.AllowedOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(AllowedOrigin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
 
     [Fact]
     public async Task Another_origin_gets_no_CORS_permission()
     {
-        using var http = fixture.CreateClient();
+        await using var server = await StartServerAsync();
+        using var http = server.CreateClientWithoutRedirects();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
         request.Headers.Add("Origin", "https://evil.example");
 
@@ -69,19 +79,20 @@ public sealed class RequestProtectionTests(ProtectedAuthServerFixture fixture) :
     [Fact]
     public async Task A_browser_may_prepare_a_revocation_call_but_not_an_introspection_call()
     {
-        using var http = fixture.CreateClient();
+        await using var server = await StartServerAsync();
+        using var http = server.CreateClientWithoutRedirects();
 
         using var revoke = await http.SendAsync(Preflight("/revoke"));
         using var introspect = await http.SendAsync(Preflight("/introspect"));
 
-        Assert.Equal(ProtectedAuthServerFixture.AllowedOrigin, revoke.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(AllowedOrigin, revoke.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.False(introspect.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
     private static HttpRequestMessage Preflight(string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Options, path);
-        request.Headers.Add("Origin", ProtectedAuthServerFixture.AllowedOrigin);
+        request.Headers.Add("Origin", AllowedOrigin);
         request.Headers.Add("Access-Control-Request-Method", "POST");
         request.Headers.Add("Access-Control-Request-Headers", "content-type");
         return request;

@@ -5,7 +5,8 @@ using Microsoft.Playwright;
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The sign-in and consent pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
-public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : IClassFixture<AuthServerFixture>, IAsyncLifetime
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : IAsyncLifetime
 {
     private const string Callback = "http://127.0.0.1:53682/callback";
     private readonly OAuthFlows _oauth = new(fixture);

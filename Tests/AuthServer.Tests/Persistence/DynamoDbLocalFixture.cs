@@ -1,8 +1,11 @@
+extern alias apphost;
+
 using System.Collections.Concurrent;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using apphost::Aspire.Hosting;
 using Aspire.Hosting;
-using McpAspire.AppHost.DynamoDb;
+using apphost::McpAspire.AppHost.DynamoDb;
 using McpAspire.AuthServer.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

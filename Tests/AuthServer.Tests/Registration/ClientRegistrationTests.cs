@@ -1,3 +1,5 @@
+extern alias apphost;
+
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -7,7 +9,7 @@ using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using McpAspire.AppHost.DynamoDb;
+using apphost::McpAspire.AppHost.DynamoDb;
 using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -17,8 +19,8 @@ namespace McpAspire.AuthServer.Tests.Registration;
 /// RFC 7591 registration, RFC 7592 management, discovery and Client ID Metadata Documents against the whole
 /// AppHost (real DynamoDB Local, the real OpenIddict pipeline).
 /// </summary>
-public sealed class ClientRegistrationTests(RegistrationFixture fixture, MetadataDocumentServer documents)
-    : IClassFixture<RegistrationFixture>, IClassFixture<MetadataDocumentServer>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataDocumentServer documents) : IClassFixture<MetadataDocumentServer>
 {
     private readonly OAuthFlows _oauth = new(fixture);
 

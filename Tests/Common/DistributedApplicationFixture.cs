@@ -1,0 +1,153 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+
+namespace McpAspire.Tests.Common;
+
+/// <summary>
+/// The whole AppHost (in-memory DynamoDB Local, JenkinsMock, auth server, MCP server), started once per test
+/// assembly as an xUnit collection fixture, with random secrets the tests know. Each test project that uses it
+/// has one sealed fixture and declares the collection (AuthServerFixture in AuthServer.Tests, McpAspireAppFixture
+/// in McpJenkinsServer.Tests, AppHostFixture in AppHost.Tests, RunningSystemFixture in TokenTooling.Tests):
+/// <code>
+/// public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost));
+///
+/// [CollectionDefinition(DistributedApplicationFixture.Collection)]
+/// public sealed class WholeAppHostGroup : ICollectionFixture&lt;AuthServerFixture&gt;;
+/// </code>
+/// A test class joins the collection and takes that fixture; it never starts an AppHost of its own:
+/// <code>
+/// [Collection(DistributedApplicationFixture.Collection)]
+/// public sealed class MySecurityTests(AuthServerFixture app)
+/// {
+///     [Fact]
+///     public async Task Something()
+///     {
+///         // Base address set, no redirects followed, no cookies unless keepCookies: true.
+///         using var auth = app.CreateHttpClient(DistributedApplicationFixture.AuthServer);
+///         using var mcp = app.CreateHttpClient(DistributedApplicationFixture.McpServer);
+///         // app.AdminUserName, app.AdminPassword: the seeded user. app.IntrospectionClientId,
+///         // app.IntrospectionSecret: the MCP server's client at the auth server. app.McpUrl (Uri) and
+///         // app.McpResource (string): the MCP resource, http://localhost:port/mcp. app.AuthServerUrl: the
+///         // issuer. app.App: the DistributedApplication (endpoints, resource notifications and commands).
+///     }
+/// }
+/// </code>
+/// Tests share this one app, so each makes its own data (its own clients, users, jobs) and changes nothing others
+/// rely on; the classes of the collection run one after another. Each <see cref="CreateHttpClient"/> client is a
+/// client address of its own (X-Forwarded-For from loopback, which the services trust as their TLS proxy), so the
+/// auth server's per-address rate limits and login throttle count that client's requests only: a test that
+/// wants to reach a limit sends from one client. Settings the app cannot change for one test alone (lower
+/// limits, other origins) belong in an in-process server (AuthServer.Tests' InProcessAuthServer).
+/// </summary>
+public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifetime
+{
+    /// <summary>The name of the collection every test class of an assembly that uses the whole AppHost joins.</summary>
+    public const string Collection = "Whole AppHost";
+
+    public const string AuthServer = "auth-server";
+
+    public const string McpServer = "mcp-server";
+
+    public const string AdminUserName = "admin";
+
+    /// <summary>The MCP server's confidential client at the auth server (it authenticates introspection).</summary>
+    public const string IntrospectionClientId = "mcp-server";
+
+    private static int s_lastClientAddress;
+
+    private DistributedApplication? _app;
+
+    /// <summary>Punctuation and a space included, so every form encoding of the password is exercised for real.</summary>
+    public string AdminPassword { get; } = DistributedApplicationTestFactory.RandomSecret() + "&+=% x";
+
+    public string IntrospectionSecret { get; } = DistributedApplicationTestFactory.RandomSecret();
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
+
+    /// <summary>The issuer the auth server publishes (its public URL, as OpenIddict normalises it: with a trailing slash).</summary>
+    public Uri AuthServerUrl { get; private set; } = null!;
+
+    /// <summary>The MCP server's URL, the only thing an MCP client is told: also the canonical resource URI tokens are issued for.</summary>
+    public Uri McpUrl { get; private set; } = null!;
+
+    /// <summary><see cref="McpUrl"/> exactly as the auth server compares resources (<see cref="Uri.AbsoluteUri"/>).</summary>
+    public string McpResource => McpUrl.AbsoluteUri;
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret);
+        _app = await DistributedApplicationTestFactory.StartAsync(builder, DistributedApplicationTestFactory.ResourceNames);
+        AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
+        McpUrl = new Uri(_app.GetEndpoint(McpServer, "http"), "/mcp");
+    }
+
+    /// <summary>
+    /// A client of <paramref name="resourceName"/> (its http endpoint as base address) that follows no redirects,
+    /// so tests see each one, and keeps cookies only when asked (like one browser, for sign-in and consent forms).
+    /// </summary>
+    public HttpClient CreateHttpClient(string resourceName, bool keepCookies = false)
+    {
+        var n = Interlocked.Increment(ref s_lastClientAddress);
+        var address = $"198.18.{(n >> 8) & 0xFF}.{n & 0xFF}";
+        return new HttpClient(new ClientAddressHandler(address, new HttpClientHandler { AllowAutoRedirect = false, UseCookies = keepCookies }))
+        {
+            BaseAddress = App.GetEndpoint(resourceName, "http"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+    }
+
+    /// <summary>
+    /// Ends a service's process tree and waits until the AppHost sees it gone. Not the dashboard's stop command:
+    /// Aspire runs projects under `dotnet run`, and on these machines the command's interrupt reaches only
+    /// `dotnet run`, which leaves the server itself running.
+    /// </summary>
+    public async Task KillAsync(string resourceName, CancellationToken cancellationToken)
+    {
+        const string ProcessIdProperty = "executable.pid";
+        var running = await App.ResourceNotifications.WaitForResourceAsync(
+            resourceName,
+            update => update.Snapshot.Properties.Any(property => property.Name == ProcessIdProperty && property.Value is not null),
+            cancellationToken);
+        var processId = Convert.ToInt32(
+            running.Snapshot.Properties.First(property => property.Name == ProcessIdProperty).Value,
+            System.Globalization.CultureInfo.InvariantCulture);
+
+        using (var process = System.Diagnostics.Process.GetProcessById(processId))
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        await App.ResourceNotifications.WaitForResourceAsync(resourceName, KnownResourceStates.TerminalStates, cancellationToken);
+    }
+
+    /// <summary>Starts a stopped service again (the dashboard's start command) and waits until it is healthy.</summary>
+    public async Task RestartAsync(string resourceName, CancellationToken cancellationToken)
+    {
+        var started = await App.ResourceCommands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
+        if (!started.Success)
+        {
+            throw new InvalidOperationException($"Could not start {resourceName}: {started.Message}");
+        }
+
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>Marks every request as forwarded for <paramref name="address"/> (a 198.18.0.0/15 test address).</summary>
+    private sealed class ClientAddressHandler(string address, HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.TryAddWithoutValidation("X-Forwarded-For", address);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace McpAspire.Tests.Common;
+
+/// <summary>
+/// Every test AppHost is built here, as in aspire-samples' <c>DistributedApplicationTestFactory</c>: a fresh
+/// in-memory DynamoDB Local, random secrets, warnings-only logging, and every resource awaited until healthy
+/// within <see cref="StartTimeout"/>. Linked into each test project that starts the AppHost (Tests/Common).
+/// </summary>
+public static class DistributedApplicationTestFactory
+{
+    /// <summary>Long enough for a cold start of four resources on a busy 2-core machine.</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>The AppHost's resources, in the order they become healthy.</summary>
+    public static readonly string[] ResourceNames = ["dynamodb", "jenkins", "auth-server", "mcp-server"];
+
+    /// <summary>
+    /// A testing builder for the AppHost whose generated <c>Projects.AppHost</c> type is <paramref name="appHost"/>
+    /// (a type, not a type parameter: one test project reaches it only through an extern alias).
+    /// </summary>
+    public static async Task<IDistributedApplicationTestingBuilder> CreateAsync(
+        Type appHost, string adminPassword, string introspectionSecret, params string[] args)
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync(appHost,
+        [
+            "DynamoDbLocal:InMemory=true",
+            $"Parameters:admin-password={adminPassword}",
+            $"Parameters:jenkins-api-token={RandomSecret()}",
+            $"Parameters:mcp-introspection-secret={introspectionSecret}",
+            .. args,
+        ]);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        return builder;
+    }
+
+    /// <summary>Builds and starts the app, then waits until each of <paramref name="resources"/> is healthy.</summary>
+    public static async Task<DistributedApplication> StartAsync(IDistributedApplicationTestingBuilder builder, params string[] resources)
+    {
+        var app = await builder.BuildAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(StartTimeout);
+            await app.StartAsync(timeout.Token);
+            foreach (var name in resources)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, timeout.Token);
+            }
+
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static string RandomSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+}
