@@ -10,9 +10,10 @@ namespace McpAspire.AuthServer.Persistence;
 /// <c>Wrap</c> calls <c>Encrypt</c> with the KMS key ARN and an encryption context such as
 /// <c>{"purpose":"McpAspire.AuthServer.DataProtection"}</c>, returning the key ARN as
 /// <see cref="WrappedKey.KeyEncryptionKeyId"/> and the ciphertext blob; <c>Unwrap</c> calls <c>Decrypt</c> with
-/// the same context (KMS finds the key from the blob). Register it as the <see cref="IDataProtectionKeyWrapper"/>
-/// singleton with its own <see cref="Scheme"/>; keys wrapped by the local scheme then need the local wrapper to
-/// stay registered for decryption until they are re-wrapped (the decryptor dispatches on the scheme).
+/// the same context (KMS finds the key from the blob). Register it as an <see cref="IDataProtectionKeyWrapper"/>
+/// singleton with its own <see cref="Scheme"/>, after <c>AddDynamoDbPersistence()</c>: the last registered wraps
+/// new keys, and the decryptor picks among all registered ones by the scheme stored in each key, so keys wrapped
+/// by the local scheme stay readable while the local wrapper stays registered.
 /// </remarks>
 public interface IDataProtectionKeyWrapper
 {
