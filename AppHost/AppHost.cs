@@ -8,6 +8,7 @@ var jenkinsUser = builder.AddParameter("jenkins-user", "mcp-bot", publishValueAs
 var jenkinsApiToken = builder.AddGeneratedSecret("jenkins-api-token");
 var adminPassword = builder.AddGeneratedSecret("admin-password");
 var introspectionSecret = builder.AddGeneratedSecret("mcp-introspection-secret");
+var dataProtectionKek = builder.AddGeneratedSecret("data-protection-key-encryption-key");
 
 // Infrastructure first.
 var dynamoDb = builder.AddDynamoDb("dynamodb");
@@ -17,6 +18,7 @@ var jenkins = builder.AddJenkins("jenkins", jenkinsUser, jenkinsApiToken);
 var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
     .WithReference(dynamoDb)
     .WithEnvironment("Admin__Password", adminPassword)
+    .WithEnvironment("DataProtection__KeyEncryptionKey", dataProtectionKek)
     .WithEnvironment("McpServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("McpServer__IntrospectionClientSecret", introspectionSecret)
     .WithExternalHttpEndpoints()

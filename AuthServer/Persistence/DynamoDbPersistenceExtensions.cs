@@ -12,7 +12,8 @@ public static class DynamoDbPersistenceExtensions
     /// <summary>
     /// Registers the DynamoDB client (the AWS SDK reads AWS_ENDPOINT_URL_DYNAMODB, AWS_REGION and the
     /// credentials from the environment, as the AppHost sets them), the table names (<c>DynamoDb:TablePrefix</c>),
-    /// table creation at start-up when <c>DynamoDb:CreateTables</c> is true, the Data Protection key ring, the
+    /// table creation at start-up when <c>DynamoDb:CreateTables</c> is true, the Data Protection key ring (encrypted under
+    /// <c>DataProtection:KeyEncryptionKey</c>, required outside Development), the
     /// user store with admin seeding, and a readiness health check that makes a real DynamoDB call.
     /// </summary>
     public static IHostApplicationBuilder AddDynamoDbPersistence(this IHostApplicationBuilder builder)
@@ -39,7 +40,7 @@ public static class DynamoDbPersistenceExtensions
         // Before every other hosted service: the tables must exist when seeding starts.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DynamoDbTableInitializer>());
 
-        services.AddDynamoDbDataProtection();
+        services.AddDynamoDbDataProtection(builder.Configuration);
 
         services.TryAddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
         services.TryAddSingleton<IUserStore, DynamoDbUserStore>();

@@ -56,6 +56,7 @@ public sealed class PublishManifestTests : IAsyncLifetime
     [InlineData("admin-password", true)]
     [InlineData("jenkins-api-token", true)]
     [InlineData("mcp-introspection-secret", true)]
+    [InlineData("data-protection-key-encryption-key", true)]
     public void Deployment_settings_are_parameters_and_secrets_are_marked_secret(string name, bool secret)
     {
         Assert.Equal("parameter.v0", Type(name));
@@ -71,6 +72,15 @@ public sealed class PublishManifestTests : IAsyncLifetime
         Assert.Equal("{dynamodb-region.value}", environment["AWS_REGION"]!.GetValue<string>());
         Assert.Equal("{dynamodb-table-prefix.value}", environment["DynamoDb__TablePrefix"]!.GetValue<string>());
         Assert.Equal("{dynamodb-secret-access-key.value}", environment["AWS_SECRET_ACCESS_KEY"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void The_auth_server_encrypts_its_Data_Protection_keys_under_a_required_secret_parameter()
+    {
+        Assert.Equal("{data-protection-key-encryption-key.value}",
+            _resources["auth-server"]!["env"]!["DataProtection__KeyEncryptionKey"]!.GetValue<string>());
+        // Published, the parameter has no generated default: the deployment must supply it.
+        Assert.Null(_resources["data-protection-key-encryption-key"]!["inputs"]!["value"]!["default"]);
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence;
 
@@ -10,16 +13,25 @@ internal static class DataProtectionExtensions
     public const string ApplicationName = "McpAspire.AuthServer";
 
     /// <summary>
-    /// Data Protection with its key ring in DynamoDB. The keys are not encrypted by Data Protection itself
-    /// (no certificate or KMS-backed encryptor is available to us): they rely on DynamoDB's encryption at
-    /// rest and on IAM restricting the keys table to the auth server (docs/persistence.md).
+    /// Data Protection with its key ring in its own DynamoDB table, each key's secret encrypted at rest by Data
+    /// Protection's own encryptor hook (<see cref="KeyManagementOptions.XmlEncryptor"/>) under the key-encryption key
+    /// <c>DataProtection:KeyEncryptionKey</c>: a reader of the tables (a backup, a broad IAM role) gets no master key,
+    /// hence neither the cookies' keys nor the OpenIddict private keys that Data Protection protects.
     /// </summary>
-    public static IServiceCollection AddDynamoDbDataProtection(this IServiceCollection services)
+    public static IServiceCollection AddDynamoDbDataProtection(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<KeyEncryptionOptions>().Bind(configuration.GetSection(KeyEncryptionOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyEncryptionOptions>, KeyEncryptionOptionsValidation>());
+        services.TryAddSingleton<IDataProtectionKeyWrapper, LocalKeyEncryptionKeyWrapper>();
+
         services.AddDataProtection().SetApplicationName(ApplicationName);
         services.AddSingleton<DynamoDbXmlRepository>();
         services.AddOptions<KeyManagementOptions>()
-            .Configure<DynamoDbXmlRepository>((options, repository) => options.XmlRepository = repository);
+            .Configure<DynamoDbXmlRepository, IDataProtectionKeyWrapper>((options, repository, wrapper) =>
+            {
+                options.XmlRepository = repository;
+                options.XmlEncryptor = new WrappedKeyXmlEncryptor(wrapper);
+            });
         return services;
     }
 }

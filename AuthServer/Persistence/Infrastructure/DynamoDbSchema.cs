@@ -41,6 +41,7 @@ public static class DynamoDbSchema
             Index(AuthorizationIdIndex, AuthorizationId), Index(SubjectIndex, Subject), Index(ApplicationIdIndex, ApplicationId)),
         Table(names.TokenReferences, [Hash(ReferenceId)]),
         Table(names.Keys, [Hash(KeyPurpose), Range(Id)]),
+        Table(names.DataProtectionKeys, [Hash(KeyPurpose), Range(Id)]),
         Table(names.Users, [Hash(NormalizedUserName)]),
     ];
 

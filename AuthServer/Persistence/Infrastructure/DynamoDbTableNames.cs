@@ -20,6 +20,7 @@ public sealed class DynamoDbTableNames
         Tokens = $"{prefix}-oauth-tokens";
         TokenReferences = $"{prefix}-oauth-token-references";
         Keys = $"{prefix}-auth-keys";
+        DataProtectionKeys = $"{prefix}-auth-data-protection-keys";
         Users = $"{prefix}-auth-users";
     }
 
@@ -40,11 +41,14 @@ public sealed class DynamoDbTableNames
     /// <summary>A copy of every reference token keyed by its (hashed) reference id: introspection is one strongly consistent GetItem.</summary>
     public string TokenReferences { get; }
 
-    /// <summary>Data Protection key ring and OpenIddict signing/encryption keys.</summary>
+    /// <summary>OpenIddict signing/encryption keys (their private parts protected by Data Protection).</summary>
     public string Keys { get; }
+
+    /// <summary>The Data Protection key ring, each key's secret encrypted: apart from <see cref="Keys"/> so IAM can grant them separately.</summary>
+    public string DataProtectionKeys { get; }
 
     public string Users { get; }
 
     public IReadOnlyList<string> All =>
-        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, Users];
+        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users];
 }

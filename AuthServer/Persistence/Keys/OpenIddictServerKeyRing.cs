@@ -20,7 +20,8 @@ public sealed record ServerKey(ServerKeyUse Use, int Generation, DateTimeOffset 
 
 /// <summary>
 /// OpenIddict's signing and encryption keys, kept in the keys table (partitions <c>openiddict-signing</c> and
-/// <c>openiddict-encryption</c>), their private parts protected with Data Protection. Every replica loads
+/// <c>openiddict-encryption</c>), their private parts protected with Data Protection, whose own keys live encrypted in
+/// another table (<see cref="DynamoDbTableNames.DataProtectionKeys"/>): a reader of this table alone gets no private key. Every replica loads
 /// the same keys; the first generation is created once with a conditional put, so replicas starting
 /// together agree on it. Rotation adds a generation that activates later: every replica restarted in
 /// between already validates and decrypts with it, and signs with it from its first start after activation;
@@ -50,6 +51,13 @@ public sealed class OpenIddictServerKeyRing(
         {
             await TryAddGenerationAsync(use, 1, clock.GetUtcNow(), cancellationToken);
             keys = await LoadAsync(use, cancellationToken);
+            if (keys.Count == 0)
+            {
+                // Generation 1 exists (the put lost) but cannot be read: never sign with nothing, never replace it.
+                throw new InvalidOperationException(
+                    $"No readable OpenIddict {Purpose(use)} key in table {tables.Keys}: the stored ones could not be decrypted (see the errors " +
+                    $"logged above). Check that {KeyEncryptionOptions.KeyEncryptionKeySetting} is the key the Data Protection ring was written with.");
+            }
         }
 
         var now = clock.GetUtcNow();

@@ -23,6 +23,7 @@ public sealed class FaultHandlingTests(DynamoDbLocalFixture dynamoDb)
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration["DynamoDb:TablePrefix"] = prefix;
+        builder.Configuration["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         builder.Logging.AddProvider(logs);
         builder.Services.AddSingleton<IAmazonDynamoDB>(_ => DynamoDbLocalFixture.CreateClient(serviceUrl));
         builder.AddDynamoDbPersistence();

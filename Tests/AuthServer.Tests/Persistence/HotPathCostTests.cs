@@ -50,6 +50,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
         builder.Configuration["DynamoDb:TablePrefix"] = _prefix;
+        builder.Configuration["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         builder.Services.AddSingleton<IAmazonDynamoDB>(client);
         builder.AddDynamoDbPersistence();
         builder.Services.AddOpenIddict()

@@ -41,7 +41,7 @@ public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
 
         var stored = await dynamoDb.Client.QueryAsync(new QueryRequest
         {
-            TableName = new DynamoDbTableNames(_prefix).Keys,
+            TableName = new DynamoDbTableNames(_prefix).DataProtectionKeys,
             KeyConditionExpression = "#p = :p",
             ExpressionAttributeNames = new() { ["#p"] = DynamoDbSchema.KeyPurpose },
             ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = "data-protection" } },
