@@ -43,6 +43,64 @@ public sealed class HostileServerTests : IAsyncLifetime, IDisposable
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // 3. https for everything, plain http only to loopback hosts. The made-up hosts are never contacted.
+    // ---------------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("http://mcp.example.test/mcp", "it is plain http to mcp.example.test, which is not a loopback host")]
+    [InlineData("http://127.0.0.1.example.test/mcp", "it is plain http to 127.0.0.1.example.test, which is not a loopback host")]
+    [InlineData("http://localhost.example.test/mcp", "it is plain http to localhost.example.test, which is not a loopback host")]
+    [InlineData("http://127.0.0.1@mcp.example.test/mcp", "it has a user name before its host (user@host)")]
+    public async Task An_MCP_URL_with_plain_http_to_a_host_that_is_not_loopback_is_refused_before_any_request(string url, string reason)
+    {
+        _script.RecordCommandLines();
+
+        var run = await RunAsync(url);
+
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains($"refusing the URL '{url}': {reason}", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(_script.CommandLineLog) && File.ReadAllText(_script.CommandLineLog).Contains("curl ", StringComparison.Ordinal), "curl ran.");
+    }
+
+    [Fact]
+    public async Task An_authorization_server_named_with_plain_http_to_a_host_that_is_not_loopback_is_never_contacted()
+    {
+        _server.ResourceMetadata["authorization_servers"] = new[] { "http://as.example.test/" };
+
+        var run = await RunAsync(_server.McpUrl.AbsoluteUri);
+
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains("refusing the authorization server named in the protected resource metadata 'http://as.example.test/': it is plain http to as.example.test", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("authorization_endpoint")]
+    [InlineData("token_endpoint")] // would receive the code and the PKCE verifier in clear
+    [InlineData("registration_endpoint")]
+    public async Task An_endpoint_with_plain_http_to_a_host_that_is_not_loopback_is_refused_before_anything_is_sent(string endpoint)
+    {
+        var url = $"http://as.example.test/{endpoint}";
+        _server.AuthorizationServerMetadata[endpoint] = url;
+
+        var run = await RunAsync(_server.McpUrl.AbsoluteUri);
+
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains($"refusing the authorization server's {endpoint} '{url}': it is plain http to as.example.test", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("POST /register", _server.Requests);
+    }
+
+    [Fact]
+    public async Task A_redirect_to_plain_http_on_a_host_that_is_not_loopback_is_not_followed()
+    {
+        _server.AuthorizeRedirect = "http://login.example.test/signin";
+
+        var run = await RunAsync(_server.McpUrl.AbsoluteUri);
+
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains($"refusing the redirect from {_server.Origin}/authorize to 'http://login.example.test/signin': it is plain http to login.example.test", line, StringComparison.Ordinal);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
 
     private Task<ScriptRun> RunAsync(string url)
     {
