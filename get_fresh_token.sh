@@ -241,6 +241,15 @@ require_url() {
   [[ -z "$why" ]] || fail "refusing $what '$(shown "$url")': $why${advice:+; $advice}."
 }
 
+# same_resource A B: A and B identify the same resource. RFC 9728 section 3.3 wants them identical; the one
+# equivalence allowed is an empty path against "/" ("https://h" and "https://h/" are one URL, RFC 3986 section
+# 6.2.3). "https://h/mcp" and "https://h/mcp/" are two resources.
+same_resource() {
+  local re='^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+$'
+  [[ "$1" == "$2" ]] && return 0
+  [[ "${1%/}" == "${2%/}" && "${1%/}" =~ $re ]]
+}
+
 # resolve a Location/form action against a base URL
 resolve_url() {
   local base="$1" ref="$2" absolute='^[A-Za-z][A-Za-z0-9+.-]*:'
@@ -331,8 +340,10 @@ PRM_URL=""
 PROBE_STATUS=""
 
 # Sets PRM_URL and fills $PRM when URL is a protected resource; returns 1 when it is not one.
+# The metadata must name as its resource the URL it was fetched for (RFC 9728 section 3.3): otherwise it may be
+# another server's, copied to get this script to ask for tokens meant for that server and send them here.
 discover_resource_metadata() {
-  local url="$1" challenge candidates=() candidate
+  local url="$1" challenge candidates=() fetched_for=() i origin suffix named
   # The MCP way: an unauthenticated request gets 401 naming the metadata.
   printf '%s\n%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' >"$EXTRA_HEADERS"
   if ! http POST "$url" --data-binary '{"jsonrpc":"2.0","id":0,"method":"ping"}'; then
@@ -343,17 +354,30 @@ discover_resource_metadata() {
     challenge="$(header_value 'WWW-Authenticate')"
     if [[ "$challenge" =~ resource_metadata=\"([^\"]+)\" ]]; then
       require_url "the metadata URL in the MCP server's 401 challenge" "${BASH_REMATCH[1]}" "nothing was sent to it"
+      # Named by the server it protects: describes the URL the request went to (RFC 9728 section 3.3).
       candidates+=("${BASH_REMATCH[1]}")
+      fetched_for+=("$url")
     fi
   fi
-  # RFC 9728 section 3.1: the well-known prefix inserted before the path, then the root.
-  candidates+=("$(origin_of "$url")/.well-known/oauth-protected-resource$(path_of "$url")")
-  candidates+=("$(origin_of "$url")/.well-known/oauth-protected-resource")
-  for candidate in "${candidates[@]}"; do
-    http GET "$candidate" || continue
+  # RFC 9728 section 3.1: the well-known prefix inserted between the host and the path (and query) as given,
+  # where a lone "/" after the host goes, then the root, which describes the origin (path-less resource).
+  origin="$(origin_of "$url")"
+  suffix="${url#"$origin"}"
+  case "$suffix" in / | /\?*) suffix="${suffix#/}" ;; esac
+  if [[ -n "$suffix" ]]; then
+    candidates+=("$origin/.well-known/oauth-protected-resource$suffix")
+    fetched_for+=("$url")
+  fi
+  candidates+=("$origin/.well-known/oauth-protected-resource")
+  fetched_for+=("$origin")
+  for i in "${!candidates[@]}"; do
+    http GET "${candidates[$i]}" || continue
     if [[ "$STATUS" == 200 ]] && jq -e '(.resource | type == "string") and (.authorization_servers | type == "array" and length > 0)' "$BODY" >/dev/null 2>&1; then
+      named="$(jq -r '.resource' "$BODY")"
+      same_resource "$named" "${fetched_for[$i]}" ||
+        fail "refusing the protected resource metadata at '$(shown "${candidates[$i]}")': it names the resource '$(shown "$named")' but was fetched for '$(shown "${fetched_for[$i]}")', and RFC 9728 (section 3.3) requires the two to be identical; nothing was sent to the authorization server it names. Give the MCP server's URL exactly as the server names itself (a trailing slash counts)."
       cp "$BODY" "$PRM"
-      PRM_URL="$candidate"
+      PRM_URL="${candidates[$i]}"
       return 0
     fi
   done

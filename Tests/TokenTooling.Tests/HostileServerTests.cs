@@ -43,6 +43,58 @@ public sealed class HostileServerTests : IAsyncLifetime, IDisposable
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // 1. The protected resource metadata must name the URL it was fetched for (RFC 9728 section 3.3).
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static readonly string[] ProbeAndMetadataOnly = ["POST /mcp", "GET /.well-known/oauth-protected-resource/mcp"];
+
+    [Theory]
+    [InlineData("http://evil.example.test/mcp")] // another server's resource, the token then meant for it
+    [InlineData("{origin}/other/mcp")] // another resource on the same server
+    [InlineData("{origin}/mcp/")] // a trailing slash after a path is another URL
+    [InlineData("{origin}")] // the path-less resource is another resource than /mcp
+    public async Task Metadata_naming_another_resource_than_the_one_it_was_fetched_for_is_not_used(string resource)
+    {
+        var named = resource.Replace("{origin}", _server.Origin, StringComparison.Ordinal);
+        _server.ResourceMetadata["resource"] = named;
+
+        var run = await RunAsync(_server.McpUrl.AbsoluteUri);
+
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains($"names the resource '{named}' but was fetched for '{_server.McpUrl.AbsoluteUri}'", line, StringComparison.Ordinal);
+        Assert.Contains("RFC 9728", line, StringComparison.Ordinal);
+        Assert.Equal(ProbeAndMetadataOnly, _server.Requests); // nothing after it
+        Assert.False(File.Exists(_script.TokenFile));
+    }
+
+    [Fact]
+    public async Task Metadata_found_at_the_root_describes_the_origin_and_is_not_used_for_a_resource_with_a_path()
+    {
+        _server.ChallengeNamesMetadata = false; // the script then tries /.well-known/oauth-protected-resource/mcp (404), then the root
+        _server.ResourceMetadataPath = "/.well-known/oauth-protected-resource";
+
+        var run = await RunAsync(_server.McpUrl.AbsoluteUri);
+
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains($"names the resource '{_server.McpUrl.AbsoluteUri}' but was fetched for '{_server.Origin}'", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("GET /.well-known/oauth-authorization-server", _server.Requests);
+    }
+
+    [Theory]
+    [InlineData("{origin}", "{origin}/")]
+    [InlineData("{origin}/", "{origin}")]
+    public async Task A_path_less_resource_is_the_same_with_or_without_its_slash(string given, string named)
+    {
+        _server.McpPath = "/";
+        _server.ResourceMetadata["resource"] = named.Replace("{origin}", _server.Origin, StringComparison.Ordinal);
+
+        var run = await RunAsync(given.Replace("{origin}", _server.Origin, StringComparison.Ordinal));
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.True(File.Exists(_script.TokenFile));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // 3. https for everything, plain http only to loopback hosts. The made-up hosts are never contacted.
     // ---------------------------------------------------------------------------------------------------------
 
