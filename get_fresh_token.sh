@@ -241,6 +241,12 @@ require_url() {
   [[ -z "$why" ]] || fail "refusing $what '$(shown "$url")': $why${advice:+; $advice}."
 }
 
+# url_origin URL -> its origin (RFC 6454) as scheme://host:port, scheme and host in lower case and the port always
+# written, so equal origins are equal strings; nothing when URL has no host.
+url_origin() {
+  if parse_url "$1" && [[ -n "$URL_HOST" ]]; then printf '%s://%s:%s' "$URL_SCHEME" "$URL_HOST" "$URL_PORT"; fi
+}
+
 # same_resource A B: A and B identify the same resource. RFC 9728 section 3.3 wants them identical; the one
 # equivalence allowed is an empty path against "/" ("https://h" and "https://h/" are one URL, RFC 3986 section
 # 6.2.3). "https://h/mcp" and "https://h/mcp/" are two resources.
@@ -600,9 +606,19 @@ consent_submit() {
 }
 
 # Submits the parsed form. Kind "login" fills the user name and password from the environment.
+# Only to the authorization server's own origin (the issuer's scheme, host and port), checked before the form's
+# body, let alone the password, is written: a sign-in page a hostile server or a redirect chose may post anywhere.
 submit_form() {
-  local kind="$1" page_url="$2" action submit name value
+  local kind="$1" page_url="$2" action submit name value own_origin action_origin
   action="$(resolve_url "$page_url" "$(jq -r '.action' "$WORK_DIR/form.json")")"
+  own_origin="$(url_origin "$ISSUER")"
+  action_origin="$(url_origin "$action")"
+  if [[ -z "$own_origin" || "$action_origin" != "$own_origin" ]]; then
+    if [[ "$kind" == login ]]; then
+      fail "refusing to send your password to $(shown "${action_origin:-$action}"): the sign-in form at $(shown "${page_url%%\?*}") posts there, not to the authorization server's own origin $(shown "$own_origin"); nothing was sent."
+    fi
+    fail "refusing to submit the consent form at $(shown "${page_url%%\?*}") to $(shown "${action_origin:-$action}"): it is not the authorization server's own origin $(shown "$own_origin"); nothing was sent."
+  fi
   require_url "the $kind form's action" "$action"
   {
     # hidden fields (antiforgery token, return URL, request id) go back unchanged

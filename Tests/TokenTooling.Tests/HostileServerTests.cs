@@ -95,6 +95,42 @@ public sealed class HostileServerTests : IAsyncLifetime, IDisposable
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // 2. The password goes only to a form on the authorization server's own origin (scheme, host and port).
+    // ---------------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("{other}/login")] // another origin, named outright
+    [InlineData("//127.0.0.1:{other-port}/login")] // scheme-relative
+    [InlineData("{origin}@127.0.0.1:{other-port}/login")] // begins with the issuer's origin, but that is a user name
+    [InlineData("sign-in page elsewhere")] // /authorize redirects to the other server's sign-in page, whose form is relative
+    public async Task The_password_is_never_posted_to_a_form_on_another_origin(string action)
+    {
+        await using var other = await HostileServer.StartAsync();
+        other.Secret = _password;
+        var port = new Uri(other.Origin).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (action == "sign-in page elsewhere")
+        {
+            _server.AuthorizeRedirect = other.Origin + "/authorize";
+        }
+        else
+        {
+            _server.LoginFormAction = action
+                .Replace("{other}", other.Origin, StringComparison.Ordinal)
+                .Replace("{other-port}", port, StringComparison.Ordinal)
+                .Replace("{origin}", _server.Origin, StringComparison.Ordinal);
+        }
+
+        var run = await RunAsync(_server.McpUrl.AbsoluteUri);
+
+        Assert.False(other.ReceivedSecret, "The password was posted to another origin.");
+        Assert.DoesNotContain(other.Requests, request => request.StartsWith("POST", StringComparison.Ordinal));
+        var line = AssertRefusedInOneLine(run);
+        Assert.Contains("refusing to send your password to " + other.Origin, line, StringComparison.Ordinal);
+        Assert.Contains("not to the authorization server's own origin " + _server.Origin, line, StringComparison.Ordinal);
+        Assert.DoesNotContain(_password, run.Output, StringComparison.Ordinal);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // 3. https for everything, plain http only to loopback hosts. The made-up hosts are never contacted.
     // ---------------------------------------------------------------------------------------------------------
 
