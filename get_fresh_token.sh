@@ -720,6 +720,11 @@ error_description_html() {
 
 # ---- interactive sign-in: the user's browser; the address it ends on is pasted back ----
 sign_in_interactive() {
+  # Only an http(s) address is ever shown as the one to open, or opened: a browser runs javascript: and reads
+  # file: URLs. (Discovery refuses such an authorization endpoint already; this holds whatever built the URL.)
+  local why
+  why="$(url_refusal "$AUTHORIZE_URL")"
+  [[ -z "$why" ]] || fail "refusing to open the authorization URL or offer it to a browser: $why."
   [[ -t 0 ]] || fail "no terminal to sign in on: set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD for a non-interactive sign-in, or run in a terminal."
   say ""
   say "Open this address in your browser, sign in and allow access:"

@@ -189,6 +189,39 @@ public sealed class HostileServerTests : IAsyncLifetime, IDisposable
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // 4. An authorization URL that is not http(s) is never opened, nor offered to the user to open.
+    // ---------------------------------------------------------------------------------------------------------
+
+    [Theory]
+    [InlineData("javascript:alert(document.cookie)//", "javascript")]
+    [InlineData("file:///etc/passwd", "file")]
+    [InlineData("data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "data")]
+    public async Task An_authorization_endpoint_that_is_not_http_is_never_opened_nor_offered(string endpoint, string scheme)
+    {
+        _server.AuthorizationServerMetadata["authorization_endpoint"] = endpoint;
+        _script.RecordBrowserOpens();
+        Uri? offered = null;
+        var environment = new Dictionary<string, string?>(_tripwire.Environment) { ["DISPLAY"] = ":0" };
+
+        var run = await _script.RunInteractiveAsync(
+            environment,
+            authorizationUrl =>
+            {
+                offered = authorizationUrl;
+                return Task.FromResult(new Uri("http://127.0.0.1:9/callback?error=access_denied"));
+            },
+            _server.McpUrl.AbsoluteUri);
+
+        Assert.False(File.Exists(_script.OpenedLog), "The script asked the desktop to open: " + (File.Exists(_script.OpenedLog) ? File.ReadAllText(_script.OpenedLog) : ""));
+        Assert.Null(offered);
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Stdout.Split('\n'), l => l.Contains("error:", StringComparison.Ordinal));
+        Assert.Contains($"refusing the authorization server's authorization_endpoint '{endpoint}': its scheme is '{scheme}:', not http or https", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Open this address", run.Stdout, StringComparison.Ordinal);
+        AssertNothingLeftLoopback();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
 
     private Task<ScriptRun> RunAsync(string url)
     {
