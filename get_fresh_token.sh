@@ -92,6 +92,8 @@ http() {
   local method="$1" url="$2"
   shift 2
   local rc=0
+  # The callers check each URL where it comes from, with a message saying where; this is the backstop.
+  require_url "to send a request to" "$url"
   STATUS="$(curl --silent --show-error --proto '=http,https' --connect-timeout 10 --max-time 60 \
     --request "$method" --cookie "$COOKIE_JAR" --cookie-jar "$COOKIE_JAR" \
     --header @"$EXTRA_HEADERS" \
@@ -160,9 +162,105 @@ path_of() {
   printf '%s' "$rest"
 }
 
+# ---------------------------------------------------------------------------------------------------------
+# Which URLs this script talks to: https, or plain http to a loopback host only (localhost, 127.0.0.0/8,
+# [::1]). Every URL is checked before anything is sent to it, whoever named it: the user, the MCP server's
+# metadata, the authorization server's metadata, a redirect or a form.
+# ---------------------------------------------------------------------------------------------------------
+
+# shown TEXT -> TEXT fit for one line of a message: no control characters (a hostile server's strings must
+# not drive the terminal), at most 200 characters.
+shown() {
+  local text
+  text="$(printf '%s' "$1" | LC_ALL=C tr -d '\000-\037\177')"
+  if ((${#text} > 200)); then text="${text:0:197}..."; fi
+  printf '%s' "$text"
+}
+
+lowercase() { printf '%s' "$1" | tr '[:upper:]' '[:lower:]'; }
+
+# parse_url URL -> sets URL_SCHEME and URL_HOST (lower case; an IPv6 address keeps its brackets), URL_PORT (the
+# scheme's default when none is written) and URL_USERINFO; returns 1 when URL is not scheme:[//authority]...
+parse_url() {
+  local url="$1" authority hostport
+  local re_url='^([A-Za-z][A-Za-z0-9+.-]*):(//([^/?#]*))?'
+  local re_ipv6='^(\[[0-9A-Fa-f:.]*\])(:([0-9]{0,5}))?$'
+  local re_host='^([^:]*)(:([0-9]{0,5}))?$'
+  URL_SCHEME="" URL_HOST="" URL_PORT="" URL_USERINFO=""
+  [[ "$url" =~ $re_url ]] || return 1
+  URL_SCHEME="$(lowercase "${BASH_REMATCH[1]}")"
+  authority="${BASH_REMATCH[3]}"
+  # The host follows the last "@": "http://127.0.0.1@evil.example/" goes to evil.example.
+  if [[ "$authority" == *@* ]]; then URL_USERINFO="${authority%@*}"; hostport="${authority##*@}"; else hostport="$authority"; fi
+  if [[ "$hostport" =~ $re_ipv6 || "$hostport" =~ $re_host ]]; then
+    URL_HOST="$(lowercase "${BASH_REMATCH[1]}")"
+    URL_PORT="${BASH_REMATCH[3]}"
+  else
+    return 1
+  fi
+  if [[ -n "$URL_PORT" ]]; then
+    URL_PORT=$((10#$URL_PORT))
+  else
+    case "$URL_SCHEME" in http) URL_PORT=80 ;; https) URL_PORT=443 ;; esac
+  fi
+  return 0
+}
+
+# is_loopback_host HOST (as parse_url leaves it): localhost, 127.0.0.0/8 in four decimal numbers, or [::1].
+# Nothing else: not "127.0.0.1.example.com", not "localhost.example.com", not 127.1 or 0x7f000001.
+is_loopback_host() {
+  local host="$1" octet re='^127\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$'
+  if [[ "$host" == localhost || "$host" == '[::1]' ]]; then return 0; fi
+  [[ "$host" =~ $re ]] || return 1
+  for octet in "${BASH_REMATCH[@]:1}"; do
+    ((10#$octet <= 255)) || return 1
+  done
+  return 0
+}
+
+# url_refusal URL -> why this script will not talk to URL, as a clause; nothing when it will.
+url_refusal() {
+  local url="$1" cntrl='[[:space:][:cntrl:]]'
+  if [[ "$url" =~ $cntrl ]]; then printf 'it contains spaces or control characters'; return; fi
+  if ! parse_url "$url"; then printf 'it is not a valid URL'; return; fi
+  case "$URL_SCHEME" in
+    http | https) [[ -n "$URL_HOST" ]] || { printf 'it names no host'; return; } ;;
+    *) printf "its scheme is '%s:', not http or https" "$(shown "$URL_SCHEME")"; return ;;
+  esac
+  if [[ -n "$URL_USERINFO" ]]; then
+    printf 'it has a user name before its host (user@host), which disguises where it leads'
+  elif [[ "$URL_SCHEME" == http ]] && ! is_loopback_host "$URL_HOST"; then
+    printf 'it is plain http to %s, which is not a loopback host: https is required (plain http only to localhost, 127.0.0.0/8 and [::1])' "$(shown "$URL_HOST")"
+  fi
+}
+
+# require_url WHAT URL [ADVICE] -> fails, naming WHAT and URL, unless this script may talk to URL.
+require_url() {
+  local what="$1" url="$2" advice="${3:-}" why
+  why="$(url_refusal "$url")"
+  [[ -z "$why" ]] || fail "refusing $what '$(shown "$url")': $why${advice:+; $advice}."
+}
+
+# url_origin URL -> its origin (RFC 6454) as scheme://host:port, scheme and host in lower case and the port always
+# written, so equal origins are equal strings; nothing when URL has no host.
+url_origin() {
+  if parse_url "$1" && [[ -n "$URL_HOST" ]]; then printf '%s://%s:%s' "$URL_SCHEME" "$URL_HOST" "$URL_PORT"; fi
+}
+
+# same_resource A B: A and B identify the same resource. RFC 9728 section 3.3 wants them identical; the one
+# equivalence allowed is an empty path against "/" ("https://h" and "https://h/" are one URL, RFC 3986 section
+# 6.2.3). "https://h/mcp" and "https://h/mcp/" are two resources.
+same_resource() {
+  local re='^[A-Za-z][A-Za-z0-9+.-]*://[^/?#]+$'
+  [[ "$1" == "$2" ]] && return 0
+  [[ "${1%/}" == "${2%/}" && "${1%/}" =~ $re ]]
+}
+
 # resolve a Location/form action against a base URL
 resolve_url() {
-  local base="$1" ref="$2"
+  local base="$1" ref="$2" absolute='^[A-Za-z][A-Za-z0-9+.-]*:'
+  # Any scheme makes a reference absolute (RFC 3986 section 4.3): "javascript:..." or "HTTP://..." is not a path.
+  if [[ "$ref" =~ $absolute ]]; then printf '%s' "$ref"; return; fi
   case "$ref" in
     http://* | https://*) printf '%s' "$ref" ;;
     //*) printf '%s:%s' "${base%%:*}" "$ref" ;;
@@ -232,6 +330,7 @@ done
 URL="${URL:-$DEFAULT_URL}"
 [[ "$URL" =~ ^https?://[^/?#]+ ]] || fail "'$URL' is not an http(s) URL: give the MCP server's URL, e.g. $DEFAULT_URL."
 URL="${URL%%#*}"
+require_url "the URL" "$URL" "give the server's https URL"
 [[ "$SCOPE" =~ ^[A-Za-z0-9:._/-]+(\ [A-Za-z0-9:._/-]+)*$ ]] || fail "--scope '$SCOPE' is not a space-separated list of scope names, e.g. \"mcp:read mcp:write\"."
 # offline_access asks for a refresh token (OpenID Connect); the MCP scopes decide what the token may do.
 REQUESTED_SCOPE="$(printf '%s offline_access' "$SCOPE" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | paste -sd' ' -)"
@@ -247,8 +346,10 @@ PRM_URL=""
 PROBE_STATUS=""
 
 # Sets PRM_URL and fills $PRM when URL is a protected resource; returns 1 when it is not one.
+# The metadata must name as its resource the URL it was fetched for (RFC 9728 section 3.3): otherwise it may be
+# another server's, copied to get this script to ask for tokens meant for that server and send them here.
 discover_resource_metadata() {
-  local url="$1" challenge candidates=() candidate
+  local url="$1" challenge candidates=() fetched_for=() i origin suffix named
   # The MCP way: an unauthenticated request gets 401 naming the metadata.
   printf '%s\n%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' >"$EXTRA_HEADERS"
   if ! http POST "$url" --data-binary '{"jsonrpc":"2.0","id":0,"method":"ping"}'; then
@@ -258,21 +359,43 @@ discover_resource_metadata() {
   if [[ "$STATUS" == 401 ]]; then
     challenge="$(header_value 'WWW-Authenticate')"
     if [[ "$challenge" =~ resource_metadata=\"([^\"]+)\" ]]; then
+      require_url "the metadata URL in the MCP server's 401 challenge" "${BASH_REMATCH[1]}" "nothing was sent to it"
+      # Named by the server it protects: describes the URL the request went to (RFC 9728 section 3.3).
       candidates+=("${BASH_REMATCH[1]}")
+      fetched_for+=("$url")
     fi
   fi
-  # RFC 9728 section 3.1: the well-known prefix inserted before the path, then the root.
-  candidates+=("$(origin_of "$url")/.well-known/oauth-protected-resource$(path_of "$url")")
-  candidates+=("$(origin_of "$url")/.well-known/oauth-protected-resource")
-  for candidate in "${candidates[@]}"; do
-    http GET "$candidate" || continue
+  # RFC 9728 section 3.1: the well-known prefix inserted between the host and the path (and query) as given,
+  # where a lone "/" after the host goes, then the root, which describes the origin (path-less resource).
+  origin="$(origin_of "$url")"
+  suffix="${url#"$origin"}"
+  case "$suffix" in / | /\?*) suffix="${suffix#/}" ;; esac
+  if [[ -n "$suffix" ]]; then
+    candidates+=("$origin/.well-known/oauth-protected-resource$suffix")
+    fetched_for+=("$url")
+  fi
+  candidates+=("$origin/.well-known/oauth-protected-resource")
+  fetched_for+=("$origin")
+  for i in "${!candidates[@]}"; do
+    http GET "${candidates[$i]}" || continue
     if [[ "$STATUS" == 200 ]] && jq -e '(.resource | type == "string") and (.authorization_servers | type == "array" and length > 0)' "$BODY" >/dev/null 2>&1; then
+      named="$(jq -r '.resource' "$BODY")"
+      same_resource "$named" "${fetched_for[$i]}" ||
+        fail "refusing the protected resource metadata at '$(shown "${candidates[$i]}")': it names the resource '$(shown "$named")' but was fetched for '$(shown "${fetched_for[$i]}")', and RFC 9728 (section 3.3) requires the two to be identical; nothing was sent to the authorization server it names. Give the MCP server's URL exactly as the server names itself (a trailing slash counts)."
       cp "$BODY" "$PRM"
-      PRM_URL="$candidate"
+      PRM_URL="${candidates[$i]}"
       return 0
     fi
   done
   return 1
+}
+
+# Sets AS_URL to the authorization server the protected resource metadata names (the first), once it is a URL
+# this script may talk to.
+AS_URL=""
+authorization_server_from_metadata() {
+  AS_URL="$(jq -r '.authorization_servers[0] | if type == "string" then . else tostring end' "$PRM")"
+  require_url "the authorization server named in the protected resource metadata" "$AS_URL" "nothing was sent to it"
 }
 
 # Fills $AS_META from the authorization server's metadata and checks what this script relies on.
@@ -298,6 +421,19 @@ discover_authorization_server() {
   ISSUER="$advertised"
   jq -e '(.code_challenge_methods_supported // []) | index("S256")' "$AS_META" >/dev/null || fail "the authorization server at $ISSUER does not advertise PKCE S256 (code_challenge_methods_supported): it cannot be used safely."
   jq -e '(.authorization_endpoint | type == "string") and (.token_endpoint | type == "string")' "$AS_META" >/dev/null || fail "the authorization server's metadata lacks authorization_endpoint or token_endpoint: check the server."
+  # Every endpoint this script may use, checked before any is used. The authorization endpoint becomes the address
+  # a browser opens: a javascript: or file: URL there must never reach it.
+  local field value
+  for field in authorization_endpoint token_endpoint registration_endpoint revocation_endpoint; do
+    value="$(jq -r --arg f "$field" '.[$f] // "" | if type == "string" then . else tostring end' "$AS_META")"
+    if [[ -n "$value" ]]; then
+      if [[ "$field" == authorization_endpoint ]]; then
+        require_url "the authorization server's $field" "$value" "it is neither requested nor offered to a browser"
+      else
+        require_url "the authorization server's $field" "$value" "nothing was sent to it"
+      fi
+    fi
+  done
 }
 
 discover() {
@@ -306,7 +442,8 @@ discover() {
   fi
   if discover_resource_metadata "$URL"; then
     RESOURCE="$(jq -r '.resource' "$PRM")"
-    discover_authorization_server "$(jq -r '.authorization_servers[0]' "$PRM")"
+    authorization_server_from_metadata
+    discover_authorization_server "$AS_URL"
   else
     # Perhaps the authorization server's own URL (RFC 8414: the well-known prefix inserted before its path).
     http GET "$(origin_of "$URL")/.well-known/oauth-authorization-server$(path_of "$URL")" || true
@@ -469,9 +606,20 @@ consent_submit() {
 }
 
 # Submits the parsed form. Kind "login" fills the user name and password from the environment.
+# Only to the authorization server's own origin (the issuer's scheme, host and port), checked before the form's
+# body, let alone the password, is written: a sign-in page a hostile server or a redirect chose may post anywhere.
 submit_form() {
-  local kind="$1" page_url="$2" action submit name value
+  local kind="$1" page_url="$2" action submit name value own_origin action_origin
   action="$(resolve_url "$page_url" "$(jq -r '.action' "$WORK_DIR/form.json")")"
+  own_origin="$(url_origin "$ISSUER")"
+  action_origin="$(url_origin "$action")"
+  if [[ -z "$own_origin" || "$action_origin" != "$own_origin" ]]; then
+    if [[ "$kind" == login ]]; then
+      fail "refusing to send your password to $(shown "${action_origin:-$action}"): the sign-in form at $(shown "${page_url%%\?*}") posts there, not to the authorization server's own origin $(shown "$own_origin"); nothing was sent."
+    fi
+    fail "refusing to submit the consent form at $(shown "${page_url%%\?*}") to $(shown "${action_origin:-$action}"): it is not the authorization server's own origin $(shown "$own_origin"); nothing was sent."
+  fi
+  require_url "the $kind form's action" "$action"
   {
     # hidden fields (antiforgery token, return URL, request id) go back unchanged
     while IFS=$'\t' read -r name value; do
@@ -515,6 +663,7 @@ sign_in_non_interactive() {
           accept_authorization_response "$location"
           return 0
         fi
+        require_url "the redirect from $(shown "${LAST_URL%%\?*}") to" "$location" "the sign-in stops here"
         AUTH_STEPS+=("$STATUS redirect to ${location%%\?*}")
         http GET "$location" || fail "$(unreachable "$location" "the authorization server" "check that the auth-server resource is healthy")."
         LAST_URL="$location"
@@ -571,6 +720,11 @@ error_description_html() {
 
 # ---- interactive sign-in: the user's browser; the address it ends on is pasted back ----
 sign_in_interactive() {
+  # Only an http(s) address is ever shown as the one to open, or opened: a browser runs javascript: and reads
+  # file: URLs. (Discovery refuses such an authorization endpoint already; this holds whatever built the URL.)
+  local why
+  why="$(url_refusal "$AUTHORIZE_URL")"
+  [[ -z "$why" ]] || fail "refusing to open the authorization URL or offer it to a browser: $why."
   [[ -t 0 ]] || fail "no terminal to sign in on: set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD for a non-interactive sign-in, or run in a terminal."
   say ""
   say "Open this address in your browser, sign in and allow access:"
@@ -783,7 +937,8 @@ self_test() {
   step_ok "401" "the MCP server refuses a request without a token and names its metadata"
   step_ok "200" "metadata at $PRM_URL: resource $RESOURCE is protected by $(jq -r '.authorization_servers[0]' "$PRM") ($(jq -r '(.scopes_supported // []) | join(" ")' "$PRM"))"
   local as_url
-  as_url="$(jq -r '.authorization_servers[0]' "$PRM")"
+  authorization_server_from_metadata
+  as_url="$AS_URL"
   http GET "$(origin_of "$as_url")/.well-known/oauth-authorization-server$(path_of "$as_url")" ||
     step_fail "---" "authorization server unreachable" "$(unreachable "$as_url" "the authorization server" "start the auth-server resource (dotnet run --project AppHost, or Start in the Aspire dashboard) and run the self-test again")."
   [[ "$STATUS" == 200 ]] || step_fail "$STATUS" "no authorization server metadata" \

@@ -39,14 +39,28 @@ public sealed partial class TokenScript : IDisposable
     /// <summary>From now on the script's curl, jq and openssl go through shims that log their arguments, then run the real tool.</summary>
     public void RecordCommandLines()
     {
-        ShimDirectory = Directory.CreateDirectory(System.IO.Path.Combine(Home, "shims")).FullName;
         foreach (var tool in RecordedTools)
         {
             var real = FindOnPath(tool);
-            var shim = System.IO.Path.Combine(ShimDirectory, tool);
-            File.WriteAllText(shim, $"#!/bin/bash\nprintf '%s ' {tool} \"$@\" >>'{CommandLineLog}'\nprintf '\\n' >>'{CommandLineLog}'\nexec '{real}' \"$@\"\n");
-            File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            WriteShim(tool, $"#!/bin/bash\nprintf '%s ' {tool} \"$@\" >>'{CommandLineLog}'\nprintf '\\n' >>'{CommandLineLog}'\nexec '{real}' \"$@\"\n");
         }
+    }
+
+    /// <summary>Every address the script asked the desktop to open (xdg-open), one per line. See <see cref="RecordBrowserOpens"/>.</summary>
+    public string OpenedLog => System.IO.Path.Combine(Home, "opened.log");
+
+    /// <summary>
+    /// From now on xdg-open is a shim that only writes down what it was asked to open. The script opens the
+    /// authorization URL only when there is a display, so give the run a DISPLAY too.
+    /// </summary>
+    public void RecordBrowserOpens() => WriteShim("xdg-open", $"#!/bin/bash\nprintf '%s\\n' \"$*\" >>'{OpenedLog}'\n");
+
+    private void WriteShim(string tool, string content)
+    {
+        ShimDirectory ??= Directory.CreateDirectory(System.IO.Path.Combine(Home, "shims")).FullName;
+        var shim = System.IO.Path.Combine(ShimDirectory, tool);
+        File.WriteAllText(shim, content);
+        File.SetUnixFileMode(shim, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     /// <summary>The script, at the repository root.</summary>
@@ -110,7 +124,7 @@ public sealed partial class TokenScript : IDisposable
             }
         }
 
-        var authorizationUrl = AuthorizationUrl().Match(Snapshot(terminal)).Value;
+        var authorizationUrl = AuthorizationUrl().Match(Snapshot(terminal)).Groups["url"].Value;
         var endedOn = await browser(new Uri(authorizationUrl));
         await process.StandardInput.WriteLineAsync(endedOn.AbsoluteUri);
         await process.StandardInput.FlushAsync();
@@ -197,7 +211,8 @@ public sealed partial class TokenScript : IDisposable
 
     private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    [GeneratedRegex(@"http\S+/authorize\?\S+")]
+    // The address on the line after the invitation, whatever its scheme (a hostile one must be seen if it is offered).
+    [GeneratedRegex(@"Open this address in your browser[^\n]*\n\s*(?<url>\S+)")]
     private static partial Regex AuthorizationUrl();
 
     private static string FindOnPath(string tool)
