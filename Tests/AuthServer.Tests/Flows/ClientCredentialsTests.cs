@@ -4,16 +4,24 @@ using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.Flows;
 
-/// <summary>The seeded confidential client (the MCP server's) obtains, introspects and revokes tokens.</summary>
+/// <summary>
+/// A machine client the administrator created with <c>mcp:read</c> obtains, and has introspected and revoked,
+/// tokens of its own (client credentials).
+/// </summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class ClientCredentialsTests(AuthServerFixture fixture)
+public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IAsyncLifetime
 {
     private readonly OAuthFlows _oauth = new(fixture);
+    private MachineClient _client = null!;
+
+    public async Task InitializeAsync() => _client = await _oauth.CreateMachineClientAsync("CI reader", "mcp:read");
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_confidential_client_obtains_an_opaque_bearer_token_that_is_not_cached()
     {
-        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "mcp:read");
+        var (response, body) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
@@ -28,15 +36,15 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task Introspection_describes_an_active_token_with_the_mcp_resource_as_audience()
     {
-        var (_, tokens) = await _oauth.ClientCredentialsAsync(scope: "mcp:read", resource: fixture.McpResource);
+        var (_, tokens) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read", resource: fixture.McpResource);
 
         var (response, introspection) = await _oauth.IntrospectAsync(tokens.GetProperty("access_token").GetString()!);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.True(introspection.GetProperty("active").GetBoolean());
         Assert.Equal("mcp:read", introspection.GetProperty("scope").GetString());
-        Assert.Equal(AuthServerFixture.IntrospectionClientId, introspection.GetProperty("client_id").GetString());
-        Assert.Equal(AuthServerFixture.IntrospectionClientId, introspection.GetProperty("sub").GetString());
+        Assert.Equal(_client.ClientId, introspection.GetProperty("client_id").GetString());
+        Assert.Equal(_client.ClientId, introspection.GetProperty("sub").GetString());
         Assert.Equal(fixture.BaseAddress.AbsoluteUri, introspection.GetProperty("iss").GetString());
         Assert.Equal("Bearer", introspection.GetProperty("token_type").GetString());
         Assert.Contains(fixture.McpResource, Audiences(introspection));
@@ -47,7 +55,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task A_token_requested_without_resource_gets_the_mcp_server_as_audience()
     {
-        var (_, tokens) = await _oauth.ClientCredentialsAsync();
+        var (_, tokens) = await _oauth.ClientCredentialsAsync(_client);
 
         var (_, introspection) = await _oauth.IntrospectAsync(tokens.GetProperty("access_token").GetString()!);
 
@@ -58,10 +66,10 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task A_revoked_token_is_inactive_at_the_next_introspection()
     {
-        var (_, tokens) = await _oauth.ClientCredentialsAsync(scope: "mcp:read");
+        var (_, tokens) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read");
         var token = tokens.GetProperty("access_token").GetString()!;
 
-        var (revocation, _) = await _oauth.RevokeAsMcpServerAsync(token);
+        var (revocation, _) = await _oauth.RevokeAsync(_client, token);
         var (_, introspection) = await _oauth.IntrospectAsync(token);
 
         Assert.Equal(HttpStatusCode.OK, revocation.StatusCode);
@@ -81,7 +89,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task A_wrong_client_secret_is_invalid_client()
     {
-        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "mcp:read", secret: DistributedApplicationTestFactory.RandomSecret());
+        var (response, body) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read", secret: DistributedApplicationTestFactory.RandomSecret());
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("invalid_client", body.GetProperty("error").GetString());
@@ -90,16 +98,16 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task A_resource_the_server_does_not_know_is_invalid_target()
     {
-        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "mcp:read", resource: "https://elsewhere.example/mcp");
+        var (response, body) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read", resource: "https://elsewhere.example/mcp");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_target", body.GetProperty("error").GetString());
     }
 
     [Fact]
-    public async Task A_scope_the_client_may_not_have_is_refused()
+    public async Task A_scope_the_administrator_did_not_grant_is_refused()
     {
-        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "mcp:write");
+        var (response, body) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:write");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_request", body.GetProperty("error").GetString());
@@ -108,7 +116,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task An_unknown_scope_is_invalid_scope()
     {
-        var (response, body) = await _oauth.ClientCredentialsAsync(scope: "jenkins:admin");
+        var (response, body) = await _oauth.ClientCredentialsAsync(_client, scope: "jenkins:admin");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("invalid_scope", body.GetProperty("error").GetString());
@@ -127,7 +135,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task Introspection_without_client_authentication_is_refused()
     {
-        var (_, tokens) = await _oauth.ClientCredentialsAsync(scope: "mcp:read");
+        var (_, tokens) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read");
 
         var (response, body) = await _oauth.PostAsync("/introspect", OAuthFlows.Form(("token", tokens.GetProperty("access_token").GetString()!)));
 
@@ -138,7 +146,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture)
     [Fact]
     public async Task Introspection_with_a_wrong_secret_is_invalid_client()
     {
-        var (_, tokens) = await _oauth.ClientCredentialsAsync(scope: "mcp:read");
+        var (_, tokens) = await _oauth.ClientCredentialsAsync(_client, scope: "mcp:read");
 
         var (response, body) = await _oauth.IntrospectAsync(
             tokens.GetProperty("access_token").GetString()!, secret: DistributedApplicationTestFactory.RandomSecret());

@@ -28,6 +28,14 @@ public static partial class HtmlForm
     public static string AntiforgeryToken(string html) =>
         HiddenFields(html).Single(field => field.Key == "__RequestVerificationToken").Value;
 
+    /// <summary>The decoded text of the element with <paramref name="id"/> (no nested elements).</summary>
+    public static string ElementText(string html, string id)
+    {
+        var match = Regex.Match(html, $"id=\"{Regex.Escape(id)}\"[^>]*>(?<text>[^<]*)<");
+        Assert.True(match.Success, $"The page has no element #{id}.");
+        return WebUtility.HtmlDecode(match.Groups["text"].Value);
+    }
+
     [GeneratedRegex("<input\\b[^>]*>", RegexOptions.IgnoreCase)]
     private static partial Regex InputTag();
 

@@ -115,8 +115,8 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     public Task<(HttpResponseMessage Response, JsonElement Body)> RefreshAsync(string clientId, string refreshToken) =>
         PostAsync("/token", Form(("grant_type", "refresh_token"), ("client_id", clientId), ("refresh_token", refreshToken)));
 
-    /// <summary>Client credentials as the seeded MCP server client (HTTP Basic, client_secret_basic).</summary>
-    public Task<(HttpResponseMessage Response, JsonElement Body)> ClientCredentialsAsync(string? scope = null, string? resource = null, string? secret = null)
+    /// <summary>Client credentials as <paramref name="client"/> (HTTP Basic, client_secret_basic).</summary>
+    public Task<(HttpResponseMessage Response, JsonElement Body)> ClientCredentialsAsync(MachineClient client, string? scope = null, string? resource = null, string? secret = null)
     {
         var fields = new List<(string, string)> { ("grant_type", "client_credentials") };
         if (scope is not null)
@@ -129,7 +129,45 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
             fields.Add(("resource", resource));
         }
 
-        return PostAsync("/token", Form([.. fields]), Basic(AuthServerFixture.IntrospectionClientId, secret ?? fixture.IntrospectionSecret));
+        return PostAsync("/token", Form([.. fields]), Basic(client.ClientId, secret ?? client.Secret));
+    }
+
+    /// <summary>
+    /// Creates a machine client as the administrator does: signed in on the admin page, granting
+    /// <paramref name="scopes"/>. Its secret is read from the page, the only place it is ever shown.
+    /// </summary>
+    public async Task<MachineClient> CreateMachineClientAsync(string name, params string[] scopes)
+    {
+        using var browser = fixture.CreateBrowserLikeClient();
+        var page = await SignInAsAdministratorAsync(browser, MachineClientsPage);
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("name", name),
+            // The page has two forms (create, delete), each with the same antiforgery token.
+            new("__RequestVerificationToken", HtmlForm.HiddenFields(page).First(field => field.Key == "__RequestVerificationToken").Value),
+        };
+        fields.AddRange(scopes.Select(scope => new KeyValuePair<string, string>("scope", scope)));
+        using var created = await browser.PostAsync(MachineClientsPage + "?handler=create", new FormUrlEncodedContent(fields));
+        var result = await created.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        return new MachineClient(HtmlForm.ElementText(result, "created-client-id"), HtmlForm.ElementText(result, "created-client-secret"));
+    }
+
+    public const string MachineClientsPage = "/admin/machine-clients";
+
+    /// <summary>Follows a protected page's redirect to the sign-in form, signs in as the administrator and returns the page.</summary>
+    public async Task<string> SignInAsAdministratorAsync(HttpClient browser, string path)
+    {
+        using var first = await browser.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var login = first.Headers.Location!;
+        var loginPage = await browser.GetStringAsync(login);
+        using var signedIn = await browser.PostAsync(login, Form(
+            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
+            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return await browser.GetStringAsync(signedIn.Headers.Location);
     }
 
     /// <summary>RFC 7662 introspection as the MCP server does it.</summary>
@@ -141,8 +179,9 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     public Task<(HttpResponseMessage Response, JsonElement Body)> RevokeAsPublicClientAsync(string clientId, string token) =>
         PostAsync("/revoke", Form(("token", token), ("client_id", clientId)));
 
-    public Task<(HttpResponseMessage Response, JsonElement Body)> RevokeAsMcpServerAsync(string token) =>
-        PostAsync("/revoke", Form(("token", token)), Basic(AuthServerFixture.IntrospectionClientId, fixture.IntrospectionSecret));
+    /// <summary>RFC 7009 revocation by a confidential client, authenticated with its secret.</summary>
+    public Task<(HttpResponseMessage Response, JsonElement Body)> RevokeAsync(MachineClient client, string token) =>
+        PostAsync("/revoke", Form(("token", token)), Basic(client.ClientId, client.Secret));
 
     /// <summary>Signs in, consents and redeems the code: a user's tokens for a freshly registered client.</summary>
     public async Task<(string ClientId, JsonElement Tokens)> ObtainUserTokensAsync(string clientName, string scope = "mcp:read mcp:write offline_access")
@@ -174,3 +213,6 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     private static AuthenticationHeaderValue Basic(string clientId, string secret) => new("Basic",
         Convert.ToBase64String(Encoding.UTF8.GetBytes($"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
 }
+
+/// <summary>An administrator-provisioned confidential client and its secret.</summary>
+public sealed record MachineClient(string ClientId, string Secret);
