@@ -12,6 +12,3 @@ app.MapDefaultEndpoints();
 app.MapJenkinsApi();
 
 app.Run();
-
-/// <summary>The entry point, visible to the contract tests' WebApplicationFactory.</summary>
-public partial class Program;

@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.AppHost.Tests;
 
-public sealed class DistributedApplicationTests(AppHostFixture fixture) : IClassFixture<AppHostFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class DistributedApplicationTests(AppHostFixture fixture)
 {
     [Theory]
     [InlineData("jenkins")]

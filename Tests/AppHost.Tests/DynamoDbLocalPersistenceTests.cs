@@ -58,7 +58,7 @@ public sealed class DynamoDbLocalPersistenceTests : IDisposable
 
         var dynamoDb = builder.Resources.OfType<IDynamoDbLocalResource>().Single();
         var app = await builder.BuildAsync();
-        using var timeout = new CancellationTokenSource(AppHostFixture.StartTimeout);
+        using var timeout = new CancellationTokenSource(DistributedApplicationTestFactory.StartTimeout);
         await app.StartAsync(timeout.Token);
         await app.ResourceNotifications.WaitForResourceHealthyAsync("dynamodb", timeout.Token);
 

@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace McpAspire.TokenTooling.Tests;
 
 /// <summary>get_fresh_token.sh against the running system: sign-in, the token file, refresh, the self-test, bad input.</summary>
-public sealed class GetFreshTokenTests(RunningSystemFixture system) : IClassFixture<RunningSystemFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class GetFreshTokenTests(RunningSystemFixture system)
 {
     private Dictionary<string, string?> Credentials => new()
     {

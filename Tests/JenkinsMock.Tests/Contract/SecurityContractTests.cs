@@ -10,7 +10,7 @@ public sealed class SecurityContractTests(JenkinsMockFactory factory) : IClassFi
     [Fact]
     public async Task Bad_credentials_get_401_with_a_Basic_Jenkins_challenge()
     {
-        using var client = JenkinsMockFactory.WithBasic(factory.CreateAnonymousClient(), factory.User, "not-the-token");
+        using var client = factory.CreateBasicClient(factory.User, "not-the-token");
 
         using var response = await client.GetAsync(new Uri("/api/json", UriKind.Relative));
 
@@ -24,7 +24,7 @@ public sealed class SecurityContractTests(JenkinsMockFactory factory) : IClassFi
     [Fact]
     public async Task The_right_token_for_another_user_is_rejected_with_401()
     {
-        using var client = JenkinsMockFactory.WithBasic(factory.CreateAnonymousClient(), "someone-else", factory.ApiToken);
+        using var client = factory.CreateBasicClient("someone-else", factory.ApiToken);
 
         using var response = await client.GetAsync(new Uri("/api/json", UriKind.Relative));
 

@@ -16,7 +16,8 @@ namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 /// tools/list, every tool against JenkinsMock; then revocation, step-up from a read-only token, and a token for
 /// another audience.
 /// </summary>
-public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHelper output) : IClassFixture<McpAspireAppFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHelper output)
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(2);
 
