@@ -21,14 +21,7 @@ public static class McpServerExtensions
                     "Read tools need the mcp:read scope; trigger_build, rebuild, stop_build and cancel_queue_item need mcp:write.";
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
-            .WithTools<JobTools>()
-            .WithTools<BuildTools>()
-            .WithTools<BuildLogTools>()
-            .WithTools<TestReportTools>()
-            .WithTools<QueueTools>()
-            .WithTools<NodeTools>()
-            .WithTools<StatusTools>()
-            .WithTools<BuildControlTools>()
+            .WithJenkinsTools()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallAudit>().InvokeAsync(next, context, cancellationToken)));
         return builder;
