@@ -23,8 +23,9 @@ public sealed class CorsTests(McpServerFactory factory) : IClassFixture<McpServe
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(LoopbackOrigin, Header(response, "Access-Control-Allow-Origin"));
-        Assert.Contains("POST", Header(response, "Access-Control-Allow-Methods").Split(','));
+        Assert.Equal("GET,POST,DELETE", Header(response, "Access-Control-Allow-Methods"));
         Assert.Equal(RequestedHeaders, Header(response, "Access-Control-Allow-Headers").Split(',').Select(h => h.ToLowerInvariant()));
+        Assert.Equal("600", Header(response, "Access-Control-Max-Age"));
         Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
         Assert.Empty(response.Headers.WwwAuthenticate);
     }
@@ -69,6 +70,7 @@ public sealed class CorsTests(McpServerFactory factory) : IClassFixture<McpServe
         Assert.Equal(LoopbackOrigin, Header(preflight, "Access-Control-Allow-Origin"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(LoopbackOrigin, Header(response, "Access-Control-Allow-Origin"));
+        Assert.Contains("Origin", Header(response, "Vary"), StringComparison.Ordinal);
     }
 
     [Fact]
