@@ -5,15 +5,14 @@ using Microsoft.Net.Http.Headers;
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>
-/// DNS-rebinding protection the MCP transport spec requires: a request to the MCP endpoint that carries an
-/// <c>Origin</c> other than this server's own or a configured one is refused with 403. Native clients send no
-/// <c>Origin</c> and pass. Hand-written: ASP.NET Core's CORS only withholds response headers, it never refuses.
+/// DNS-rebinding protection the MCP transport spec requires: a request to the MCP endpoint (a CORS preflight
+/// included) that carries an <c>Origin</c> the resource does not allow (<see cref="McpResourceOptions.AllowsOrigin"/>)
+/// is refused with 403. Native clients send no <c>Origin</c> and pass. Hand-written: ASP.NET Core's CORS only
+/// withholds response headers, it never refuses; it runs after this and writes the headers for allowed origins.
 /// </summary>
 public sealed class OriginValidationMiddleware(RequestDelegate next, IOptions<McpResourceOptions> options, ILogger<OriginValidationMiddleware> logger)
 {
-    private readonly HashSet<string> allowed = new(
-        [options.Value.ResourceUrl.GetLeftPart(UriPartial.Authority), .. options.Value.AllowedOrigins.Select(o => o.TrimEnd('/'))],
-        StringComparer.OrdinalIgnoreCase);
+    private readonly McpResourceOptions resource = options.Value;
 
     private readonly PathString mcpPath = new(options.Value.Path);
 
@@ -21,7 +20,7 @@ public sealed class OriginValidationMiddleware(RequestDelegate next, IOptions<Mc
     {
         if (context.Request.Path.StartsWithSegments(mcpPath)
             && context.Request.Headers.TryGetValue(HeaderNames.Origin, out var origins)
-            && !origins.All(origin => origin is not null && allowed.Contains(origin)))
+            && !origins.All(resource.AllowsOrigin))
         {
             logger.LogWarning("Refused an MCP request from a foreign origin");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;

@@ -2,13 +2,18 @@ using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model;
 using McpAspire.McpJenkinsServer.Services;
 using McpAspire.McpJenkinsServer.Tools;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.AspNetCore;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 
 public static class McpServerExtensions
 {
+    /// <summary>The CORS policy of <c>/mcp</c> and the RFC 9728 metadata, for browser-based MCP clients.</summary>
+    public const string CorsPolicy = "mcp-browser-clients";
+
     /// <summary>The MCP server: Streamable HTTP, stateless (any replica answers any request; nothing to bind a session to), Jenkins tools, audited.</summary>
     public static IHostApplicationBuilder AddJenkinsMcpServer(this IHostApplicationBuilder builder)
     {
@@ -21,28 +26,47 @@ public static class McpServerExtensions
                     "Read tools need the mcp:read scope; trigger_build, rebuild, stop_build and cancel_queue_item need mcp:write.";
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
-            .WithTools<JobTools>()
-            .WithTools<BuildTools>()
-            .WithTools<BuildLogTools>()
-            .WithTools<TestReportTools>()
-            .WithTools<QueueTools>()
-            .WithTools<NodeTools>()
-            .WithTools<StatusTools>()
-            .WithTools<BuildControlTools>()
+            .WithJenkinsTools()
             .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
                 context.Services!.GetRequiredService<ToolCallAudit>().InvokeAsync(next, context, cancellationToken)));
+
+        // Browser-based clients (MCP Inspector in direct mode, web apps) call /mcp from another origin: the preflight
+        // must be answered and the headers they read exposed. The origins are the ones the Origin check lets through;
+        // no credentials mode, the token travels in the Authorization header, never in a cookie.
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<McpResourceOptions>>((cors, resource) =>
+            cors.AddPolicy(CorsPolicy, policy => policy
+                .SetIsOriginAllowed(resource.Value.AllowsOrigin)
+                .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Delete)
+                .WithHeaders(HeaderNames.Authorization, HeaderNames.ContentType, McpHeaders.ProtocolVersion, McpHeaders.SessionId, McpHeaders.LastEventId)
+                .WithExposedHeaders(HeaderNames.WWWAuthenticate, McpHeaders.SessionId, McpHeaders.ProtocolVersion)
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
         return builder;
     }
 
-    /// <summary>Origin check, junk-token screening, authentication (which also serves the RFC 9728 metadata), the scope policy, then MCP.</summary>
+    /// <summary>
+    /// Origin check, CORS (preflights answered before authentication, which never sees them), junk-token
+    /// screening, authentication (which also serves the RFC 9728 metadata), the scope policy, then MCP.
+    /// </summary>
     public static WebApplication MapJenkinsMcp(this WebApplication app)
     {
         var resource = app.Services.GetRequiredService<IOptions<McpResourceOptions>>().Value;
         app.UseMiddleware<OriginValidationMiddleware>();
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments(resource.Path) || context.Request.Path.StartsWithSegments(McpScopes.ResourceMetadataPath),
+            branch => branch.UseCors(CorsPolicy));
         app.UseMiddleware<TokenScreeningMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapMcp(resource.Path).RequireAuthorization(AuthenticationExtensions.McpPolicy);
         return app;
+    }
+
+    /// <summary>The Streamable HTTP transport's own headers.</summary>
+    private static class McpHeaders
+    {
+        public const string ProtocolVersion = "Mcp-Protocol-Version";
+        public const string SessionId = "Mcp-Session-Id";
+        public const string LastEventId = "Last-Event-ID";
     }
 }

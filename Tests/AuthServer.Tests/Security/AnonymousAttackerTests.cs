@@ -82,7 +82,7 @@ public sealed class AnonymousAttackerTests(AuthServerFixture fixture)
             OAuthFlows.Form(("name", "intruder"), ("scope", "mcp:write")));
 
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.StartsWith("/account/login", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("/account/login", page.Headers.Location!.IsAbsoluteUri ? page.Headers.Location.AbsolutePath : page.Headers.Location.OriginalString.Split('?')[0]);
         Assert.NotEqual(HttpStatusCode.OK, post.StatusCode);
         Assert.DoesNotContain("created-client-secret", await post.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
@@ -199,9 +199,14 @@ public sealed class AnonymousAttackerTests(AuthServerFixture fixture)
         using var browser = fixture.CreateBrowserLikeClient();
         var loginPage = await browser.GetStringAsync("/account/login");
 
-        using var response = await browser.PostAsync("/account/login", OAuthFlows.Form(
-            ("username", name), ("password", "whatever"), ("returnUrl", "/"),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        // Expect: 100-continue, as curl sends for large bodies: the server answers before the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/account/login")
+        {
+            Content = OAuthFlows.Form(("username", name), ("password", "whatever"), ("returnUrl", "/"),
+                ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))),
+        };
+        request.Headers.ExpectContinue = true;
+        using var response = await browser.SendAsync(request);
         var page = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);

@@ -12,9 +12,7 @@ public sealed class ToolSchemaTests
     private static List<McpServerTool> LoadTools()
     {
         var services = new ServiceCollection();
-        services.AddMcpServer()
-            .WithTools<JobTools>().WithTools<BuildTools>().WithTools<BuildLogTools>().WithTools<TestReportTools>()
-            .WithTools<QueueTools>().WithTools<NodeTools>().WithTools<StatusTools>().WithTools<BuildControlTools>();
+        services.AddMcpServer().WithJenkinsTools();
         using var provider = services.BuildServiceProvider();
         return [.. provider.GetServices<McpServerTool>()];
     }
