@@ -34,6 +34,13 @@ public sealed class AuthServerOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
+    /// How long a user's "Allow" is remembered for one client, its scopes and the address it returns to: after
+    /// that, or for any other redirect URI, the consent page asks again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    public TimeSpan ConsentLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
     /// Origins of browser-based clients allowed to call discovery, registration, token and revocation
     /// cross-origin. Empty: no cross-origin calls at all.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using McpAspire.AuthServer.Model;
 using McpAspire.AuthServer.Registration.Validation;
 using McpAspire.AuthServer.Services;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
@@ -25,8 +27,12 @@ namespace McpAspire.AuthServer.Pages;
 public sealed class AuthorizeModel(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
-    TokenIssuance issuance) : PageModel
+    TokenIssuance issuance,
+    IOptions<AuthServerOptions> settings,
+    TimeProvider time) : PageModel
 {
+    /// <summary>The authorization property naming the redirect URI a remembered consent was given for.</summary>
+    private const string ConsentRedirectUriProperty = "consent_redirect_uri";
     public const string Allow = "allow";
     public const string Deny = "deny";
 
@@ -40,6 +46,9 @@ public sealed class AuthorizeModel(
     public string RedirectHost { get; private set; } = "";
 
     public IReadOnlyList<string> Scopes { get; private set; } = [];
+
+    /// <summary>How long an "Allow" is remembered, in days, as the consent page says.</summary>
+    public int ConsentDays => Math.Max(1, (int)Math.Round(settings.Value.ConsentLifetime.TotalDays));
 
     /// <summary>The authorization request, carried through the consent form as hidden fields.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> RequestFields { get; private set; } = [];
@@ -94,11 +103,11 @@ public sealed class AuthorizeModel(
 
         if (string.Equals(decision, Allow, StringComparison.Ordinal))
         {
-            await RememberConsentAsync(user, applicationId, scopes, cancellationToken);
+            await RememberConsentAsync(user, applicationId, scopes, request.RedirectUri!, cancellationToken);
             return SignIn(issuance.ForUser(user, scopes), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 
-        if (!request.HasPromptValue(PromptValues.Consent) && await HasConsentedAsync(user, applicationId, scopes, cancellationToken))
+        if (!request.HasPromptValue(PromptValues.Consent) && await HasConsentedAsync(user, applicationId, scopes, request.RedirectUri!, cancellationToken))
         {
             return SignIn(issuance.ForUser(user, scopes), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
@@ -119,33 +128,61 @@ public sealed class AuthorizeModel(
         return Page();
     }
 
-    private async Task<bool> HasConsentedAsync(SignedInUser user, string applicationId, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether the user allowed this client these scopes, for this redirect URI, within the consent lifetime. A
+    /// changed redirect URI (an RFC 7592 update, a refreshed metadata document) or an old answer asks again.
+    /// </summary>
+    private async Task<bool> HasConsentedAsync(SignedInUser user, string applicationId, IReadOnlyList<string> scopes, string redirectUri, CancellationToken cancellationToken)
     {
-        await foreach (var _ in authorizations.FindAsync(
+        var oldest = time.GetUtcNow() - settings.Value.ConsentLifetime;
+        var boundTo = ConsentRedirectUri(redirectUri);
+        await foreach (var authorization in authorizations.FindAsync(
             user.Subject, applicationId, Statuses.Valid, AuthorizationTypes.Permanent, [.. scopes], cancellationToken))
         {
-            return true;
+            var properties = await authorizations.GetPropertiesAsync(authorization, cancellationToken);
+            if (await authorizations.GetCreationDateAsync(authorization, cancellationToken) >= oldest
+                && properties.TryGetValue(ConsentRedirectUriProperty, out var bound)
+                && bound.ValueKind == JsonValueKind.String
+                && string.Equals(bound.GetString(), boundTo, StringComparison.Ordinal))
+            {
+                return true;
+            }
         }
 
         return false;
     }
 
     /// <summary>
-    /// Consent is remembered as a permanent authorization. Tokens are not attached to it: each sign-in gets
-    /// its own ad-hoc authorization, so a replayed refresh token revokes that one grant, not the consent
-    /// or the user's other sessions.
+    /// Consent is remembered as a permanent authorization bound to the redirect URI. Tokens are not attached to
+    /// it: each sign-in gets its own ad-hoc authorization, so a replayed refresh token revokes that one grant,
+    /// not the consent or the user's other sessions.
     /// </summary>
-    private async Task RememberConsentAsync(SignedInUser user, string applicationId, IReadOnlyList<string> scopes, CancellationToken cancellationToken)
+    private async Task RememberConsentAsync(SignedInUser user, string applicationId, IReadOnlyList<string> scopes, string redirectUri, CancellationToken cancellationToken)
     {
-        if (await HasConsentedAsync(user, applicationId, scopes, cancellationToken))
+        if (await HasConsentedAsync(user, applicationId, scopes, redirectUri, cancellationToken))
         {
             return;
         }
 
-        await authorizations.CreateAsync(
-            issuance.ForUser(user, scopes), user.Subject, applicationId, AuthorizationTypes.Permanent,
-            [.. scopes], cancellationToken);
+        var descriptor = new OpenIddictAuthorizationDescriptor
+        {
+            ApplicationId = applicationId,
+            CreationDate = time.GetUtcNow(),
+            Principal = issuance.ForUser(user, scopes),
+            Status = Statuses.Valid,
+            Subject = user.Subject,
+            Type = AuthorizationTypes.Permanent,
+        };
+        descriptor.Scopes.UnionWith(scopes);
+        descriptor.Properties[ConsentRedirectUriProperty] = JsonSerializer.SerializeToElement(ConsentRedirectUri(redirectUri));
+        await authorizations.CreateAsync(descriptor, cancellationToken);
     }
+
+    /// <summary>A native client's loopback redirect URI picks a new port each run: its consent binds the URI without the port.</summary>
+    private static string ConsentRedirectUri(string redirectUri)
+        => Uri.TryCreate(redirectUri, UriKind.Absolute, out var uri) && RedirectUriRules.AnyPortVariant(uri) is { } anyPort
+            ? anyPort.AbsoluteUri
+            : redirectUri;
 
     /// <summary>
     /// A <c>prompt=none</c> refusal goes back to a loopback redirect URI only: anywhere else a redirect the user

@@ -38,8 +38,8 @@ public static class LimitIntrospectionPerClient
         context.Reject(Errors.TemporarilyUnavailable, description);
     }
 
-    private static string? AddressOf(BaseContext context)
-        => context.Transaction.GetHttpRequest()?.HttpContext.Connection.RemoteIpAddress is { } address ? ClientAddress.Partition(address) : null;
+    private static string AddressOf(BaseContext context)
+        => ClientAddress.Partition(context.Transaction.GetHttpRequest()?.HttpContext.Connection.RemoteIpAddress);
 
     /// <summary>Refuses, before any secret is checked, an address that failed client authentication too often.</summary>
     public sealed class RefuseFailingAddresses(ClientAuthenticationFailures failures) : IOpenIddictServerHandler<ProcessAuthenticationContext>
@@ -54,7 +54,7 @@ public static class LimitIntrospectionPerClient
         public ValueTask HandleAsync(ProcessAuthenticationContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
-            if (IsIntrospection(context) && AddressOf(context) is { } address && failures.IsBlocked(address, out var retryAfter))
+            if (IsIntrospection(context) && failures.IsBlocked(AddressOf(context), out var retryAfter))
             {
                 Refuse(context, retryAfter, "Too many failed client authentications from this address.");
             }
@@ -118,9 +118,9 @@ public static class LimitIntrospectionPerClient
         public ValueTask HandleAsync(ApplyIntrospectionResponseContext context)
         {
             ArgumentNullException.ThrowIfNull(context);
-            if (context.Error == Errors.InvalidClient && AddressOf(context) is { } address)
+            if (context.Error == Errors.InvalidClient)
             {
-                failures.Record(address);
+                failures.Record(AddressOf(context));
             }
 
             return ValueTask.CompletedTask;

@@ -103,7 +103,9 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
 
         var me = await CallAsync(mcp, "who_am_i", []);
         Assert.Equal(mcp.Tokens.Tokens?.ClientId, me.GetProperty("clientId").GetString());
-        Assert.Contains("mcp:write", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        // The first token carries what the 401 named: read access only. Write access comes by step-up below.
+        Assert.Contains("mcp:read", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
+        Assert.DoesNotContain("mcp:write", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("mcp-bot", me.GetProperty("jenkinsUser").GetString());
 
         transcript.Note("A build triggered, waited for until it has a number (with progress), and followed to its result.");
@@ -113,6 +115,9 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
         var number = triggered.GetProperty("buildNumber").GetInt32();
         var queueId = triggered.GetProperty("queueItemId").GetInt64();
         Assert.NotEmpty(progress.Messages);
+        // The write tool's 403 insufficient_scope made the client sign in again for mcp:write (step-up).
+        Assert.Equal(2, mcp.SignIn.Authorizations);
+        Assert.Contains("mcp:write", mcp.Tokens.Tokens?.Scope ?? "", StringComparison.Ordinal);
 
         var item = await CallAsync(mcp, "get_queue_item", new() { ["id"] = queueId });
         Assert.Equal(number, item.GetProperty("buildNumber").GetInt32());

@@ -175,6 +175,14 @@ async function connect(provider) {
   return client;
 }
 
+/** Exchanges the code of the authorization the provider just completed, as the SDK's finishAuth does. */
+async function finishAuthorization(provider) {
+  const transport = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
+  await transport.finishAuth(provider.authorizationCode);
+  provider.authorizationCode = undefined;
+  await transport.close();
+}
+
 async function main() {
   const provider = new HeadlessOAuthProvider(`http://127.0.0.1:${await freePort()}/callback`);
 
@@ -187,9 +195,7 @@ async function main() {
       throw error;
     }
     log('401 -> discovery, registration and authorization done; exchanging the code');
-    const transport = new StreamableHTTPClientTransport(mcpUrl, { authProvider: provider });
-    await transport.finishAuth(provider.authorizationCode);
-    await transport.close();
+    await finishAuthorization(provider);
     client = await connect(provider);
   }
   log(`initialized: ${client.getServerVersion()?.name}`);
@@ -198,7 +204,22 @@ async function main() {
   const { tools } = await client.listTools();
   const called = {};
   const call = async (name, args = {}) => {
-    const result = await client.callTool({ name, arguments: args });
+    let result;
+    try {
+      result = await client.callTool({ name, arguments: args });
+    } catch (error) {
+      // Step-up, as the SDK's users (Inspector, Claude Code) do it: the first token carries what the 401 named
+      // (mcp:read); a write tool's 403 insufficient_scope sends the user to authorize the scope it names.
+      if (!(error instanceof UnauthorizedError) || !provider.authorizationCode) {
+        throw error;
+      }
+      log(`${name}: 403 insufficient_scope -> authorized again with the challenged scope`);
+      await finishAuthorization(provider);
+      await client.close();
+      client = await connect(provider);
+      await client.listTools();
+      result = await client.callTool({ name, arguments: args });
+    }
     if (result.isError) {
       throw new Error(`${name} failed: ${result.content?.[0]?.text}`);
     }
@@ -223,7 +244,7 @@ async function main() {
   const me = await call('who_am_i');
   await call('get_queue');
 
-  // A queue item to follow needs a queued build: the write tools, with the scope the 401 challenge named.
+  // A queue item to follow needs a queued build: the write tools, after the step-up to mcp:write.
   const queued = await call('trigger_build', { job: 'release-notes' });
   await call('get_queue_item', { id: queued.queueItemId });
   await call('cancel_queue_item', { id: queued.queueItemId });
@@ -244,6 +265,7 @@ async function main() {
       hasCodeChallenge: Boolean(authorize.searchParams.get('code_challenge')),
       resource: authorize.searchParams.get('resource'),
       scope: authorize.searchParams.get('scope'),
+      stepUpScope: provider.authorizationRequests[1] ? new URL(provider.authorizationRequests[1]).searchParams.get('scope') : null,
       clientIdIsRegistered: authorize.searchParams.get('client_id') === provider.registeredClientId,
     },
     grantedScope: provider.grantedScope,
