@@ -9,6 +9,8 @@ namespace McpAspire.AuthServer.Tests.Security;
 [Collection(DistributedApplicationFixture.Collection)]
 public sealed class ConsentAndSessionTests(AuthServerFixture fixture)
 {
+    private static readonly string[] TwoCallbacks = ["http://127.0.0.1/callback", "http://127.0.0.1/elsewhere"];
+
     private readonly OAuthFlows _oauth = new(fixture);
 
     [Fact]
@@ -18,7 +20,7 @@ public sealed class ConsentAndSessionTests(AuthServerFixture fixture)
         using var registered = await http.PostAsJsonAsync("/register", new Dictionary<string, object>
         {
             ["client_name"] = "Two callbacks",
-            ["redirect_uris"] = new[] { "http://127.0.0.1/callback", "http://127.0.0.1/elsewhere" },
+            ["redirect_uris"] = TwoCallbacks,
             ["token_endpoint_auth_method"] = "none",
         });
         var clientId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("client_id").GetString()!;
