@@ -320,7 +320,8 @@ start_system() {
   start="$(date +%s.%N)"
   # Secrets go in as configuration through the environment (Parameters__name), not on a command line that
   # ps would show. The services inherit the AppHost's environment: RateLimiting__* lifts the auth server's
-  # per-address request limits (the load comes from one address) while keeping the limiter in the path.
+  # per-address request limits (the load comes from one address) and Introspect's, which is per authenticated
+  # client (the load introspects as mcp-server, like the MCP server itself), while keeping the limiters in the path.
   # setsid: the AppHost gets a process group of its own, which the cleanup stops.
   setsid env \
     "Parameters__admin-password=$ADMIN_PASSWORD" \
@@ -422,10 +423,15 @@ PEER_TOKEN="$(sed -n 1p "$WORK/peer-user-token")"
 
 if ! $PEER_ONLY; then
   say "McpAspire: clients and tokens"
+  # The administrator (the AppHost's admin-password parameter), through the environment: the driver signs in
+  # with it for the user's tokens and, on the admin page, to create the machine client.
   export BENCH_USER=admin BENCH_PASSWORD="$ADMIN_PASSWORD"
-  # The resource server's credentials: the seeded mcp-server client, exactly as the MCP server introspects.
+  # The resource server's credentials: the seeded mcp-server client, exactly as the MCP server introspects
+  # (introspection is all that client may do; it obtains no tokens of its own).
   printf 'Basic %s\n' "$(printf 'mcp-server:%s' "$INTROSPECTION_SECRET" | base64 -w0)" >"$WORK/ours-rs"
-  driver cc-client --mcp "$MCP_URL" --out "$WORK/ours-cc" >"$WORK/ours-cc.json" || die "registering a confidential client_credentials client failed"
+  # The client_credentials client: registration refuses that grant, so it is a machine client the
+  # administrator creates on the auth server's /admin/machine-clients page.
+  driver cc-client --mcp "$MCP_URL" --out "$WORK/ours-cc" >"$WORK/ours-cc.json" || die "creating a machine (client_credentials) client on the admin page failed"
   OURS_TOKEN_ENDPOINT="$(jq -r .token_endpoint "$WORK/ours-cc.json")"
   OURS_INTROSPECTION_ENDPOINT="$(jq -r .introspection_endpoint "$WORK/ours-cc.json")"
   # Endpoints on the service's own port (same paths as discovery gives).

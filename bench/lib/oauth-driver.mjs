@@ -8,7 +8,7 @@
 //   node oauth-driver.mjs dance        --mcp URL --runs N         (BENCH_USER, BENCH_PASSWORD)
 //   node oauth-driver.mjs peer-dance   --issuer URL --runs N
 //   node oauth-driver.mjs refresh-pool --issuer URL --count N [--mcp URL] --out FILE  (ours: BENCH_USER, BENCH_PASSWORD)
-//   node oauth-driver.mjs cc-client    --issuer URL --out FILE
+//   node oauth-driver.mjs cc-client    --mcp URL --out FILE         (BENCH_USER, BENCH_PASSWORD: the administrator)
 //   node oauth-driver.mjs user-token   --mcp URL | --issuer URL --out FILE           (BENCH_USER, BENCH_PASSWORD)
 //   node oauth-driver.mjs mcp-session  --mcp URL --out FILE      (BENCH_ACCESS_TOKEN)
 import { createHash, randomBytes } from 'node:crypto';
@@ -187,9 +187,39 @@ async function register(metadata, { authMethod, grantTypes, scope }) {
   }), 'client registration');
 }
 
-async function authorize(metadata, client, { scope, resource, extra = {} }) {
+// A person's browser from startUrl on: follows redirects and fills in the server's forms (sign-in with
+// BENCH_USER / BENCH_PASSWORD, consent) until arrived() returns something for a redirect ({ redirect }) or a
+// page ({ url, html }); that is the result. One cookie jar, so the session cookie lasts the whole walk.
+async function browse(startUrl, arrived, what) {
   const user = env('BENCH_USER');
   const password = env('BENCH_PASSWORD');
+  const jar = new CookieJar();
+  let request = { method: 'GET', url: startUrl };
+  for (let step = 0; step < 12; step++) {
+    const response = await http(request.url, {
+      method: request.method,
+      jar,
+      ...(request.body ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body.toString() } : {}),
+    });
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.arrayBuffer();
+      const next = new URL(location, request.url);
+      const result = arrived({ redirect: next });
+      if (result !== undefined) return { result, jar };
+      request = { method: 'GET', url: next.href };
+      continue;
+    }
+    const html = await response.text();
+    if (response.status !== 200) throw new DanceError(`${what} step ${new URL(request.url).pathname}: HTTP ${response.status} ${html.slice(0, 200)}`);
+    const result = arrived({ url: new URL(request.url), html });
+    if (result !== undefined) return { result, jar };
+    request = fillForm(html, request.url, user, password);
+  }
+  throw new DanceError(`${what} did not finish within 12 steps`);
+}
+
+async function authorize(metadata, client, { scope, resource, extra = {} }) {
   const verifier = base64url(randomBytes(32));
   const state = base64url(randomBytes(16));
   const query = new URLSearchParams({
@@ -203,32 +233,44 @@ async function authorize(metadata, client, { scope, resource, extra = {} }) {
     ...(resource ? { resource } : {}),
     ...extra,
   });
-  const jar = new CookieJar();
-  let request = { method: 'GET', url: `${metadata.authorization_endpoint}?${query}` };
-  for (let step = 0; step < 12; step++) {
-    const response = await http(request.url, {
-      method: request.method,
-      jar,
-      ...(request.body ? { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: request.body.toString() } : {}),
-    });
-    const location = response.headers.get('location');
-    if (response.status >= 300 && response.status < 400 && location) {
-      await response.arrayBuffer();
-      const next = new URL(location, request.url);
-      if (next.href.startsWith(REDIRECT_URI)) {
-        const error = next.searchParams.get('error');
-        if (error) throw new DanceError(`authorization refused: ${error} ${next.searchParams.get('error_description') ?? ''}`);
-        if (next.searchParams.get('state') !== state) throw new DanceError('authorization response state does not match');
-        return { code: next.searchParams.get('code'), verifier };
-      }
-      request = { method: 'GET', url: next.href };
-      continue;
-    }
-    const html = await response.text();
-    if (response.status !== 200) throw new DanceError(`authorization step ${new URL(request.url).pathname}: HTTP ${response.status} ${html.slice(0, 200)}`);
-    request = fillForm(html, request.url, user, password);
-  }
-  throw new DanceError('authorization did not reach the redirect URI within 12 steps');
+  const { result } = await browse(`${metadata.authorization_endpoint}?${query}`, ({ redirect }) => {
+    if (!redirect?.href.startsWith(REDIRECT_URI)) return undefined;
+    const error = redirect.searchParams.get('error');
+    if (error) throw new DanceError(`authorization refused: ${error} ${redirect.searchParams.get('error_description') ?? ''}`);
+    if (redirect.searchParams.get('state') !== state) throw new DanceError('authorization response state does not match');
+    return { code: redirect.searchParams.get('code'), verifier };
+  }, 'authorization');
+  return result;
+}
+
+// The text of the element with that id (no nested elements), entities decoded.
+function elementText(html, id) {
+  const match = new RegExp(`<([a-z0-9]+)\\b[^>]*\\bid\\s*=\\s*["']${id}["'][^>]*>([^<]*)</\\1>`, 'i').exec(html);
+  return match ? decodeEntities(match[2]).trim() : undefined;
+}
+
+// A client_credentials client at McpAspire: registration refuses that grant, so the administrator creates a
+// "machine client" on the auth server's admin page, as a person would: sign in (BENCH_USER must be the
+// administrator), then the page's create form (name, scope, its antiforgery token).
+async function createMachineClient(metadata, { name, scopes }) {
+  const page = new URL('admin/machine-clients', metadata.issuer.endsWith('/') ? metadata.issuer : `${metadata.issuer}/`);
+  const { result: html, jar } = await browse(page.href, ({ url, html }) => (url?.pathname === page.pathname ? html : undefined), 'admin sign-in');
+  // The page has two forms (create, delete), each with the same antiforgery token: the first one's.
+  const antiforgery = parseForms(html).flatMap((form) => form.inputs).find((input) => input.name === '__RequestVerificationToken')?.value;
+  if (!antiforgery) throw new DanceError(`${page.pathname}: no antiforgery token (is BENCH_USER the administrator?)`);
+  const body = new URLSearchParams({ name, __RequestVerificationToken: antiforgery });
+  for (const scope of scopes) body.append('scope', scope);
+  const created = await http(`${page.href}?handler=create`, {
+    method: 'POST',
+    jar,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: body.toString(),
+  });
+  const text = await created.text();
+  if (created.status !== 200) throw new DanceError(`creating a machine client: HTTP ${created.status} ${elementText(text, 'admin-error') ?? text.slice(0, 200)}`);
+  const client = { client_id: elementText(text, 'created-client-id'), client_secret: elementText(text, 'created-client-secret') };
+  if (!client.client_id || !client.client_secret) throw new DanceError('the machine clients page showed no created client id and secret');
+  return client;
 }
 
 function clientAuth(client) {
@@ -378,8 +420,7 @@ async function main() {
     }
     case 'cc-client': {
       const { metadata } = await issuerMetadata();
-      const client = await register(metadata, { authMethod: 'client_secret_basic', grantTypes: ['client_credentials'], scope: 'mcp:read' });
-      if (!client.client_secret) throw new DanceError('registration of a confidential client returned no client_secret');
+      const client = await createMachineClient(metadata, { name: 'McpAspire benchmark', scopes: ['mcp:read'] });
       writeSecretFile(args.out, [basic(client.client_id, client.client_secret)]);
       return { client_id: client.client_id, token_endpoint: metadata.token_endpoint, introspection_endpoint: metadata.introspection_endpoint };
     }

@@ -41,7 +41,7 @@ const provider = new Provider(issuer, {
       token_endpoint_auth_method: 'client_secret_basic',
     },
     {
-      // A confidential machine client, like the one the harness registers at McpAspire for client_credentials.
+      // A confidential machine client, like the machine client the harness creates at McpAspire for client_credentials.
       client_id: 'bench-cc',
       client_secret: required('PEER_CC_SECRET'),
       grant_types: ['client_credentials'],
