@@ -104,6 +104,7 @@ public static class AuthorizationServerExtensions
 
                 server.AddEventHandler(AdvertisePublicClientAuthentication.Descriptor)
                     .AddEventHandler(AnnounceEndpointsAtPublicUrl.Descriptor)
+                    .AddEventHandler(IssueRefreshTokensToRegisteredClients.Descriptor)
                     .AddEventHandler(AlwaysStateGrantedScopes.Descriptor)
                     .AddEventHandler(RedirectErrorsToVerifiedClients.Descriptor)
                     .AddEventHandler(RequireCallerInAudience.Descriptor)
