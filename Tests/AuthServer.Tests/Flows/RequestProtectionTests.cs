@@ -42,10 +42,11 @@ public sealed class RequestProtectionTests(ProtectedAuthServerFixture fixture) :
     }
 
     [Fact]
-    public async Task Discovery_is_readable_cross_origin_from_a_configured_origin()
+    public async Task The_signing_keys_are_readable_cross_origin_from_a_configured_origin()
     {
+        // (The metadata itself is served at the issuer's origin, the MCP server's: its CORS answers there.)
         using var http = fixture.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/jwks");
         request.Headers.Add("Origin", ProtectedAuthServerFixture.AllowedOrigin);
 
         using var response = await http.SendAsync(request);
@@ -58,7 +59,7 @@ public sealed class RequestProtectionTests(ProtectedAuthServerFixture fixture) :
     public async Task Another_origin_gets_no_CORS_permission()
     {
         using var http = fixture.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/jwks");
         request.Headers.Add("Origin", "https://evil.example");
 
         using var response = await http.SendAsync(request);

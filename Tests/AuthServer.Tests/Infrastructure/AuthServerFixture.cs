@@ -26,8 +26,17 @@ public class AuthServerFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
-    /// <summary>The issuer the auth server publishes (its public URL, as OpenIddict normalises it).</summary>
+    /// <summary>The auth server's public URL: where its endpoints are.</summary>
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>
+    /// The issuer identifier the auth server publishes: the MCP server's resource URL (the AppHost's choice, so
+    /// every MCP client finds the metadata at the MCP server's origin; docs/auth-server.md, "Issuer and discovery").
+    /// </summary>
+    public string Issuer => McpResource;
+
+    /// <summary>The issuer's RFC 8414 metadata URL (the well-known segment inserted before the issuer's path).</summary>
+    public Uri MetadataUrl => new(new Uri(McpResource), "/.well-known/oauth-authorization-server" + new Uri(McpResource).AbsolutePath);
 
     /// <summary>The canonical MCP resource URI the auth server issues tokens for.</summary>
     public string McpResource { get; private set; } = "";
