@@ -77,8 +77,9 @@ public static partial class AuthorizationServerMetadataApi
 
             json = await response.Content.ReadAsStringAsync(cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutException
-            || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        // Whatever kept the document from arriving (connection refused after the retries, the resilience pipeline's
+        // total timeout, a broken response) is the upstream's failure: a 502, unless this request itself was aborted.
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnreachable(logger, settings.MetadataEndpoint, exception.GetType().Name);
             return Unavailable();
