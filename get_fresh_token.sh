@@ -412,6 +412,10 @@ discover_authorization_server() {
       break
     fi
   done
+  if [[ ! -s "$AS_META" && "$STATUS" =~ ^50[234]$ ]]; then
+    # The issuer's origin (McpAspire: the MCP server) answers for an authorization server it cannot reach.
+    fail "the authorization server behind $issuer is not answering (HTTP $STATUS for its metadata): start the auth-server resource (dotnet run --project AppHost) and check that it is healthy in the Aspire dashboard."
+  fi
   [[ -s "$AS_META" ]] || fail "no authorization server metadata at $origin/.well-known/oauth-authorization-server$path (HTTP $STATUS): check that $issuer is an OAuth authorization server."
   local advertised
   advertised="$(jq -r '.issuer // ""' "$AS_META")"
@@ -606,12 +610,14 @@ consent_submit() {
 }
 
 # Submits the parsed form. Kind "login" fills the user name and password from the environment.
-# Only to the authorization server's own origin (the issuer's scheme, host and port), checked before the form's
-# body, let alone the password, is written: a sign-in page a hostile server or a redirect chose may post anywhere.
+# Only to the authorization server's own origin (the scheme, host and port of the authorization_endpoint its
+# verified metadata names: where it signs users in, which may differ from the issuer's, as McpAspire's issuer is
+# the MCP server's URL), checked before the form's body, let alone the password, is written: a sign-in page a
+# hostile server or a redirect chose may post anywhere.
 submit_form() {
   local kind="$1" page_url="$2" action submit name value own_origin action_origin
   action="$(resolve_url "$page_url" "$(jq -r '.action' "$WORK_DIR/form.json")")"
-  own_origin="$(url_origin "$ISSUER")"
+  own_origin="$(url_origin "$(jq -r '.authorization_endpoint' "$AS_META")")"
   action_origin="$(url_origin "$action")"
   if [[ -z "$own_origin" || "$action_origin" != "$own_origin" ]]; then
     if [[ "$kind" == login ]]; then
@@ -941,6 +947,8 @@ self_test() {
   as_url="$AS_URL"
   http GET "$(origin_of "$as_url")/.well-known/oauth-authorization-server$(path_of "$as_url")" ||
     step_fail "---" "authorization server unreachable" "$(unreachable "$as_url" "the authorization server" "start the auth-server resource (dotnet run --project AppHost, or Start in the Aspire dashboard) and run the self-test again")."
+  [[ ! "$STATUS" =~ ^50[234]$ ]] || step_fail "$STATUS" "authorization server unreachable" \
+    "the authorization server behind $as_url is not answering (HTTP $STATUS for its metadata): start the auth-server resource (dotnet run --project AppHost, or Start in the Aspire dashboard) and run the self-test again."
   [[ "$STATUS" == 200 ]] || step_fail "$STATUS" "no authorization server metadata" \
     "$as_url serves no RFC 8414 metadata at /.well-known/oauth-authorization-server: check the auth-server resource."
   : >"$AS_META"
@@ -1026,12 +1034,12 @@ self_test() {
   if [[ -n "$revocation" && -n "$refresh" ]]; then
     { form_field token "$refresh"; form_field token_type_hint refresh_token; form_field client_id "$CLIENT_ID"; } >"$WORK_DIR/revoke"
     printf '%s\n' 'Content-Type: application/x-www-form-urlencoded' >"$EXTRA_HEADERS"
-    if http POST "$revocation" --data-binary @"$WORK_DIR/revoke"; then step_ok "$STATUS" "self-test refresh token revoked (RFC 7009)"; fi
+    if http POST "$revocation" --data-binary @"$WORK_DIR/revoke" && [[ "$STATUS" == 2* ]]; then step_ok "$STATUS" "self-test refresh token revoked (RFC 7009)"; fi
     rm -f -- "$WORK_DIR/revoke"
   fi
   if [[ -n "$registration_uri" && -n "$registration_token" ]]; then
     printf 'Authorization: Bearer %s\n' "$registration_token" >"$EXTRA_HEADERS"
-    if http DELETE "$registration_uri"; then step_ok "$STATUS" "self-test client registration deleted (RFC 7592)"; fi
+    if http DELETE "$registration_uri" && [[ "$STATUS" == 2* ]]; then step_ok "$STATUS" "self-test client registration deleted (RFC 7592)"; fi
   fi
   printf 'The MCP server'"'"'s tools:\n'
   jq -r '.result.tools[] | "  - \(.name): \((.description // "") | split("\n")[0] | if length > 100 then .[0:97] + "..." else . end)"' "$WORK_DIR/tools.json"

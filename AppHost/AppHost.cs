@@ -35,12 +35,15 @@ var mcpServer = builder.AddProject<Projects.McpJenkinsServer>("mcp-server")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
 
-// Public URLs: the issuer clients see, and the resource (audience) tokens are issued for.
+// Public URLs: the resource (audience) tokens are issued for, which is also the authorization server's issuer
+// identifier (every MCP client finds the metadata at the MCP server's origin), and where the auth server's
+// endpoints are.
 authServer
-    .WithEnvironment("AuthServer__Issuer", authServer.PublicUrl())
+    .WithEnvironment("AuthServer__Issuer", mcpServer.McpResourceUrl())
+    .WithEnvironment("AuthServer__PublicUrl", authServer.PublicUrl())
     .WithEnvironment("McpServer__ResourceUrl", mcpServer.McpResourceUrl());
 mcpServer
-    .WithEnvironment("AuthServer__Issuer", authServer.PublicUrl())
+    .WithEnvironment("AuthServer__Issuer", mcpServer.McpResourceUrl())
     .WithEnvironment("Mcp__ResourceUrl", mcpServer.McpResourceUrl());
 
 builder.Build().Run();

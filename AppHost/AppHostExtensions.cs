@@ -67,7 +67,14 @@ public static class AppHostExtensions
     public static EndpointReference PublicUrl(this IResourceBuilder<ProjectResource> project)
         => project.GetEndpoint(project.ApplicationBuilder.ExecutionContext.IsPublishMode ? "https" : "http");
 
-    /// <summary>The canonical MCP resource URI (RFC 8707 audience): the public URL plus <c>/mcp</c>, no trailing slash.</summary>
+    /// <summary>
+    /// The canonical MCP resource URI (RFC 8707 audience): the public URL plus <c>/mcp</c>, no trailing slash. It is
+    /// also the authorization server's issuer identifier (RFC 8414 allows an issuer with a path). Why: Amazon Q CLI
+    /// looks for authorization server metadata only at the MCP server's origin, Kiro and Codex require the issuer to
+    /// equal the MCP URL, and RFC 9728 clients follow <c>authorization_servers</c>; one issuer at the MCP URL, whose
+    /// metadata the MCP server serves at <c>/.well-known/oauth-authorization-server/mcp</c>, satisfies all of them
+    /// without a gateway (docs/auth-server.md, "Issuer and discovery").
+    /// </summary>
     public static ReferenceExpression McpResourceUrl(this IResourceBuilder<ProjectResource> mcpServer)
         => ReferenceExpression.Create($"{mcpServer.PublicUrl()}/mcp");
 }

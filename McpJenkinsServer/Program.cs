@@ -1,3 +1,4 @@
+using McpAspire.McpJenkinsServer.Discovery;
 using McpAspire.McpJenkinsServer.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,5 +12,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapJenkinsMcp();
+app.MapAuthorizationServerMetadata();
 
 app.Run();

@@ -51,9 +51,14 @@ public static class AuthorizationServerExtensions
             .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets().RevokeTokenFamiliesThroughTheirAuthorization())
             .AddServer(server =>
             {
+                // The issuer may be the MCP server's resource URL (the AppHost's choice: docs/auth-server.md, "Issuer
+                // and discovery"): its metadata is then served at the MCP server's origin, forwarded from here, and
+                // names the endpoints at this server's public URL.
                 server.SetIssuer(settings.Issuer);
+                server.SetConfigurationEndpointUris([.. IssuerMetadataLocation.ConfigurationEndpointPaths(settings.Issuer, settings.PublicUrl)]);
 
-                // Endpoints. Discovery answers at both well-known paths by default.
+                // Endpoints, relative: matched against whatever host a request arrives at (the MCP server introspects
+                // by service discovery); announced at the public URL.
                 server.SetAuthorizationEndpointUris(Paths.Authorize)
                     .SetTokenEndpointUris(Paths.Token)
                     .SetIntrospectionEndpointUris(Paths.Introspect)
@@ -100,6 +105,8 @@ public static class AuthorizationServerExtensions
                 server.UseDynamoDbKeys();
 
                 server.AddEventHandler(AdvertisePublicClientAuthentication.Descriptor)
+                    .AddEventHandler(AnnounceEndpointsAtPublicUrl.Descriptor)
+                    .AddEventHandler(IssueRefreshTokensToRegisteredClients.Descriptor)
                     .AddEventHandler(AlwaysStateGrantedScopes.Descriptor)
                     .AddEventHandler(RedirectErrorsToLoopbackClients.Descriptor)
                     .AddEventHandler(RequireCallerInAudience.Descriptor)

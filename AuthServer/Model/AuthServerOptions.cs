@@ -14,6 +14,14 @@ public sealed class AuthServerOptions
     [Required]
     public Uri? Issuer { get; set; }
 
+    /// <summary>
+    /// Where this server's own endpoints (authorize, token, register, introspect, revoke, JWKS, sign-in pages)
+    /// are publicly reachable, when that is not the issuer's origin. The AppHost makes the MCP server's resource
+    /// URL the issuer identifier, so every MCP client finds this server's metadata where it looks for it (at the
+    /// MCP server's origin); the endpoints stay here. Unset: the issuer's origin is this server's.
+    /// </summary>
+    public Uri? PublicUrl { get; set; }
+
     /// <summary>How long an access token lives. The MCP authorization guidance asks for short-lived tokens.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);

@@ -50,6 +50,13 @@ public sealed class AuthorizeModel(
     /// <summary>How long an "Allow" is remembered, in days, as the consent page says.</summary>
     public int ConsentDays => Math.Max(1, (int)Math.Round(settings.Value.ConsentLifetime.TotalDays));
 
+    /// <summary>
+    /// The client gets a refresh token without having asked <c>offline_access</c> (it registered the
+    /// <c>refresh_token</c> grant: see <see cref="Services.ServerEvents.IssueRefreshTokensToRegisteredClients"/>),
+    /// so the consent page says it stays signed in.
+    /// </summary>
+    public bool StaysSignedInUnasked { get; private set; }
+
     /// <summary>The authorization request, carried through the consent form as hidden fields.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> RequestFields { get; private set; } = [];
 
@@ -124,6 +131,8 @@ public sealed class AuthorizeModel(
             : await applications.GetLocalizedDisplayNameAsync(application, cancellationToken) ?? request.ClientId!;
         RedirectHost = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? redirect.Authority : "";
         Scopes = scopes;
+        StaysSignedInUnasked = !scopes.Contains(OpenIddictConstants.Scopes.OfflineAccess, StringComparer.Ordinal)
+            && await applications.HasPermissionAsync(application, Permissions.GrantTypes.RefreshToken, cancellationToken);
         RequestFields = [.. ParametersOf(request)];
         return Page();
     }

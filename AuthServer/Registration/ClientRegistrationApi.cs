@@ -197,7 +197,10 @@ public sealed record RegistrationServices(
     IOptionsMonitor<RegistrationOptions> Options,
     IOptionsMonitor<OpenIddictServerOptions> ServerOptions)
 {
-    /// <summary>The registration endpoint under the configured issuer (or, without one, under this request's base URL).</summary>
+    /// <summary>
+    /// The registration endpoint under this server's public URL, else under the configured issuer (or, without
+    /// either, under this request's base URL).
+    /// </summary>
     public Uri EndpointFor(HttpRequest request)
-        => RegistrationEndpoint.For(ServerOptions.CurrentValue.Issuer ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/"));
+        => RegistrationEndpoint.For(Options.CurrentValue.PublicUrl ?? ServerOptions.CurrentValue.Issuer ?? new Uri($"{request.Scheme}://{request.Host}{request.PathBase}/"));
 }

@@ -35,6 +35,7 @@ public static class RegistrationExtensions
             {
                 var resource = configuration["McpServer:ResourceUrl"];
                 options.McpResource = Uri.TryCreate(resource, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : null;
+                options.PublicUrl = Uri.TryCreate(configuration["AuthServer:PublicUrl"], UriKind.Absolute, out var publicUrl) ? publicUrl : null;
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();

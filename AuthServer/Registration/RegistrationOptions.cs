@@ -48,6 +48,13 @@ public sealed class RegistrationOptions
     /// to ask for tokens for it. Not bound from the <c>Registration</c> section.
     /// </summary>
     internal string? McpResource { get; set; }
+
+    /// <summary>
+    /// Where this server's endpoints are, read from <c>AuthServer:PublicUrl</c> when the issuer is elsewhere (it is
+    /// the MCP server's URL in the AppHost): the registration endpoint and RFC 7592 client URIs live here. Not bound
+    /// from the <c>Registration</c> section.
+    /// </summary>
+    internal Uri? PublicUrl { get; set; }
 }
 
 /// <summary>Limits on fetching Client ID Metadata Documents: the server fetches URLs chosen by strangers.</summary>

@@ -65,8 +65,9 @@ public sealed class DistributedApplicationTests(AppHostFixture fixture)
 
         Assert.StartsWith("http://", environment["services__auth-server__http__0"], StringComparison.Ordinal);
         Assert.StartsWith("http://", environment["services__jenkins__http__0"], StringComparison.Ordinal);
-        Assert.Equal(environment["services__auth-server__http__0"], environment["AuthServer__Issuer"]);
+        // The issuer identifier is the MCP server's own resource URL (docs/auth-server.md, "Issuer and discovery").
         Assert.EndsWith("/mcp", environment["Mcp__ResourceUrl"], StringComparison.Ordinal);
+        Assert.Equal(environment["Mcp__ResourceUrl"], environment["AuthServer__Issuer"]);
     }
 
     [Fact]

@@ -86,7 +86,10 @@ public sealed class PublishManifestTests : IAsyncLifetime
     [Fact]
     public void Public_urls_use_the_https_ingress_when_published()
     {
-        Assert.Equal("{auth-server.bindings.https.url}", _resources["mcp-server"]!["env"]!["AuthServer__Issuer"]!.GetValue<string>());
+        // The issuer is the MCP server's resource URL; the auth server's endpoints are at its own ingress.
+        Assert.Equal("{mcp-server.bindings.https.url}/mcp", _resources["mcp-server"]!["env"]!["AuthServer__Issuer"]!.GetValue<string>());
+        Assert.Equal("{mcp-server.bindings.https.url}/mcp", _resources["auth-server"]!["env"]!["AuthServer__Issuer"]!.GetValue<string>());
+        Assert.Equal("{auth-server.bindings.https.url}", _resources["auth-server"]!["env"]!["AuthServer__PublicUrl"]!.GetValue<string>());
         Assert.Equal("{mcp-server.bindings.https.url}/mcp", _resources["auth-server"]!["env"]!["McpServer__ResourceUrl"]!.GetValue<string>());
     }
 

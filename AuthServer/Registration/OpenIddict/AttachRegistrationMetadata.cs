@@ -25,9 +25,9 @@ public sealed class AttachRegistrationMetadata(IOptionsMonitor<RegistrationOptio
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        if (context.Issuer is not null)
+        if ((options.CurrentValue.PublicUrl ?? context.Issuer) is { } endpointBase)
         {
-            context.Metadata.TryAdd("registration_endpoint", RegistrationEndpoint.For(context.Issuer).AbsoluteUri);
+            context.Metadata.TryAdd("registration_endpoint", RegistrationEndpoint.For(endpointBase).AbsoluteUri);
         }
 
         if (options.CurrentValue.ClientIdMetadataDocuments.Enabled)

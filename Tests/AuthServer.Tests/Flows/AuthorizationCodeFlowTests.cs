@@ -25,7 +25,7 @@ public sealed class AuthorizationCodeFlowTests(AuthServerFixture fixture)
         // Loopback redirect URI registered without a port, used with one (RFC 8252).
         Assert.Equal("http://127.0.0.1:53682/callback", callback.GetLeftPart(UriPartial.Path));
         Assert.Equal("state-1", query["state"].ToString());
-        Assert.Equal(fixture.BaseAddress.AbsoluteUri, query["iss"].ToString());
+        Assert.Equal(fixture.Issuer, query["iss"].ToString());
 
         var (response, tokens) = await _oauth.RedeemCodeAsync(clientId, query["code"].ToString(), pkce.Verifier, resource: fixture.McpResource);
 

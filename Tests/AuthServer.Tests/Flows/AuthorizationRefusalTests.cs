@@ -136,7 +136,7 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
 
         Assert.Equal("access_denied", query["error"].ToString());
         Assert.Equal("deny-state", query["state"].ToString());
-        Assert.Equal(fixture.BaseAddress.AbsoluteUri, query["iss"].ToString());
+        Assert.Equal(fixture.Issuer, query["iss"].ToString());
     }
 
     [Fact]
@@ -239,7 +239,7 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
         // The code flow answers in the query; an implicit-flow request is answered in the fragment.
         var query = QueryHelpers.ParseQuery(location.Query.Length > 0 ? location.Query : "?" + location.Fragment.TrimStart('#'));
         Assert.Equal("s", query["state"].ToString());
-        Assert.Equal(fixture.BaseAddress.AbsoluteUri, query["iss"].ToString());
+        Assert.Equal(fixture.Issuer, query["iss"].ToString());
         return query["error"].ToString();
     }
 

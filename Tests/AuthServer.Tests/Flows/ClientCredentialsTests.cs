@@ -45,7 +45,7 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IAsyncLi
         Assert.Equal("mcp:read", introspection.GetProperty("scope").GetString());
         Assert.Equal(_client.ClientId, introspection.GetProperty("client_id").GetString());
         Assert.Equal(_client.ClientId, introspection.GetProperty("sub").GetString());
-        Assert.Equal(fixture.BaseAddress.AbsoluteUri, introspection.GetProperty("iss").GetString());
+        Assert.Equal(fixture.Issuer, introspection.GetProperty("iss").GetString());
         Assert.Equal("Bearer", introspection.GetProperty("token_type").GetString());
         Assert.Contains(fixture.McpResource, Audiences(introspection));
         var issuedAt = introspection.GetProperty("iat").GetInt64();

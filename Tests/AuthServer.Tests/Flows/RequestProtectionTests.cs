@@ -50,11 +50,11 @@ public sealed class RequestProtectionTests(DynamoDbLocalFixture dynamoDb)
     }
 
     [Fact]
-    public async Task Discovery_is_readable_cross_origin_from_a_configured_origin()
+    public async Task The_signing_keys_are_readable_cross_origin_from_a_configured_origin()
     {
         await using var server = await StartServerAsync();
         using var http = server.CreateClientWithoutRedirects();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/jwks");
         request.Headers.Add("Origin", AllowedOrigin);
 
         using var response = await http.SendAsync(request);
@@ -68,7 +68,7 @@ public sealed class RequestProtectionTests(DynamoDbLocalFixture dynamoDb)
     {
         await using var server = await StartServerAsync();
         using var http = server.CreateClientWithoutRedirects();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/oauth-authorization-server");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/.well-known/jwks");
         request.Headers.Add("Origin", "https://evil.example");
 
         using var response = await http.SendAsync(request);

@@ -9,8 +9,17 @@ namespace McpAspire.AuthServer.Tests.Infrastructure;
 /// </summary>
 public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost))
 {
-    /// <summary>The issuer the auth server publishes (its public URL, as OpenIddict normalises it).</summary>
+    /// <summary>The auth server's public URL: where its endpoints are.</summary>
     public Uri BaseAddress => AuthServerUrl;
+
+    /// <summary>
+    /// The issuer identifier the auth server publishes: the MCP server's resource URL (the AppHost's choice, so
+    /// every MCP client finds the metadata at the MCP server's origin; docs/auth-server.md, "Issuer and discovery").
+    /// </summary>
+    public string Issuer => McpResource;
+
+    /// <summary>The issuer's RFC 8414 metadata URL (the well-known segment inserted before the issuer's path).</summary>
+    public Uri MetadataUrl => new(new Uri(McpResource), "/.well-known/oauth-authorization-server" + new Uri(McpResource).AbsolutePath);
 
     /// <summary>A client of the auth server that follows no redirects (the tests look at each one) and keeps no cookies.</summary>
     public HttpClient CreateClient() => CreateHttpClient(AuthServer);

@@ -325,12 +325,12 @@ public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataD
     // ---- Discovery ----
 
     [Theory]
-    [InlineData("/.well-known/oauth-authorization-server")]
-    [InlineData("/.well-known/openid-configuration")]
+    [InlineData("/.well-known/oauth-authorization-server/mcp")]
+    [InlineData("/.well-known/openid-configuration/mcp")]
     public async Task Discovery_advertises_registration_metadata_documents_and_the_iss_parameter(string path)
     {
         using var http = fixture.CreateClient();
-        using var document = JsonDocument.Parse(await http.GetStringAsync(path));
+        using var document = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(fixture.McpResource), path)));
         var metadata = document.RootElement;
 
         Assert.Equal(new Uri(fixture.BaseAddress, "/register").AbsoluteUri, metadata.GetProperty("registration_endpoint").GetString());

@@ -13,7 +13,7 @@ public sealed class AudienceCheckingServerFactory(McpAspireAppFixture app, strin
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("AuthServer:Issuer", app.AuthServerUrl.GetLeftPart(UriPartial.Authority));
+        builder.UseSetting("AuthServer:Issuer", app.McpUrl.AbsoluteUri);
         builder.UseSetting("AuthServer:IntrospectionEndpoint", new Uri(app.AuthServerUrl, "/introspect").AbsoluteUri);
         builder.UseSetting("AuthServer:IntrospectionClientId", "mcp-server");
         builder.UseSetting("AuthServer:IntrospectionClientSecret", app.IntrospectionSecret);

@@ -265,7 +265,7 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
     private async Task<Uri> RevocationEndpointAsync()
     {
         using var http = new HttpClient();
-        var metadata = await http.GetFromJsonAsync<JsonElement>(new Uri(app.AuthServerUrl, "/.well-known/oauth-authorization-server"));
+        var metadata = await http.GetFromJsonAsync<JsonElement>(new Uri(app.McpUrl, "/.well-known/oauth-authorization-server/mcp"));
         return new Uri(metadata.GetProperty("revocation_endpoint").GetString()!);
     }
 

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.Json;
+using McpAspire.McpJenkinsServer.Tests.EndToEnd;
+
+namespace McpAspire.McpJenkinsServer.Tests.Clients;
+
+/// <summary>
+/// VS Code (<c>.vscode/mcp.json</c>, <c>"type": "http"</c>): microsoft/vscode
+/// <c>src/vs/workbench/api/common/extHostMcp.ts</c> (<c>_populateAuthMetadata</c>: the 401's
+/// <c>resource_metadata</c> and <c>scope</c>, then the protected resource metadata's first authorization server)
+/// and <c>src/vs/base/common/oauth.ts</c> (RFC 8414 path-inserted metadata URL first, dynamic registration of a
+/// public client with loopback redirect URIs). It asks exactly the scopes of the challenge, with no
+/// <c>offline_access</c> (../shared/reference/clients.md), and sends <c>resource</c>. The server gives it a refresh
+/// token anyway, because it registered the <c>refresh_token</c> grant; without one its users would sign in hourly.
+/// </summary>
+[Collection(SharedApp.Name)]
+public sealed class VsCodeTests(McpAspireAppFixture app)
+{
+    private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];
+    private static readonly string[] CodeResponseType = ["code"];
+
+    private const string ProtocolVersion = "2025-06-18";
+
+    [Fact]
+    public async Task VS_Code_asking_only_the_challenged_scopes_still_gets_a_refresh_token_that_rotates()
+    {
+        using var vscode = new EmulatedClient(app);
+
+        var (probe, _) = await vscode.McpAsync(app.McpUrl, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"Visual Studio Code","version":"1.106.0"}}}""", ProtocolVersion);
+        string resourceMetadataUrl;
+        string scope;
+        using (probe)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
+            resourceMetadataUrl = EmulatedClient.ChallengeParameter(probe, "resource_metadata")!;
+            scope = EmulatedClient.ChallengeParameter(probe, "scope")!;
+        }
+
+        Assert.DoesNotContain("offline_access", scope, StringComparison.Ordinal);
+        using var prmResponse = await vscode.GetAsync(new Uri(resourceMetadataUrl));
+        var prm = JsonDocument.Parse(await prmResponse.Content.ReadAsStringAsync()).RootElement;
+        var resource = prm.GetProperty("resource").GetString()!;
+        var issuer = new Uri(prm.GetProperty("authorization_servers")[0].GetString()!);
+
+        using var metadataResponse = await vscode.GetAsync(new Uri(issuer, "/.well-known/oauth-authorization-server" + issuer.AbsolutePath.TrimEnd('/')));
+        Assert.Equal(HttpStatusCode.OK, metadataResponse.StatusCode);
+        var metadata = JsonDocument.Parse(await metadataResponse.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(issuer.AbsoluteUri, metadata.GetProperty("issuer").GetString());
+
+        var redirectUri = "http://127.0.0.1:33418/";
+        var registration = await vscode.RegisterAsync(metadata.GetProperty("registration_endpoint").GetString()!, new Dictionary<string, object>
+        {
+            ["client_name"] = "Visual Studio Code",
+            ["client_uri"] = "https://code.visualstudio.com",
+            ["redirect_uris"] = new[] { "https://vscode.dev/redirect", redirectUri },
+            ["grant_types"] = CodeAndRefreshGrants,
+            ["response_types"] = CodeResponseType,
+            ["token_endpoint_auth_method"] = "none",
+        });
+        var clientId = registration.GetProperty("client_id").GetString()!;
+
+        var (verifier, challenge) = EmulatedClient.NewPkce();
+        var state = EmulatedClient.NewState();
+        var authorization = await vscode.AuthorizeAsync(
+            EmulatedClient.WithQuery(metadata.GetProperty("authorization_endpoint").GetString()!,
+            [
+                new("client_id", clientId), new("response_type", "code"), new("code_challenge", challenge),
+                new("code_challenge_method", "S256"), new("scope", scope), new("redirect_uri", redirectUri),
+                new("state", state), new("resource", resource),
+            ]),
+            new Uri(redirectUri));
+        Assert.Equal(state, authorization.State);
+        Assert.Equal(issuer.AbsoluteUri, authorization.Iss);
+        // The user was shown the scopes asked for; the consent page adds that the client stays signed in.
+        Assert.DoesNotContain("offline_access", vscode.SignIn.ConsentedScopes.Single());
+
+        var tokenEndpoint = metadata.GetProperty("token_endpoint").GetString()!;
+        var tokens = await vscode.TokenAsync(tokenEndpoint,
+        [
+            new("client_id", clientId), new("grant_type", "authorization_code"), new("code", authorization.Code!),
+            new("redirect_uri", redirectUri), new("code_verifier", verifier), new("resource", resource),
+        ]);
+        Assert.Equal(scope.Split(' ').Order(StringComparer.Ordinal), tokens.GetProperty("scope").GetString()!.Split(' ').Order(StringComparer.Ordinal));
+        var refreshToken = Assert.IsType<string>(tokens.GetProperty("refresh_token").GetString());
+        await vscode.UseMcpAsync(app.McpUrl, tokens.GetProperty("access_token").GetString()!, ProtocolVersion);
+
+        // An hour later: the refresh token works, rotates, and keeps the same scopes; the used one is then dead.
+        var refreshed = await vscode.TokenAsync(tokenEndpoint,
+        [
+            new("client_id", clientId), new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("resource", resource),
+        ]);
+        var rotated = Assert.IsType<string>(refreshed.GetProperty("refresh_token").GetString());
+        Assert.NotEqual(refreshToken, rotated);
+        Assert.Equal(tokens.GetProperty("scope").GetString(), refreshed.GetProperty("scope").GetString());
+        await vscode.UseMcpAsync(app.McpUrl, refreshed.GetProperty("access_token").GetString()!, ProtocolVersion, "list_jobs");
+
+        var secondRefresh = await vscode.TokenAsync(tokenEndpoint,
+        [
+            new("client_id", clientId), new("grant_type", "refresh_token"), new("refresh_token", rotated), new("resource", resource),
+        ]);
+        Assert.True(secondRefresh.TryGetProperty("refresh_token", out _), "every refresh hands out the next refresh token");
+    }
+}
