@@ -64,8 +64,8 @@ public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataD
     {
         var (response, body) = await RegisterAsync(new JsonObject
         {
-            ["client_name"] = "Automation",
-            ["grant_types"] = new JsonArray("client_credentials"),
+            ["client_name"] = "Web app",
+            ["redirect_uris"] = new JsonArray("https://app.example.com/callback"),
             ["token_endpoint_auth_method"] = "client_secret_basic",
         });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -73,14 +73,19 @@ public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataD
         var secret = body.GetProperty("client_secret").GetString()!;
         Assert.Equal(0, body.GetProperty("client_secret_expires_at").GetInt64());
 
+        // A code that was never issued: with the right secret the client is authenticated and only the code is
+        // refused (invalid_grant); with a wrong one the client itself is (invalid_client).
+        var redemption = OAuthFlows.Form(("grant_type", "authorization_code"), ("code", "never-issued"),
+            ("redirect_uri", "https://app.example.com/callback"), ("code_verifier", Pkce.Create().Verifier));
         var basic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(
             $"{Uri.EscapeDataString(clientId)}:{Uri.EscapeDataString(secret)}")));
-        var (granted, tokens) = await _oauth.PostAsync("/token", OAuthFlows.Form(("grant_type", "client_credentials"), ("scope", "mcp:read")), basic);
+        var (authenticated, grantError) = await _oauth.PostAsync("/token", redemption, basic);
         var wrongBasic = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{clientId}:wrong-secret")));
-        var (refused, error) = await _oauth.PostAsync("/token", OAuthFlows.Form(("grant_type", "client_credentials"), ("scope", "mcp:read")), wrongBasic);
+        var (refused, error) = await _oauth.PostAsync("/token", OAuthFlows.Form(("grant_type", "authorization_code"), ("code", "never-issued"),
+            ("redirect_uri", "https://app.example.com/callback"), ("code_verifier", Pkce.Create().Verifier)), wrongBasic);
 
-        Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
-        Assert.False(string.IsNullOrEmpty(tokens.GetProperty("access_token").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, authenticated.StatusCode);
+        Assert.Equal("invalid_grant", grantError.GetProperty("error").GetString());
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("invalid_client", error.GetProperty("error").GetString());
     }
@@ -142,17 +147,14 @@ public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataD
     [Fact]
     public async Task A_registration_is_stored_with_an_expiry_that_its_first_token_removes()
     {
-        var (response, body) = await RegisterAsync(new JsonObject
-        {
-            ["grant_types"] = new JsonArray("client_credentials"),
-            ["token_endpoint_auth_method"] = "client_secret_post",
-        });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var clientId = body.GetProperty("client_id").GetString()!;
+        var clientId = await _oauth.RegisterPublicClientAsync("Expiry test");
 
         var expiry = await StoredExpiryAsync(clientId);
-        var (granted, _) = await _oauth.PostAsync("/token", OAuthFlows.Form(
-            ("grant_type", "client_credentials"), ("client_id", clientId), ("client_secret", body.GetProperty("client_secret").GetString()!)));
+        var pkce = Pkce.Create();
+        using var browser = fixture.CreateBrowserLikeClient();
+        var callback = await OAuthFlows.SignInAndConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, pkce, "s"),
+            AuthServerFixture.AdminUserName, fixture.AdminPassword);
+        var (granted, _) = await _oauth.RedeemCodeAsync(clientId, QueryHelpers.ParseQuery(callback.Query)["code"].ToString(), pkce.Verifier);
         var expiryAfterUse = await StoredExpiryAsync(clientId);
 
         var expected = DateTimeOffset.UtcNow.AddHours(24).ToUnixTimeSeconds();

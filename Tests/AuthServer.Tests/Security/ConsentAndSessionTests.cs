@@ -10,6 +10,7 @@ namespace McpAspire.AuthServer.Tests.Security;
 public sealed class ConsentAndSessionTests(AuthServerFixture fixture)
 {
     private static readonly string[] TwoCallbacks = ["http://127.0.0.1/callback", "http://127.0.0.1/elsewhere"];
+    private static readonly string[] CodeAndRefresh = ["authorization_code", "refresh_token"];
 
     private readonly OAuthFlows _oauth = new(fixture);
 
@@ -21,6 +22,7 @@ public sealed class ConsentAndSessionTests(AuthServerFixture fixture)
         {
             ["client_name"] = "Two callbacks",
             ["redirect_uris"] = TwoCallbacks,
+            ["grant_types"] = CodeAndRefresh,
             ["token_endpoint_auth_method"] = "none",
         });
         var clientId = (await registered.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("client_id").GetString()!;
