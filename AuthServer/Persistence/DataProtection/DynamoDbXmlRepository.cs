@@ -50,9 +50,8 @@ internal sealed class DynamoDbXmlRepository(IAmazonDynamoDB client, DynamoDbTabl
             ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = Purpose } },
         };
 
-        do
+        await foreach (var response in client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await client.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 try
@@ -64,10 +63,7 @@ internal sealed class DynamoDbXmlRepository(IAmazonDynamoDB client, DynamoDbTabl
                     PersistenceLog.MalformedItem(logger, tables.Keys, Purpose, exception.Message);
                 }
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
 
         return elements;
     }
