@@ -160,9 +160,8 @@ internal sealed class DynamoDbXmlRepository(
             ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = Purpose } },
         };
 
-        do
+        await foreach (var response in client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await client.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 try
@@ -175,10 +174,7 @@ internal sealed class DynamoDbXmlRepository(
                     PersistenceLog.MalformedItem(logger, table, Purpose, exception.Message);
                 }
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
 
         return items;
     }

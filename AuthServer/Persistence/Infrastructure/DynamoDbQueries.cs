@@ -20,17 +20,13 @@ internal static class DynamoDbQueries
             ExpressionAttributeValues = new() { [":v"] = new AttributeValue { S = value } },
         };
 
-        do
+        await foreach (var response in client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await client.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 yield return item;
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
     }
 }
 

@@ -70,9 +70,8 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
             ExpressionAttributeValues = new() { [":v"] = new AttributeValue { S = value } },
         };
 
-        do
+        await foreach (var response in Client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await Client.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 if (Materialize(item) is { } entity)
@@ -80,10 +79,7 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
                     yield return entity;
                 }
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
     }
 
     /// <summary>Every store's CountAsync: administration only (a scan), never on a request path.</summary>
@@ -105,9 +101,8 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
     protected async IAsyncEnumerable<TEntity> ScanAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var request = new ScanRequest { TableName = Table };
-        do
+        await foreach (var response in Client.Paginators.Scan(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await Client.ScanAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 if (Materialize(item) is { } entity)
@@ -115,10 +110,7 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
                     yield return entity;
                 }
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
     }
 
     /// <summary>Writes a new item; an existing one with the same id is never overwritten.</summary>
@@ -183,6 +175,40 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
             }, cancellationToken);
         }
         catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
+        {
+            throw ConcurrencyFailure(exception);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="actions"/> all or nothing: one conditional put alone as a plain put (half the cost of
+    /// a transaction), anything more as a transaction. A condition that did not hold, or a write that conflicted
+    /// with another, is OpenIddict's concurrency exception.
+    /// </summary>
+    protected async ValueTask WriteAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (actions is [{ Put: { } put }])
+            {
+                await Client.PutItemAsync(new PutItemRequest
+                {
+                    TableName = put.TableName,
+                    Item = put.Item,
+                    ConditionExpression = put.ConditionExpression,
+                    ExpressionAttributeNames = put.ExpressionAttributeNames,
+                    ExpressionAttributeValues = put.ExpressionAttributeValues,
+                }, cancellationToken);
+                return;
+            }
+
+            await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
+        }
+        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
+        {
+            throw ConcurrencyFailure(exception);
+        }
+        catch (TransactionCanceledException exception) when (IsConditionFailure(exception))
         {
             throw ConcurrencyFailure(exception);
         }

@@ -95,9 +95,8 @@ public sealed class OpenIddictServerKeyRing(
             ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = Purpose(use) } },
         };
 
-        do
+        await foreach (var response in client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await client.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 try
@@ -111,10 +110,7 @@ public sealed class OpenIddictServerKeyRing(
                     PersistenceLog.MalformedItem(logger, tables.Keys, Purpose(use), exception.GetType().Name);
                 }
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
 
         return keys;
     }

@@ -51,7 +51,7 @@ public sealed class DynamoDbApplicationStore(
         actions.AddRange(lookups.Select(lookup => PutLookup(item, lookup)));
         try
         {
-            await WriteAsync(actions, cancellationToken);
+            await WriteWithLookupsAsync(actions, cancellationToken);
         }
         finally
         {
@@ -82,7 +82,7 @@ public sealed class DynamoDbApplicationStore(
         actions.AddRange(application.StoredLookups.Union(LookupKeys(application)).Select(lookup => DeleteLookup(application.Id, lookup)));
         try
         {
-            await WriteAsync(actions, cancellationToken);
+            await WriteWithLookupsAsync(actions, cancellationToken);
         }
         finally
         {
@@ -181,7 +181,7 @@ public sealed class DynamoDbApplicationStore(
     public ValueTask<DynamoDbApplication> InstantiateAsync(CancellationToken cancellationToken) => new(new DynamoDbApplication());
 
     public IAsyncEnumerable<DynamoDbApplication> ListAsync(int? count, int? offset, CancellationToken cancellationToken)
-        => Paging.Page(ScanAsync(cancellationToken), count, offset, cancellationToken);
+        => ScanAsync(cancellationToken).Skip(offset ?? 0).Take(count ?? int.MaxValue);
 
     public IAsyncEnumerable<TResult> ListAsync<TState, TResult>(
         Func<IQueryable<DynamoDbApplication>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)
@@ -300,7 +300,7 @@ public sealed class DynamoDbApplicationStore(
 
         try
         {
-            await WriteAsync(actions, cancellationToken);
+            await WriteWithLookupsAsync(actions, cancellationToken);
         }
         catch (OpenIddictExceptions.ConcurrencyException)
         {
@@ -452,9 +452,8 @@ public sealed class DynamoDbApplicationStore(
             ExpressionAttributeValues = new() { [":v"] = new AttributeValue { S = lookup } },
         };
 
-        do
+        await foreach (var response in Client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
         {
-            var response = await Client.QueryAsync(request, cancellationToken);
             foreach (var item in response.Items ?? [])
             {
                 if (Materialize(item, Tables.ApplicationLookups) is { } application)
@@ -462,13 +461,11 @@ public sealed class DynamoDbApplicationStore(
                     yield return (item, application);
                 }
             }
-
-            request.ExclusiveStartKey = response.LastEvaluatedKey;
         }
-        while (request.ExclusiveStartKey is { Count: > 0 });
     }
 
-    private async ValueTask WriteAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
+    /// <summary>An application and its lookup copies in one transaction, which DynamoDB limits to 100 actions.</summary>
+    private ValueTask WriteWithLookupsAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
     {
         if (actions.Count > MaxTransactionActions)
         {
@@ -476,13 +473,6 @@ public sealed class DynamoDbApplicationStore(
                 $"An application may have at most {MaxTransactionActions - 2} redirect and post-logout redirect URIs together.");
         }
 
-        try
-        {
-            await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
-        }
-        catch (TransactionCanceledException exception) when (IsConditionFailure(exception))
-        {
-            throw ConcurrencyFailure(exception);
-        }
+        return WriteAsync(actions, cancellationToken);
     }
 }

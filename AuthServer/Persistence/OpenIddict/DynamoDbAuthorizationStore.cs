@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -58,13 +57,12 @@ public sealed class DynamoDbAuthorizationStore(
                 ? QueryIndexAsync(DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, client, cancellationToken)
                 : ScanAsync(cancellationToken);
 
-        return FilterAsync(candidates, authorization =>
+        return candidates.Where(authorization =>
             (subject is null || string.Equals(authorization.Subject, subject, StringComparison.Ordinal)) &&
             (client is null || string.Equals(authorization.ApplicationId, client, StringComparison.Ordinal)) &&
             (status is null || string.Equals(authorization.Status, status, StringComparison.Ordinal)) &&
             (type is null || string.Equals(authorization.Type, type, StringComparison.Ordinal)) &&
-            (scopes is not { } required || required.All(scope => authorization.Scopes.Contains(scope, StringComparer.Ordinal))),
-            cancellationToken);
+            (scopes is not { } required || required.All(scope => authorization.Scopes.Contains(scope, StringComparer.Ordinal))));
     }
 
     public IAsyncEnumerable<DynamoDbAuthorization> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
@@ -116,7 +114,7 @@ public sealed class DynamoDbAuthorizationStore(
     public ValueTask<DynamoDbAuthorization> InstantiateAsync(CancellationToken cancellationToken) => new(new DynamoDbAuthorization());
 
     public IAsyncEnumerable<DynamoDbAuthorization> ListAsync(int? count, int? offset, CancellationToken cancellationToken)
-        => Paging.Page(ScanAsync(cancellationToken), count, offset, cancellationToken);
+        => ScanAsync(cancellationToken).Skip(offset ?? 0).Take(count ?? int.MaxValue);
 
     public IAsyncEnumerable<TResult> ListAsync<TState, TResult>(
         Func<IQueryable<DynamoDbAuthorization>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)
@@ -315,18 +313,5 @@ public sealed class DynamoDbAuthorizationStore(
         }
 
         return item;
-    }
-
-    private static async IAsyncEnumerable<DynamoDbAuthorization> FilterAsync(
-        IAsyncEnumerable<DynamoDbAuthorization> source, Func<DynamoDbAuthorization, bool> predicate,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var authorization in source.WithCancellation(cancellationToken))
-        {
-            if (predicate(authorization))
-            {
-                yield return authorization;
-            }
-        }
     }
 }

@@ -100,7 +100,7 @@ public sealed class DynamoDbScopeStore(
     public ValueTask<DynamoDbScope> InstantiateAsync(CancellationToken cancellationToken) => new(new DynamoDbScope());
 
     public IAsyncEnumerable<DynamoDbScope> ListAsync(int? count, int? offset, CancellationToken cancellationToken)
-        => Paging.Page(ScanAsync(cancellationToken), count, offset, cancellationToken);
+        => ScanAsync(cancellationToken).Skip(offset ?? 0).Take(count ?? int.MaxValue);
 
     public IAsyncEnumerable<TResult> ListAsync<TState, TResult>(
         Func<IQueryable<DynamoDbScope>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -88,12 +87,11 @@ public sealed class DynamoDbTokenStore(
                 ? QueryIndexAsync(DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, client, cancellationToken)
                 : ScanAsync(cancellationToken);
 
-        return FilterAsync(candidates, token =>
+        return candidates.Where(token =>
             (subject is null || string.Equals(token.Subject, subject, StringComparison.Ordinal)) &&
             (client is null || string.Equals(token.ApplicationId, client, StringComparison.Ordinal)) &&
             (status is null || string.Equals(token.Status, status, StringComparison.Ordinal)) &&
-            (type is null || string.Equals(token.Type, type, StringComparison.Ordinal)),
-            cancellationToken);
+            (type is null || string.Equals(token.Type, type, StringComparison.Ordinal)));
     }
 
     public IAsyncEnumerable<DynamoDbToken> FindByApplicationIdAsync(string identifier, CancellationToken cancellationToken)
@@ -159,7 +157,7 @@ public sealed class DynamoDbTokenStore(
     public ValueTask<DynamoDbToken> InstantiateAsync(CancellationToken cancellationToken) => new(new DynamoDbToken());
 
     public IAsyncEnumerable<DynamoDbToken> ListAsync(int? count, int? offset, CancellationToken cancellationToken)
-        => Paging.Page(ScanAsync(cancellationToken), count, offset, cancellationToken);
+        => ScanAsync(cancellationToken).Skip(offset ?? 0).Take(count ?? int.MaxValue);
 
     public IAsyncEnumerable<TResult> ListAsync<TState, TResult>(
         Func<IQueryable<DynamoDbToken>, TState, IQueryable<TResult>> query, TState state, CancellationToken cancellationToken)
@@ -437,46 +435,4 @@ public sealed class DynamoDbTokenStore(
 
     private TransactWriteItem DeleteReferenceCopy(string referenceId)
         => new() { Delete = new Delete { TableName = Tables.TokenReferences, Key = Key(DynamoDbSchema.ReferenceId, referenceId) } };
-
-    private async ValueTask WriteAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (actions.Count == 1 && actions[0].Put is { } put)
-            {
-                // No reference copy: a plain conditional put costs half a transaction.
-                await Client.PutItemAsync(new PutItemRequest
-                {
-                    TableName = put.TableName,
-                    Item = put.Item,
-                    ConditionExpression = put.ConditionExpression,
-                    ExpressionAttributeNames = put.ExpressionAttributeNames,
-                    ExpressionAttributeValues = put.ExpressionAttributeValues,
-                }, cancellationToken);
-                return;
-            }
-
-            await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
-        }
-        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
-        {
-            throw ConcurrencyFailure(exception);
-        }
-        catch (TransactionCanceledException exception) when (IsConditionFailure(exception))
-        {
-            throw ConcurrencyFailure(exception);
-        }
-    }
-
-    private static async IAsyncEnumerable<DynamoDbToken> FilterAsync(
-        IAsyncEnumerable<DynamoDbToken> source, Func<DynamoDbToken, bool> predicate, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var token in source.WithCancellation(cancellationToken))
-        {
-            if (predicate(token))
-            {
-                yield return token;
-            }
-        }
-    }
 }

@@ -416,20 +416,15 @@ public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataD
             new BasicAWSCredentials(DynamoDbLocalDefaults.LocalOnlyAccessKeyId, DynamoDbLocalDefaults.LocalOnlySecretAccessKey),
             new AmazonDynamoDBConfig { ServiceURL = fixture.App.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).AbsoluteUri });
         var items = new List<Dictionary<string, AttributeValue>>();
-        Dictionary<string, AttributeValue>? start = null;
-        do
+        await foreach (var page in dynamoDb.Paginators.Scan(new ScanRequest
         {
-            var page = await dynamoDb.ScanAsync(new ScanRequest
-            {
-                TableName = $"{DynamoDbLocalDefaults.DefaultTablePrefix}-oauth-applications",
-                FilterExpression = "client_id = :clientId",
-                ExpressionAttributeValues = new() { [":clientId"] = new AttributeValue { S = clientId } },
-                ExclusiveStartKey = start,
-            });
-            items.AddRange(page.Items);
-            start = page.LastEvaluatedKey is { Count: > 0 } ? page.LastEvaluatedKey : null;
+            TableName = $"{DynamoDbLocalDefaults.DefaultTablePrefix}-oauth-applications",
+            FilterExpression = "client_id = :clientId",
+            ExpressionAttributeValues = new() { [":clientId"] = new AttributeValue { S = clientId } },
+        }).Responses)
+        {
+            items.AddRange(page.Items ?? []);
         }
-        while (start is not null);
 
         var item = Assert.Single(items);
         return item.TryGetValue("ttl", out var ttl) && ttl.N is { } seconds ? long.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture) : null;
