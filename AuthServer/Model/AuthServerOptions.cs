@@ -42,6 +42,12 @@ public sealed class AuthServerOptions
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
 
     /// <summary>
+    /// Whether clients registered with the refresh_token grant get refresh tokens without asking offline_access.
+    /// Off: it would stop TypeScript SDK clients from stepping up to mcp:write (see IssueRefreshTokensToRegisteredClients).
+    /// </summary>
+    public bool RefreshTokensWithoutOfflineAccess { get; set; }
+
+    /// <summary>
     /// How long a user's "Allow" is remembered for one client, its scopes and the address it returns to: after
     /// that, or for any other redirect URI, the consent page asks again.
     /// </summary>

@@ -131,7 +131,8 @@ public sealed class AuthorizeModel(
             : await applications.GetLocalizedDisplayNameAsync(application, cancellationToken) ?? request.ClientId!;
         RedirectHost = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? redirect.Authority : "";
         Scopes = scopes;
-        StaysSignedInUnasked = !scopes.Contains(OpenIddictConstants.Scopes.OfflineAccess, StringComparer.Ordinal)
+        StaysSignedInUnasked = settings.Value.RefreshTokensWithoutOfflineAccess
+            && !scopes.Contains(OpenIddictConstants.Scopes.OfflineAccess, StringComparer.Ordinal)
             && await applications.HasPermissionAsync(application, Permissions.GrantTypes.RefreshToken, cancellationToken);
         RequestFields = [.. ParametersOf(request)];
         return Page();

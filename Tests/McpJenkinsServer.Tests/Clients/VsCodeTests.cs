@@ -22,7 +22,7 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
     private const string ProtocolVersion = "2025-06-18";
 
     [Fact]
-    public async Task VS_Code_asking_only_the_challenged_scopes_still_gets_a_refresh_token_that_rotates()
+    public async Task VS_Code_asking_only_the_challenged_scopes_signs_in_and_authorizes_again_without_typing_anything()
     {
         using var vscode = new EmulatedClient(app);
 
@@ -71,7 +71,7 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
             new Uri(redirectUri));
         Assert.Equal(state, authorization.State);
         Assert.Equal(issuer.AbsoluteUri, authorization.Iss);
-        // The user was shown the scopes asked for; the consent page adds that the client stays signed in.
+        // The user was shown the scopes asked for, and nothing about staying signed in.
         Assert.DoesNotContain("offline_access", vscode.SignIn.ConsentedScopes.Single());
 
         var tokenEndpoint = metadata.GetProperty("token_endpoint").GetString()!;
@@ -81,23 +81,30 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
             new("redirect_uri", redirectUri), new("code_verifier", verifier), new("resource", resource),
         ]);
         Assert.Equal(scope.Split(' ').Order(StringComparer.Ordinal), tokens.GetProperty("scope").GetString()!.Split(' ').Order(StringComparer.Ordinal));
-        var refreshToken = Assert.IsType<string>(tokens.GetProperty("refresh_token").GetString());
+        // No offline_access, no refresh token (AuthServer:RefreshTokensWithoutOfflineAccess is off: a refresh token
+        // would stop TypeScript SDK clients from stepping up to mcp:write).
+        Assert.False(tokens.TryGetProperty("refresh_token", out _));
         await vscode.UseMcpAsync(app.McpUrl, tokens.GetProperty("access_token").GetString()!, ProtocolVersion);
 
-        // An hour later: the refresh token works, rotates, and keeps the same scopes; the used one is then dead.
-        var refreshed = await vscode.TokenAsync(tokenEndpoint,
+        // An hour later VS Code authorizes again: the sign-in session and the remembered consent make it a redirect
+        // with nothing to type and no page to answer.
+        var (secondVerifier, secondChallenge) = EmulatedClient.NewPkce();
+        var secondState = EmulatedClient.NewState();
+        var again = await vscode.AuthorizeAsync(
+            EmulatedClient.WithQuery(metadata.GetProperty("authorization_endpoint").GetString()!,
+            [
+                new("client_id", clientId), new("response_type", "code"), new("code_challenge", secondChallenge),
+                new("code_challenge_method", "S256"), new("scope", scope), new("redirect_uri", redirectUri),
+                new("state", secondState), new("resource", resource),
+            ]),
+            new Uri(redirectUri));
+        Assert.Equal(secondState, again.State);
+        Assert.Single(vscode.SignIn.ConsentedScopes);
+        var renewed = await vscode.TokenAsync(tokenEndpoint,
         [
-            new("client_id", clientId), new("grant_type", "refresh_token"), new("refresh_token", refreshToken), new("resource", resource),
+            new("client_id", clientId), new("grant_type", "authorization_code"), new("code", again.Code!),
+            new("redirect_uri", redirectUri), new("code_verifier", secondVerifier), new("resource", resource),
         ]);
-        var rotated = Assert.IsType<string>(refreshed.GetProperty("refresh_token").GetString());
-        Assert.NotEqual(refreshToken, rotated);
-        Assert.Equal(tokens.GetProperty("scope").GetString(), refreshed.GetProperty("scope").GetString());
-        await vscode.UseMcpAsync(app.McpUrl, refreshed.GetProperty("access_token").GetString()!, ProtocolVersion, "list_jobs");
-
-        var secondRefresh = await vscode.TokenAsync(tokenEndpoint,
-        [
-            new("client_id", clientId), new("grant_type", "refresh_token"), new("refresh_token", rotated), new("resource", resource),
-        ]);
-        Assert.True(secondRefresh.TryGetProperty("refresh_token", out _), "every refresh hands out the next refresh token");
+        await vscode.UseMcpAsync(app.McpUrl, renewed.GetProperty("access_token").GetString()!, ProtocolVersion, "list_jobs");
     }
 }
