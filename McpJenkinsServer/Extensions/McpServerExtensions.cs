@@ -51,6 +51,9 @@ public static class McpServerExtensions
     public static WebApplication MapJenkinsMcp(this WebApplication app)
     {
         var resource = app.Services.GetRequiredService<IOptions<McpResourceOptions>>().Value;
+        // The client's address behind a TLS proxy (ForwardedHeaders:KnownProxies; loopback by default), which the
+        // junk-token screening counts.
+        app.UseForwardedHeaders();
         app.UseMiddleware<OriginValidationMiddleware>();
         app.UseWhen(
             context => context.Request.Path.StartsWithSegments(resource.Path) || context.Request.Path.StartsWithSegments(McpScopes.ResourceMetadataPath),

@@ -13,7 +13,7 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 /// <c>openid email profile offline_access</c> unless <c>oauthScopes</c> is set). It never reads the 401's
 /// <c>resource_metadata</c> nor the protected resource metadata, and never sends <c>resource</c>.
 /// </summary>
-[Collection(SharedApp.Name)]
+[Collection(DistributedApplicationFixture.Collection)]
 public sealed class AmazonQCliTests(McpAspireAppFixture app)
 {
     private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];

@@ -9,7 +9,7 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 /// only at well-known URLs built from the issuer it names, so it answers at the issuer's three well-known forms
 /// on the MCP origin, and nowhere a client would build from another issuer.
 /// </summary>
-[Collection(SharedApp.Name)]
+[Collection(DistributedApplicationFixture.Collection)]
 public sealed class IssuerDiscoveryTests(McpAspireAppFixture app)
 {
     [Fact]

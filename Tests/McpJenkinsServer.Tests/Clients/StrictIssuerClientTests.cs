@@ -16,7 +16,7 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 /// server advertises it. Kiro and Codex users report the issuer they expect is the MCP server's URL
 /// (kirodotdev/Kiro #11084, openai/codex #40885): both hold here.
 /// </summary>
-[Collection(SharedApp.Name)]
+[Collection(DistributedApplicationFixture.Collection)]
 public sealed class StrictIssuerClientTests(McpAspireAppFixture app)
 {
     private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];

@@ -13,7 +13,7 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 /// <c>offline_access</c> (../shared/reference/clients.md), and sends <c>resource</c>. The server gives it a refresh
 /// token anyway, because it registered the <c>refresh_token</c> grant; without one its users would sign in hourly.
 /// </summary>
-[Collection(SharedApp.Name)]
+[Collection(DistributedApplicationFixture.Collection)]
 public sealed class VsCodeTests(McpAspireAppFixture app)
 {
     private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];

@@ -15,7 +15,8 @@ namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 /// fetch() in headless Chromium, as MCP Inspector in direct mode or a web app does. The browser enforces CORS: the
 /// preflight must be answered, and the challenge and MCP headers exposed, or the page sees nothing.
 /// </summary>
-public sealed class BrowserClientTests(McpAspireAppFixture app) : IClassFixture<McpAspireAppFixture>, IAsyncLifetime
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class BrowserClientTests(McpAspireAppFixture app) : IAsyncLifetime
 {
     private const string Page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>MCP web client</title></head><body></body></html>";
 

@@ -13,7 +13,8 @@ namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 /// against the tool's output schema (Ajv) and fails the call with -32602 when it does not match.
 /// The client is TypeScriptClient/mcp-dance.mjs; it prints a summary without any secret.
 /// </summary>
-public sealed class TypeScriptSdkClientTests(McpAspireAppFixture app, ITestOutputHelper output) : IClassFixture<McpAspireAppFixture>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class TypeScriptSdkClientTests(McpAspireAppFixture app, ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
