@@ -24,7 +24,12 @@ public static class RequestProtectionExtensions
     {
         builder.Services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<ClientAuthenticationFailures>();
+        // Introspection calls refused for bad client credentials, per address (RateLimiting:FailedClientAuthentication).
+        builder.Services.AddSingleton(provider =>
+        {
+            var limit = provider.GetRequiredService<IOptions<RateLimitOptions>>().Value.FailedClientAuthentication;
+            return new FailuresPerAddress(limit.PermitLimit, limit.Window);
+        });
         builder.Services.AddOpenIddict().AddServer(server =>
         {
             foreach (var descriptor in LimitIntrospectionPerClient.Descriptors)

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Threading.RateLimiting;
 using McpAspire.McpJenkinsServer.Model;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -33,19 +32,14 @@ public sealed class TokenScreening : IDisposable
     private readonly TokenScreeningOptions _options;
     private readonly MemoryCache _refused;
     private readonly MemoryCache _active;
-    private readonly PartitionedRateLimiter<string> _invalidTokens;
+    private readonly FailuresPerAddress _invalidTokens;
 
     public TokenScreening(IOptions<TokenScreeningOptions> options)
     {
         _options = options.Value;
         _refused = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxRememberedTokens });
         _active = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxRememberedTokens });
-        _invalidTokens = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = _options.InvalidTokensPerAddress,
-            Window = _options.Window,
-            QueueLimit = 0,
-        }));
+        _invalidTokens = new FailuresPerAddress(_options.InvalidTokensPerAddress, _options.Window);
     }
 
     public ScreeningVerdict Screen(string tokenHash, string address, out TimeSpan retryAfter)
@@ -61,15 +55,8 @@ public sealed class TokenScreening : IDisposable
             return ScreeningVerdict.Introspect;
         }
 
-        // Asking takes no permit: only refused tokens count.
-        using var lease = _invalidTokens.AttemptAcquire(address, permitCount: 0);
-        if (lease.IsAcquired)
-        {
-            return ScreeningVerdict.Introspect;
-        }
-
-        retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : _options.Window;
-        return ScreeningVerdict.AddressLimited;
+        // Asking takes nothing: only refused tokens count.
+        return _invalidTokens.IsBlocked(address, out retryAfter) ? ScreeningVerdict.AddressLimited : ScreeningVerdict.Introspect;
     }
 
     /// <summary>The auth server answered that the token is active.</summary>
@@ -81,7 +68,7 @@ public sealed class TokenScreening : IDisposable
     {
         _active.Remove(tokenHash);
         _refused.Set(tokenHash, true, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _options.RememberRefusedFor });
-        using var _ = _invalidTokens.AttemptAcquire(address);
+        _invalidTokens.Record(address);
     }
 
     /// <summary>A token's key in the memories: its SHA-256, so no token is ever held.</summary>

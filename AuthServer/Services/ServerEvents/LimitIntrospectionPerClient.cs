@@ -42,7 +42,7 @@ public static class LimitIntrospectionPerClient
         => ClientAddress.Partition(context.Transaction.GetHttpRequest()?.HttpContext.Connection.RemoteIpAddress);
 
     /// <summary>Refuses, before any secret is checked, an address that failed client authentication too often.</summary>
-    public sealed class RefuseFailingAddresses(ClientAuthenticationFailures failures) : IOpenIddictServerHandler<ProcessAuthenticationContext>
+    public sealed class RefuseFailingAddresses(FailuresPerAddress failures) : IOpenIddictServerHandler<ProcessAuthenticationContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
@@ -106,7 +106,7 @@ public static class LimitIntrospectionPerClient
     }
 
     /// <summary>Counts an introspection refused for bad client credentials against the caller's address.</summary>
-    public sealed class CountFailedAuthentication(ClientAuthenticationFailures failures) : IOpenIddictServerHandler<ApplyIntrospectionResponseContext>
+    public sealed class CountFailedAuthentication(FailuresPerAddress failures) : IOpenIddictServerHandler<ApplyIntrospectionResponseContext>
     {
         public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
             OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>()
