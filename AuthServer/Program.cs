@@ -1,7 +1,9 @@
-using McpAspire.AuthServer.Extensions;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Persistence.Faults;
 using McpAspire.AuthServer.Registration;
+using McpAspire.AuthServer.RequestProtection;
+using McpAspire.AuthServer.Server;
 
 var builder = WebApplication.CreateBuilder(args);
 

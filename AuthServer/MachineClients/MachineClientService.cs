@@ -1,6 +1,6 @@
 using System.Text.Json;
-using McpAspire.AuthServer.Model;
 using McpAspire.AuthServer.Registration.Services;
+using McpAspire.AuthServer.Server;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,4 +1,5 @@
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.AspNetCore.Authorization;
 
 namespace McpAspire.AuthServer.MachineClients;

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Text.Json;
-using McpAspire.AuthServer.Model;
+using McpAspire.AuthServer.Authorization;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Services;
+using McpAspire.AuthServer.Server;
+using McpAspire.AuthServer.Tokens;
+using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;

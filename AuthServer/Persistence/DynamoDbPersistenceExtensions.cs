@@ -1,4 +1,7 @@
 using Amazon.DynamoDBv2;
+using McpAspire.AuthServer.Persistence.DataProtection;
+using McpAspire.AuthServer.Persistence.Infrastructure;
+using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;
+using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -18,7 +19,7 @@ public static class ClientRegistrationApi
 {
     public static RouteGroupBuilder MapClientRegistrationApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup(RegistrationEndpoint.Path).WithTags("Client registration");
+        var api = endpoints.MapGroup(EndpointPaths.Register).WithTags("Client registration");
 
         api.MapPost("", RegisterAsync);
         api.MapGet("{clientId}", ReadAsync);

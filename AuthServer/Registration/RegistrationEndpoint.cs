@@ -1,11 +1,10 @@
+using McpAspire.AuthServer.Server;
+
 namespace McpAspire.AuthServer.Registration;
 
 /// <summary>Where the registration endpoint lives, relative to the issuer (so behind a proxy it follows the issuer).</summary>
 public static class RegistrationEndpoint
 {
-    /// <summary>The path the registration endpoints are mapped at (RFC 7591 §3, RFC 7592 §2 below it).</summary>
-    public const string Path = "/register";
-
     /// <summary>The endpoint's absolute URL for an issuer such as <c>https://host/</c> or <c>https://host/auth</c>.</summary>
-    public static Uri For(Uri issuer) => new(issuer.AbsoluteUri.TrimEnd('/') + Path, UriKind.Absolute);
+    public static Uri For(Uri issuer) => new(issuer.AbsoluteUri.TrimEnd('/') + EndpointPaths.Register, UriKind.Absolute);
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Services;
+using McpAspire.AuthServer.Persistence.Users;
+using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using McpAspire.AuthServer.MachineClients;
-using McpAspire.AuthServer.Model;
+using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.DataProtection;
 
 /// <summary>Log messages of the Data Protection key ring. They name settings and key ids, never a secret.</summary>
 internal static partial class DataProtectionLog

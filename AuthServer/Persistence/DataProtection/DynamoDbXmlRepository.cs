@@ -1,11 +1,12 @@
 using System.Xml.Linq;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Logging;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.DataProtection;
 
 /// <summary>
 /// The ASP.NET Core Data Protection key ring in a table of its own (<see cref="DynamoDbTableNames.DataProtectionKeys"/>,

@@ -1,4 +1,4 @@
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.DataProtection;
 
 /// <summary>
 /// Encrypts ("wraps") the secret part of a Data Protection key under a key-encryption key it holds, the way a KMS

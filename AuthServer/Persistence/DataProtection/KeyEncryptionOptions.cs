@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.DataProtection;
 
 /// <summary>
 /// Configuration section <c>DataProtection</c>: the key-encryption key (KEK) that encrypts Data Protection's

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.DataProtection;
 
 /// <summary>
 /// AES-256-GCM under a key-encryption key derived (HKDF-SHA256) from <see cref="KeyEncryptionOptions.KeyEncryptionKey"/>;

@@ -1,9 +1,10 @@
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Faults;
 
 /// <summary>
 /// DynamoDB unreachable, throttling or missing a table anywhere in a request: a 503 with an OAuth-style

@@ -1,8 +1,9 @@
 using System.Net.Sockets;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Faults;
 
 /// <summary>Which exceptions mean "DynamoDB cannot serve us right now" (as opposed to a bug), and why.</summary>
 internal static class DynamoDbFaults

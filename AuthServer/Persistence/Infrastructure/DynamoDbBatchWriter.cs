@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>DynamoDB's BatchWriteItem (25 puts or deletes a call), retrying what DynamoDB leaves unprocessed under load.</summary>
 internal static class DynamoDbBatchWriter

@@ -1,4 +1,4 @@
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>Configuration section <c>DynamoDb</c>: how the auth server names and provisions its tables.</summary>
 public sealed class DynamoDbPersistenceOptions

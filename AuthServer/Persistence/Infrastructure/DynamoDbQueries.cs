@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>Raw, paginated index queries (no entity mapping), for the clean-up paths that only need keys.</summary>
 internal static class DynamoDbQueries

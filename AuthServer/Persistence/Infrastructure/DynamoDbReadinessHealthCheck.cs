@@ -3,7 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>
 /// Readiness: a real, cheap data-plane call (a GetItem of a key that does not exist in the keys table) that

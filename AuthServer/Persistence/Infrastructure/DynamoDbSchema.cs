@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>
 /// The table design (docs/persistence.md explains it): one table per entity, keyed by id, with a global

@@ -6,7 +6,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>What the four OpenIddict stores share: reads that skip expired and malformed items, paginated queries, conditional writes.</summary>
 public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger logger)

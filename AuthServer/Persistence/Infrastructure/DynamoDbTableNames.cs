@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>The physical table names, derived once from <see cref="DynamoDbPersistenceOptions.TablePrefix"/>.</summary>
 public sealed class DynamoDbTableNames

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>An item read back without an attribute it must have, or with one DynamoDB cannot have written.</summary>
 public sealed class MalformedItemException(string table, string attribute, string problem)

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>
 /// DynamoDB's TTL deletes lazily (hours late on AWS, maybe never on DynamoDB Local): an item whose TTL has

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>Source-generated log messages of the persistence layer. None of them carries a secret.</summary>
 internal static partial class PersistenceLog

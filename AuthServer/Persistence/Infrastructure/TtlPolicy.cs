@@ -1,6 +1,6 @@
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>
 /// When DynamoDB may delete an item. A token is kept a grace period past its expiry (a replayed token must

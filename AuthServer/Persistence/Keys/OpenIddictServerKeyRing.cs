@@ -2,11 +2,13 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.DataProtection;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Keys;
 
 /// <summary>What an OpenIddict server key is for.</summary>
 public enum ServerKeyUse

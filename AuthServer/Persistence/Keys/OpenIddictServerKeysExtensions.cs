@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Keys;
 
 /// <summary>OpenIddict's server keys from DynamoDB: <c>.AddServer(o => o.UseDynamoDbKeys())</c>.</summary>
 public static class OpenIddictServerKeysExtensions

@@ -4,11 +4,12 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>
 /// OpenIddict's application store on DynamoDB. The application item lives in the applications table; full

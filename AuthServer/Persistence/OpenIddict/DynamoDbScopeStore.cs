@@ -4,10 +4,11 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>OpenIddict's scope store on DynamoDB: keyed by id, with a GSI on the scope name.</summary>
 public sealed class DynamoDbScopeStore(

@@ -2,11 +2,12 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>
 /// OpenIddict's token store on DynamoDB. The token item is keyed by id, with GSIs on authorization id,

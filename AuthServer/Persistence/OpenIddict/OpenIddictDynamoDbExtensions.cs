@@ -1,8 +1,7 @@
-using McpAspire.AuthServer.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>Plugs the DynamoDB stores into OpenIddict's core: <c>.AddCore(o => o.UseDynamoDb())</c>.</summary>
 public static class OpenIddictDynamoDbExtensions

@@ -1,8 +1,9 @@
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>
 /// Application items recently read by client id, kept for <see cref="DynamoDbPersistenceOptions.ApplicationCacheDuration"/>.

@@ -1,8 +1,9 @@
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Users;
 
 /// <summary>
 /// Creates the admin user from <c>Admin:UserName</c> (default "admin") and the AppHost's secret

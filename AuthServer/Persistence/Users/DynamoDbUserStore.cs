@@ -1,9 +1,10 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging;
 
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Users;
 
 /// <summary>
 /// Users in DynamoDB, keyed by the normalized (upper-case invariant) user name. Only the PasswordHasher's

@@ -1,4 +1,4 @@
-namespace McpAspire.AuthServer.Persistence;
+namespace McpAspire.AuthServer.Persistence.Users;
 
 /// <summary>A user who can sign in to the auth server. The password hash never leaves the store.</summary>
 public sealed record AppUser(string Id, string UserName, DateTimeOffset CreatedAt);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Registration.Model;
 
 namespace McpAspire.AuthServer.Registration.Services;
@@ -13,7 +14,7 @@ public static class RegistrationProperties
     /// property was removed first; the token endpoint removes it on the client's first token. Registrations that
     /// are never used expire, used ones stay.
     /// </summary>
-    public const string UnusedRegistrationExpiresAt = Persistence.TtlPolicy.UnusedRegistrationExpiresAt;
+    public const string UnusedRegistrationExpiresAt = TtlPolicy.UnusedRegistrationExpiresAt;
 
     /// <summary>SHA-256 (base64url) of the RFC 7592 registration access token; the token itself is never stored.</summary>
     public const string RegistrationAccessTokenHash = "registration_access_token_hash";

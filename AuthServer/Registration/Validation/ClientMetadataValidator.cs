@@ -1,6 +1,6 @@
 using System.Text.Json;
-using McpAspire.AuthServer.Model;
 using McpAspire.AuthServer.Registration.Model;
+using McpAspire.AuthServer.Server;
 
 namespace McpAspire.AuthServer.Registration.Validation;
 

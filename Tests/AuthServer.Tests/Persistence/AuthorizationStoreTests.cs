@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Persistence.Infrastructure;
+using McpAspire.AuthServer.Persistence.OpenIddict;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

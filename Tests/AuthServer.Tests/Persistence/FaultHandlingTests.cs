@@ -2,6 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Persistence.Faults;
+using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Persistence.Infrastructure;
+using McpAspire.AuthServer.Persistence.Keys;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

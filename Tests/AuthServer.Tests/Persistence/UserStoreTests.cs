@@ -1,4 +1,6 @@
 using McpAspire.AuthServer.Persistence;
+using McpAspire.AuthServer.Persistence.Infrastructure;
+using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

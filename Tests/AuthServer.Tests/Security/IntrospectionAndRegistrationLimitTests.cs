@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Tests.Infrastructure;
 using McpAspire.AuthServer.Tests.Persistence;
 

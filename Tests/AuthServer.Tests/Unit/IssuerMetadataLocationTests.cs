@@ -1,4 +1,4 @@
-using McpAspire.AuthServer.Services.ServerEvents;
+using McpAspire.AuthServer.Discovery;
 
 namespace McpAspire.AuthServer.Tests.Unit;
 

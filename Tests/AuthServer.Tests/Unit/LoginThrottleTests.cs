@@ -1,6 +1,5 @@
 using System.Net;
-using McpAspire.AuthServer.Model;
-using McpAspire.AuthServer.Services;
+using McpAspire.AuthServer.Users;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-using McpAspire.AuthServer.Services;
+using McpAspire.AuthServer.Authorization;
 
 namespace McpAspire.AuthServer.Tests.Unit;
 

@@ -1,4 +1,4 @@
-using McpAspire.AuthServer.Services.ClientAuthentication;
+using McpAspire.AuthServer.ClientAuthentication;
 
 namespace McpAspire.AuthServer.Tests.Unit;
 

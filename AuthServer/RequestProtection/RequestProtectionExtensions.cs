@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Net;
+using System.Threading.RateLimiting;
+using McpAspire.AuthServer.Introspection;
+using McpAspire.AuthServer.Registration;
+using McpAspire.AuthServer.Server;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace McpAspire.AuthServer.RequestProtection;
+
+/// <summary>
+/// What stands in front of every endpoint: forwarded headers from a TLS proxy, HTTPS only outside
+/// Development, CORS for the endpoints browser-based clients call, and request rate limits.
+/// </summary>
+public static class RequestProtectionExtensions
+{
+    private const string BrowserClientsPolicy = "browser-clients";
+
+    public static WebApplicationBuilder AddRequestProtection(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        // Introspection calls refused for bad client credentials, per address (RateLimiting:FailedClientAuthentication).
+        builder.Services.AddSingleton(provider =>
+        {
+            var limit = provider.GetRequiredService<IOptions<RateLimitOptions>>().Value.FailedClientAuthentication;
+            return new FailuresPerAddress(limit.PermitLimit, limit.Window);
+        });
+        builder.Services.AddOpenIddict().AddServer(server =>
+        {
+            foreach (var descriptor in LimitIntrospectionPerClient.Descriptors)
+            {
+                server.AddEventHandler(descriptor);
+            }
+        });
+
+        var settings = builder.Configuration.GetSection(AuthServerOptions.SectionName).Get<AuthServerOptions>() ?? new();
+        if (!builder.Environment.IsDevelopment() && settings.Issuer is { Scheme: not "https" })
+        {
+            throw new InvalidOperationException("Outside Development the issuer (AuthServer:Issuer) must be an https URL.");
+        }
+
+        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the TLS proxies named in configuration are believed (loopback is by default).
+            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
+
+        builder.Services.AddCors(cors => cors.AddPolicy(BrowserClientsPolicy, policy => policy
+            .WithOrigins(settings.CorsOrigins)
+            .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
+            .WithHeaders("Authorization", "Content-Type", "MCP-Protocol-Version")
+            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.OnRejected = (context, _) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    context.HttpContext.Response.Headers.RetryAfter =
+                        ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                }
+
+                return ValueTask.CompletedTask;
+            };
+
+            // A global limiter, not endpoint policies: OpenIddict answers token, introspection and refused
+            // authorization requests inside the authentication middleware, before endpoint routing runs.
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<RateLimitOptions>>().CurrentValue;
+                var (name, limit) = LimitFor(context.Request, limits);
+                if (limit is null)
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                var address = ClientAddress.Partition(context.Connection.RemoteIpAddress);
+                return RateLimitPartition.GetFixedWindowLimiter($"{name}:{address}", _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = limit.PermitLimit,
+                    Window = limit.Window,
+                    QueueLimit = 0,
+                });
+            });
+        });
+
+        return builder;
+    }
+
+    /// <summary>Must come before authentication: OpenIddict answers most of its endpoints there.</summary>
+    public static WebApplication UseRequestProtection(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseWhen(context => IsBrowserClientEndpoint(context.Request.Path), branch => branch.UseCors(BrowserClientsPolicy));
+        app.UseRateLimiter();
+        return app;
+    }
+
+    /// <summary>
+    /// The limit a request counts against, classified exactly as the endpoints themselves match paths: OpenIddict
+    /// and Razor Pages both ignore case and a trailing slash, so <c>/TOKEN</c> and <c>/token/</c> are the token
+    /// endpoint here too. Introspection is limited per authenticated client instead (<see cref="LimitIntrospectionPerClient"/>).
+    /// </summary>
+    internal static (string Name, RateLimit? Limit) LimitFor(HttpRequest request, RateLimitOptions limits)
+    {
+        if (request.Path.StartsWithSegments(EndpointPaths.Register, StringComparison.OrdinalIgnoreCase))
+        {
+            return ("register", limits.Register);
+        }
+
+        var path = request.Path.Value?.TrimEnd('/') ?? "";
+        return path switch
+        {
+            _ when Is(path, EndpointPaths.Authorize) => ("authorize", limits.Authorize),
+            _ when Is(path, EndpointPaths.Token) => ("token", limits.Token),
+            _ when Is(path, EndpointPaths.Revoke) => ("revoke", limits.Revoke),
+            // Showing the form costs nothing; posting it is what a password-guesser repeats.
+            _ when Is(path, EndpointPaths.Login) && HttpMethods.IsPost(request.Method) => ("login", limits.Login),
+            _ => ("", null),
+        };
+    }
+
+    private static bool Is(string path, string endpoint) => string.Equals(path, endpoint, StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsBrowserClientEndpoint(PathString path)
+    {
+        var value = path.Value?.TrimEnd('/') ?? "";
+        return Is(value, EndpointPaths.OAuthMetadata) || Is(value, EndpointPaths.OpenIdMetadata) || Is(value, EndpointPaths.Jwks) ||
+            path.StartsWithSegments(EndpointPaths.Register, StringComparison.OrdinalIgnoreCase) || Is(value, EndpointPaths.Token) || Is(value, EndpointPaths.Revoke);
+    }
+}

@@ -1,0 +1,21 @@
+namespace McpAspire.AuthServer.Server;
+
+/// <summary>
+/// Every path this server answers at, in one place: fixed, because clients learn them from discovery and scripts
+/// and the request limits depend on them.
+/// </summary>
+public static class EndpointPaths
+{
+    public const string Authorize = "/authorize";
+    public const string Token = "/token";
+    public const string Introspect = "/introspect";
+    public const string Revoke = "/revoke";
+
+    /// <summary>RFC 7591 §3 registration, and RFC 7592 §2 management below it.</summary>
+    public const string Register = "/register";
+
+    public const string Login = "/account/login";
+    public const string OAuthMetadata = "/.well-known/oauth-authorization-server";
+    public const string OpenIdMetadata = "/.well-known/openid-configuration";
+    public const string Jwks = "/.well-known/jwks";
+}
