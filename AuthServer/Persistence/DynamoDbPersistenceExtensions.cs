@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
@@ -39,6 +40,10 @@ public static class DynamoDbPersistenceExtensions
             MaxErrorRetry = 2,
         }));
         services.TryAddSingleton<DynamoDbTableNames>();
+        // What replicas share beyond the entities: limits' counts and start-up locks.
+        services.TryAddSingleton<DynamoDbFailureCounts>();
+        services.TryAddSingleton<DynamoDbQuotaWindows>();
+        services.TryAddSingleton<DynamoDbStartupLock>();
 
         // Before every other hosted service: the tables must exist when seeding starts.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DynamoDbTableInitializer>());

@@ -46,7 +46,7 @@ public static class ClientRegistrationApi
         }
 
         // Only a registration that would be stored counts against the quota.
-        if (!quota.TryTake(context.Connection.RemoteIpAddress, out var retryAfter))
+        if (await quota.TryTakeAsync(context.Connection.RemoteIpAddress, context.RequestAborted) is TimeSpan retryAfter)
         {
             context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Json(
