@@ -26,7 +26,8 @@ public static class RequestProtectionExtensions
         builder.Services.AddSingleton(provider =>
         {
             var limit = provider.GetRequiredService<IOptions<RateLimitOptions>>().Value.FailedClientAuthentication;
-            return new FailuresPerAddress(limit.PermitLimit, limit.Window);
+            // Divided per replica: it is asked on every introspection, which must stay at one storage read (ReplicaShare).
+            return new FailuresPerAddress(ReplicaShare.Of(limit.PermitLimit, provider.GetRequiredService<IConfiguration>()), limit.Window);
         });
         builder.Services.AddOpenIddict().AddServer(server =>
         {
@@ -86,7 +87,8 @@ public static class RequestProtectionExtensions
                 var address = ClientAddress.Partition(context.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter($"{name}:{address}", _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = limit.PermitLimit,
+                    // Divided per replica: counted on every request, where a shared count would cost a DynamoDB call (ReplicaShare).
+                    PermitLimit = ReplicaShare.Of(limit.PermitLimit, context.RequestServices.GetRequiredService<IConfiguration>()),
                     Window = limit.Window,
                     QueueLimit = 0,
                 });
