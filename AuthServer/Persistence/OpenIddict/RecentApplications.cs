@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
@@ -17,10 +18,22 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// are kept: every read materialises a fresh entity, so no caller can change what another one sees. Only found
 /// clients are kept, so a client registered anywhere is usable at once. No library caches DynamoDB items, hence
 /// this class.
+/// <para>
+/// Confidential clients that obtain tokens (machine clients, confidential registrations) are never kept
+/// (<see cref="MayKeep"/>): their item carries the secret's hash, and a secret rotated, or a client deleted, through
+/// one replica must stop working on every replica at once, not within the cache's lifetime. That costs them one
+/// Query per request on the token and revocation endpoints, which are not the hot path. Kept are public clients (no
+/// secret) and resource servers, whose only permission is introspection: the MCP server authenticates on every
+/// introspection, which must stay at one storage read. Its secret changes only with a redeployment, which restarts
+/// every replica with the new one; until a replica restarts it accepts the old secret for at most the cache's
+/// lifetime after another replica stored the new one.
+/// </para>
 /// </remarks>
 public sealed class RecentApplications : IDisposable
 {
     private const int Capacity = 10_000;
+    private const string ClientTypeAttribute = "client_type";
+    private const string PermissionsAttribute = "permissions";
 
     private readonly MemoryCache _items = new(new MemoryCacheOptions { SizeLimit = Capacity });
     private readonly TimeSpan _duration;
@@ -48,7 +61,7 @@ public sealed class RecentApplications : IDisposable
     /// <summary>Keeps an item read from DynamoDB, unless a write evicted anything since the read began.</summary>
     public void Remember(string clientId, Dictionary<string, AttributeValue> item, long generationBeforeRead)
     {
-        if (!Enabled)
+        if (!Enabled || !MayKeep(item))
         {
             return;
         }
@@ -60,6 +73,21 @@ public sealed class RecentApplications : IDisposable
         {
             _items.Remove(clientId);
         }
+    }
+
+    /// <summary>Whether an application item may be kept: anything but a confidential client that obtains tokens.</summary>
+    public static bool MayKeep(Dictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (!string.Equals(item.GetValueOrDefault(ClientTypeAttribute)?.S, OpenIddictConstants.ClientTypes.Confidential, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var permissions = JsonAttributes.ReadArray(item.GetValueOrDefault(PermissionsAttribute)?.S);
+        return !permissions.Any(permission =>
+            permission.StartsWith(OpenIddictConstants.Permissions.Prefixes.GrantType, StringComparison.Ordinal) ||
+            string.Equals(permission, OpenIddictConstants.Permissions.Endpoints.Token, StringComparison.Ordinal));
     }
 
     public void Forget(string? clientId)
