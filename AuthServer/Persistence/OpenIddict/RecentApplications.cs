@@ -75,10 +75,20 @@ public sealed class RecentApplications : IDisposable
         }
     }
 
-    /// <summary>Whether an application item may be kept: anything but a confidential client that obtains tokens.</summary>
+    /// <summary>
+    /// Whether an application item may be kept: anything but a confidential client that obtains tokens, and a
+    /// registration not used yet. The latter carries its expiry as TTL and is about to change: its first token
+    /// removes the mark, and a replica that kept the earlier item would try that update again from a stale
+    /// concurrency token (found by <c>ReplicaTests</c>: a refresh on the other replica answered 500).
+    /// </summary>
     public static bool MayKeep(Dictionary<string, AttributeValue> item)
     {
         ArgumentNullException.ThrowIfNull(item);
+        if (item.ContainsKey(DynamoDbSchema.Ttl))
+        {
+            return false;
+        }
+
         if (!string.Equals(item.GetValueOrDefault(ClientTypeAttribute)?.S, OpenIddictConstants.ClientTypes.Confidential, StringComparison.Ordinal))
         {
             return true;

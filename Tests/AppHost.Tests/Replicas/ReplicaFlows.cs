@@ -49,7 +49,8 @@ public static class ReplicaFlows
 
     /// <summary>
     /// The browser's part, each request to the next of <paramref name="browsers"/> in turn (one cookie jar behind all
-    /// of them): authorization request, sign-in page, sign-in, consent page, consent. Returns the code.
+    /// of them): authorization request, sign-in page and sign-in unless the jar holds a session, then the consent page
+    /// and consent unless this client was allowed before. Returns the code.
     /// </summary>
     public static async Task<string> SignInAndConsentAsync(IReadOnlyList<HttpClient> browsers, string authorizeUrl, string userName, string password)
     {
@@ -58,26 +59,39 @@ public static class ReplicaFlows
 
         using var first = await Next().GetAsync(authorizeUrl);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        var login = first.Headers.Location!;
+        var next = first.Headers.Location!;
+        if (next.OriginalString.StartsWith("/account/login", StringComparison.Ordinal))
+        {
+            var loginPage = await Next().GetStringAsync(next);
+            using var signedIn = await Next().PostAsync(next, Form(
+                ("username", userName), ("password", password),
+                ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(field => field.Key == "returnUrl").Value),
+                ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
 
-        var loginPage = await Next().GetStringAsync(login);
-        using var signedIn = await Next().PostAsync(login, Form(
-            ("username", userName), ("password", password),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(field => field.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+            using var consent = await Next().GetAsync(signedIn.Headers.Location);
+            if (consent.StatusCode == HttpStatusCode.Redirect)
+            {
+                return CodeOf(consent.Headers.Location!);
+            }
 
-        using var consent = await Next().GetAsync(signedIn.Headers.Location);
-        var consentPage = await consent.Content.ReadAsStringAsync();
-        Assert.True(consent.StatusCode == HttpStatusCode.OK, $"The consent page: {(int)consent.StatusCode}");
-        var fields = HtmlForm.HiddenFields(consentPage);
-        fields.Add(new("decision", "allow"));
-        using var decided = await Next().PostAsync("/authorize", new FormUrlEncodedContent(fields));
-        Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+            var consentPage = await consent.Content.ReadAsStringAsync();
+            Assert.True(consent.StatusCode == HttpStatusCode.OK, $"The consent page: {(int)consent.StatusCode}");
+            var fields = HtmlForm.HiddenFields(consentPage);
+            fields.Add(new("decision", "allow"));
+            using var decided = await Next().PostAsync("/authorize", new FormUrlEncodedContent(fields));
+            Assert.Equal(HttpStatusCode.Redirect, decided.StatusCode);
+            next = decided.Headers.Location!;
+        }
 
-        var query = decided.Headers.Location!.Query.TrimStart('?').Split('&')
-            .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => Uri.UnescapeDataString(pair[1]));
-        return query["code"];
+        return CodeOf(next);
+    }
+
+    private static string CodeOf(Uri callback)
+    {
+        Assert.StartsWith(RedirectUri, callback.AbsoluteUri, StringComparison.Ordinal);
+        return callback.Query.TrimStart('?').Split('&')
+            .Select(pair => pair.Split('=', 2)).ToDictionary(pair => pair[0], pair => Uri.UnescapeDataString(pair[1]))["code"];
     }
 
     public static Task<(HttpStatusCode Status, JsonElement Body)> RedeemAsync(HttpClient auth, string clientId, string code, Pkce pkce, string resource)
