@@ -19,14 +19,14 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// clients are kept, so a client registered anywhere is usable at once. No library caches DynamoDB items, hence
 /// this class.
 /// <para>
-/// Confidential clients that obtain tokens (machine clients, confidential registrations) are never kept
-/// (<see cref="MayKeep"/>): their item carries the secret's hash, and a secret rotated, or a client deleted, through
-/// one replica must stop working on every replica at once, not within the cache's lifetime. That costs them one
-/// Query per request on the token and revocation endpoints, which are not the hot path. Kept are public clients (no
-/// secret) and resource servers, whose only permission is introspection: the MCP server authenticates on every
-/// introspection, which must stay at one storage read. Its secret changes only with a redeployment, which restarts
-/// every replica with the new one; until a replica restarts it accepts the old secret for at most the cache's
-/// lifetime after another replica stored the new one.
+/// Confidential clients (machine clients, confidential registrations) are never kept (<see cref="MayKeep"/>): their
+/// item carries the secret's hash, and a secret rotated, or a client deleted, through one replica must stop working
+/// on every replica at once, not within the cache's lifetime. That costs them one Query per request on the token and
+/// revocation endpoints, which are not the hot path. Kept are public clients (no secret) and resource servers,
+/// the confidential clients allowed to introspect: the MCP server authenticates on every introspection, which must
+/// stay at one storage read. Its secret changes only with a redeployment, which restarts every replica with the new
+/// one; until a replica restarts it accepts the old secret for at most the cache's lifetime after another replica
+/// stored the new one.
 /// </para>
 /// </remarks>
 public sealed class RecentApplications : IDisposable
@@ -76,8 +76,8 @@ public sealed class RecentApplications : IDisposable
     }
 
     /// <summary>
-    /// Whether an application item may be kept: anything but a confidential client that obtains tokens, and a
-    /// registration not used yet. The latter carries its expiry as TTL and is about to change: its first token
+    /// Whether an application item may be kept: a public client, or a confidential one allowed to introspect (a
+    /// resource server); never another confidential client, nor a registration not used yet. The latter carries its expiry as TTL and is about to change: its first token
     /// removes the mark, and a replica that kept the earlier item would try that update again from a stale
     /// concurrency token (found by <c>ReplicaTests</c>: a refresh on the other replica answered 500).
     /// </summary>
@@ -94,10 +94,9 @@ public sealed class RecentApplications : IDisposable
             return true;
         }
 
-        var permissions = JsonAttributes.ReadArray(item.GetValueOrDefault(PermissionsAttribute)?.S);
-        return !permissions.Any(permission =>
-            permission.StartsWith(OpenIddictConstants.Permissions.Prefixes.GrantType, StringComparison.Ordinal) ||
-            string.Equals(permission, OpenIddictConstants.Permissions.Endpoints.Token, StringComparison.Ordinal));
+        // A confidential client is kept only when it may introspect: introspection authenticates it on every call.
+        return JsonAttributes.ReadArray(item.GetValueOrDefault(PermissionsAttribute)?.S)
+            .Contains(OpenIddictConstants.Permissions.Endpoints.Introspection, StringComparer.Ordinal);
     }
 
     public void Forget(string? clientId)

@@ -60,16 +60,19 @@ public static class ReplicaFlows
         using var first = await Next().GetAsync(authorizeUrl);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         var next = first.Headers.Location!;
-        if (next.OriginalString.StartsWith("/account/login", StringComparison.Ordinal))
+        // The sign-in page is announced at the auth server's public URL (the proxy): its path goes to the next replica.
+        var login = next.IsAbsoluteUri ? next.PathAndQuery : next.OriginalString;
+        if (login.StartsWith("/account/login", StringComparison.Ordinal))
         {
-            var loginPage = await Next().GetStringAsync(next);
-            using var signedIn = await Next().PostAsync(next, Form(
+            var loginPage = await Next().GetStringAsync(login);
+            using var signedIn = await Next().PostAsync(login, Form(
                 ("username", userName), ("password", password),
                 ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(field => field.Key == "returnUrl").Value),
                 ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
             Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
 
-            using var consent = await Next().GetAsync(signedIn.Headers.Location);
+            var back = signedIn.Headers.Location!;
+            using var consent = await Next().GetAsync(back.IsAbsoluteUri ? back.PathAndQuery : back.OriginalString);
             if (consent.StatusCode == HttpStatusCode.Redirect)
             {
                 return CodeOf(consent.Headers.Location!);

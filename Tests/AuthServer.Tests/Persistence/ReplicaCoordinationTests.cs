@@ -9,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Xunit.Abstractions;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -20,7 +21,7 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 /// which clients a replica may remember.
 /// </summary>
 [Collection(DynamoDbLocalGroup.Name)]
-public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : PersistenceTestBase(dynamoDb, ClassPrefix)
 {
     private static readonly string ClassPrefix = TablePrefix.New("replicas");
     private static readonly IPAddress Home = IPAddress.Parse("10.0.0.1");
@@ -111,6 +112,59 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb) : Pe
     }
 
     [Fact]
+    public async Task What_the_shared_counts_cost_a_sign_in_and_a_registration()
+    {
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var client = DynamoDbLocalFixture.CreateClient(DynamoDb.ServiceUrl);
+        client.BeforeRequestEvent += (_, e) =>
+        {
+            if (e is Amazon.Runtime.WebServiceRequestEventArgs request)
+            {
+                calls.Enqueue(request.Request.GetType().Name.Replace("Request", "", StringComparison.Ordinal));
+            }
+        };
+        using var replica = DynamoDb.CreateHost(Prefix, configure: services => services.AddSingleton<Amazon.DynamoDBv2.IAmazonDynamoDB>(client));
+        var throttle = Throttle(replica);
+        var quota = replica.Services.GetRequiredService<DynamoDbQuotaWindows>();
+        const int Rounds = 20;
+
+        async Task<(string[] Calls, double MeanMs)> MeasureAsync(Func<int, Task> step)
+        {
+            await step(-1);
+            calls.Clear();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            for (var i = 0; i < Rounds; i++)
+            {
+                await step(i);
+            }
+
+            return ([.. calls.Take(calls.Count / Rounds)], watch.Elapsed.TotalMilliseconds / Rounds);
+        }
+
+        var failed = await MeasureAsync(async i =>
+        {
+            await throttle.RetryAfterAsync("cost-" + i, Home, CancellationToken.None);
+            await throttle.RecordFailureAsync("cost-" + i, Home, CancellationToken.None);
+        });
+        var succeeded = await MeasureAsync(async i =>
+        {
+            await throttle.RetryAfterAsync("cost-" + i, Home, CancellationToken.None);
+            await throttle.RecordSuccessAsync("cost-" + i, Home, CancellationToken.None);
+        });
+        var registration = await MeasureAsync(async i =>
+        {
+            var window = TimeSpan.FromDays(1);
+            Assert.True(await quota.TryTakeAsync("cost-address", 1000, window, _time.GetUtcNow(), CancellationToken.None)
+                && await quota.TryTakeAsync("cost-everyone", 1000, window, _time.GetUtcNow(), CancellationToken.None));
+        });
+        output.WriteLine($"failed sign-in: {string.Join(", ", failed.Calls)}, {failed.MeanMs:F1} ms; successful sign-in: {string.Join(", ", succeeded.Calls)}, {succeeded.MeanMs:F1} ms; registration permit: {string.Join(", ", registration.Calls)}, {registration.MeanMs:F1} ms (DynamoDB Local, mean of {Rounds})");
+
+        Assert.Equal(["BatchGetItem", "UpdateItem", "UpdateItem"], failed.Calls);
+        Assert.Equal(["BatchGetItem", "DeleteItem"], succeeded.Calls);
+        Assert.Equal(["UpdateItem", "UpdateItem"], registration.Calls);
+    }
+
+    [Fact]
     public async Task A_quota_taken_from_both_replicas_at_once_never_hands_out_more_than_its_limit()
     {
         using var other = DynamoDb.CreateHost(Prefix);
@@ -166,7 +220,7 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb) : Pe
     }
 
     [Fact]
-    public async Task A_replica_never_remembers_a_confidential_client_that_obtains_tokens_so_a_new_secret_holds_everywhere_at_once()
+    public async Task A_replica_never_remembers_a_machine_client_so_a_new_secret_holds_everywhere_at_once()
     {
         using var other = DynamoDb.CreateHost(Prefix, new Dictionary<string, string?> { ["DynamoDb:ApplicationCacheDuration"] = "00:10:00" });
         using var otherScope = other.Services.CreateScope();
