@@ -31,6 +31,11 @@ public sealed class ReplicaSettingTests
         Assert.Contains("Replicas:McpServer", refused.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A sibling of the AppHost's project directory (its <c>ProjectPath</c> names the directory or the file).</summary>
     private static string ProjectPath(string project)
-        => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Projects.AppHost.ProjectPath)!, "..", project, project + ".csproj"));
+    {
+        var appHost = Projects.AppHost.ProjectPath;
+        var appHostDirectory = appHost.EndsWith(".csproj", StringComparison.Ordinal) ? Path.GetDirectoryName(appHost)! : appHost;
+        return Path.GetFullPath(Path.Combine(appHostDirectory, "..", project, project + ".csproj"));
+    }
 }
