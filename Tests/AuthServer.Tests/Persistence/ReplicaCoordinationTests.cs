@@ -223,9 +223,10 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
     public async Task A_replica_never_remembers_a_machine_client_so_a_new_secret_holds_everywhere_at_once()
     {
         using var other = DynamoDb.CreateHost(Prefix, new Dictionary<string, string?> { ["DynamoDb:ApplicationCacheDuration"] = "00:10:00" });
-        using var otherScope = other.Services.CreateScope();
         var managerA = Get<IOpenIddictApplicationManager>();
-        var managerB = otherScope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        // A scope per request on replica B, as ASP.NET Core gives each request (OpenIddict's entity cache is per scope).
+        using var firstRequest = other.Services.CreateScope();
+        var managerB = firstRequest.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var clientId = Unique("machine");
         await managerA.CreateAsync(new OpenIddictApplicationDescriptor
         {
@@ -244,9 +245,11 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
         await managerA.UpdateAsync(application!, descriptor);
 
         // ...is the only one replica B accepts, although it read the client a moment ago and keeps clients 10 minutes.
-        var seenByB = await managerB.FindByClientIdAsync(clientId);
-        Assert.False(await managerB.ValidateClientSecretAsync(seenByB!, "first-secret-of-this-machine-client"));
-        Assert.True(await managerB.ValidateClientSecretAsync(seenByB!, "second-secret-of-this-machine-client"));
+        using var nextRequest = other.Services.CreateScope();
+        var nextManagerB = nextRequest.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var seenByB = await nextManagerB.FindByClientIdAsync(clientId);
+        Assert.False(await nextManagerB.ValidateClientSecretAsync(seenByB!, "first-secret-of-this-machine-client"));
+        Assert.True(await nextManagerB.ValidateClientSecretAsync(seenByB!, "second-secret-of-this-machine-client"));
     }
 
     [Fact]
