@@ -48,7 +48,7 @@ public static class ClientRegistrationApi
         // Only a registration that would be stored counts against the quota.
         if (!quota.TryTake(context.Connection.RemoteIpAddress, out var retryAfter))
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RetryAfter.Set(context.Response, retryAfter);
             return TypedResults.Json(
                 new RegistrationError(RegistrationErrorCodes.TemporarilyUnavailable, "The registration quota is used up; try again later or reuse an earlier registration."),
                 statusCode: StatusCodes.Status429TooManyRequests);
