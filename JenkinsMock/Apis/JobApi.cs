@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using McpAspire.JenkinsMock.Console;
 using McpAspire.JenkinsMock.Model;
 using McpAspire.JenkinsMock.Security;
 using McpAspire.JenkinsMock.Services;
@@ -22,6 +23,7 @@ public static class JobApi
     private static async Task<IResult> Dispatch(string? path, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
     {
         var route = JobRoute.Parse(path ?? "");
+        var viewer = http.GetJenkinsIdentity();
         var isPost = HttpMethods.IsPost(http.Request.Method);
 
         if (route.RestIs("build") || route.RestIs("buildWithParameters"))
@@ -36,12 +38,12 @@ public static class JobApi
 
         if (route.RestIs("api", "json"))
         {
-            return JenkinsResults.Export(http, instance, root => ItemResolver.Resolve(root, route.ItemNames));
+            return JenkinsResults.Export(http, instance, root => ItemResolver.Resolve(root, route.ItemNames, viewer));
         }
 
         if (route.Rest.Count == 0)
         {
-            return Page(instance, root => ItemResolver.Resolve(root, route.ItemNames)?.FullDisplayName);
+            return Page(instance, root => ItemResolver.Resolve(root, route.ItemNames, viewer)?.FullDisplayName);
         }
 
         if (route.Rest.Count >= 2 && route.Rest[0] == "view")
@@ -58,7 +60,8 @@ public static class JobApi
     private static IResult View(JobRoute route, HttpContext http, JenkinsInstance instance)
     {
         var viewName = route.Rest[1];
-        Model.View? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames) is Folder folder ? folder.Views.Find(view => view.Name == viewName) : null;
+        var viewer = http.GetJenkinsIdentity();
+        Model.View? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames, viewer) is Folder folder ? folder.Views.Find(view => view.Name == viewName) : null;
         return route.Rest.Count switch
         {
             2 => Page(instance, root => Find(root)?.Name),
@@ -71,7 +74,8 @@ public static class JobApi
     private static IResult BuildResource(JobRoute route, HttpContext http, JenkinsInstance instance)
     {
         var token = route.Rest[0];
-        Build? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames) is Job job ? job.ResolveBuild(token) : null;
+        var viewer = http.GetJenkinsIdentity();
+        Build? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames, viewer) is Job job ? job.ResolveBuild(token) : null;
         var rest = route.Rest.Skip(1).ToArray();
         return rest switch
         {
@@ -85,15 +89,18 @@ public static class JobApi
         };
     }
 
+    /// <summary>Run.doConsoleText: the whole log through PlainTextConsoleOutputStream, so without console notes.</summary>
     private static IResult ConsoleText(JenkinsInstance instance, Func<JenkinsRoot, Build?> find)
     {
-        var log = instance.Use((root, _) => find(root)?.Log.CopyFrom(0));
-        return log is null ? JenkinsResults.NotFound() : Results.Bytes(log, "text/plain;charset=UTF-8");
+        var snapshot = instance.Use((root, _) => find(root)?.Log.Snapshot(0));
+        return snapshot is null ? JenkinsResults.NotFound() : new LogResult(snapshot, new PlainTextConsoleFilter());
     }
 
     /// <summary>
-    /// LargeText.doProgressText: the log from byte offset <c>start</c>; <c>X-Text-Size</c> is where to
-    /// continue, <c>X-More-Data: true</c> while the build still writes. A start past the end restarts at 0.
+    /// Stapler's LargeText.doProgressText (AnnotatedLargeText for a run's log): the raw log from byte offset
+    /// <c>start</c>, console notes included, written through LineEndNormalizingWriter (LF becomes CR LF);
+    /// <c>X-Text-Size</c> is the raw length, where to continue; <c>X-More-Data: true</c> while the build still
+    /// writes. A start past the end restarts at 0 ("text rolled over").
     /// </summary>
     private static IResult ProgressiveText(HttpContext http, JenkinsInstance instance, Func<JenkinsRoot, Build?> find)
     {
@@ -104,46 +111,41 @@ public static class JobApi
             return JenkinsResults.BadRequest("start must be a byte offset");
         }
 
-        var chunk = instance.Use((root, _) =>
-        {
-            if (find(root) is not { } build)
-            {
-                return null;
-            }
-
-            var length = build.Log.Length;
-            var from = start > length || start < 0 ? 0 : start;
-            return new LogChunk(build.Log.CopyFrom(from), length, MoreData: !build.Log.Completed);
-        });
-        if (chunk is null)
+        var snapshot = instance.Use((root, _) => find(root) is { } build
+            ? build.Log.Snapshot(start > build.Log.Length || start < 0 ? 0 : start)
+            : null);
+        if (snapshot is null)
         {
             return JenkinsResults.NotFound();
         }
 
-        http.Response.Headers["X-Text-Size"] = chunk.Size.ToString(CultureInfo.InvariantCulture);
-        if (chunk.MoreData)
+        http.Response.Headers["X-Text-Size"] = snapshot.End.ToString(CultureInfo.InvariantCulture);
+        if (!snapshot.Completed)
         {
             http.Response.Headers["X-More-Data"] = "true";
         }
 
-        return Results.Bytes(chunk.Bytes, "text/plain;charset=UTF-8");
+        return new LogResult(snapshot, new LineEndNormalizingFilter());
     }
 
-    private sealed record LogChunk(byte[] Bytes, long Size, bool MoreData);
-
-    /// <summary>Run.doStop: 302 to the build page, whether or not it was running.</summary>
+    /// <summary>
+    /// Run.doStop: 302 to the build page, whether or not it was running; without Job/Cancel on the job 403
+    /// (Executor.doStop checks the abort permission, Item.CANCEL).
+    /// </summary>
     private static IResult Stop(JobRoute route, HttpContext http, JenkinsInstance instance)
     {
-        var user = http.GetJenkinsIdentity().Name;
+        var viewer = http.GetJenkinsIdentity();
+        var user = viewer.Name;
         var rootUrl = JenkinsResults.RootUrl(http.Request);
         var buildUrl = instance.Use((root, now) =>
         {
-            if (ItemResolver.Resolve(root, route.ItemNames) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
             {
                 return null;
             }
 
-            BuildSimulator.Stop(build, user, now);
+            viewer.Check(PermissionKind.JobCancel, job);
+            BuildSimulator.Stop(root, build, user, now);
             return rootUrl + build.UrlPath;
         });
         return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);
@@ -169,12 +171,13 @@ public static class JobApi
         }
 
         StringValues Submitted(string name) => form is not null && form.TryGetValue(name, out var value) ? value : http.Request.Query[name];
-        var user = http.GetJenkinsIdentity().Name;
+        var viewer = http.GetJenkinsIdentity();
+        var user = viewer.Name;
         var rootUrl = JenkinsResults.RootUrl(http.Request);
 
         return instance.Use((root, now) =>
         {
-            if (ItemResolver.Resolve(root, route.ItemNames) is not Job job)
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not Job job)
             {
                 return JenkinsResults.NotFound();
             }
@@ -189,6 +192,8 @@ public static class JobApi
                 return JenkinsResults.Conflict($"{job.FullName} is not buildable");
             }
 
+            // BuildAuthorizationToken.checkPermission: Job/Build on the job, else 403.
+            viewer.Check(PermissionKind.JobBuild, job);
             if (!isPost)
             {
                 return job.IsParameterized ? JenkinsResults.Page($"{job.FullDisplayName}: This build requires parameters") : JenkinsResults.RequirePost();
@@ -244,6 +249,13 @@ public static class JobApi
                 {
                     return JenkinsResults.BadRequest(problem ?? $"Invalid value for parameter {definition.Name}");
                 }
+            }
+
+            // Queue.schedule2 answers no item when a QueueDecisionHandler vetoes the task: doBuild and
+            // buildWithParameters then sendRedirect(".") to the job, a 302, and nothing is queued.
+            if (job.QueueVetoed)
+            {
+                return JenkinsResults.RedirectTo(rootUrl + job.UrlPath, StatusCodes.Status302Found);
             }
 
             var outcome = simulator.Schedule(root, job, values, Cause.User(user), delay, now);
