@@ -36,6 +36,11 @@ public static class JobApi
             return isPost ? Stop(route, http, instance) : JenkinsResults.RequirePost();
         }
 
+        if (route.Rest.Count == 2 && route.Rest[1] == "submitDescription")
+        {
+            return isPost ? await SubmitDescriptionAsync(route, http, instance) : JenkinsResults.RequirePost();
+        }
+
         if (route.RestIs("api", "json"))
         {
             return JenkinsResults.Export(http, instance, root => ItemResolver.Resolve(root, route.ItemNames, viewer));
@@ -146,6 +151,30 @@ public static class JobApi
 
             viewer.Check(PermissionKind.JobCancel, job);
             BuildSimulator.Stop(root, build, user, now);
+            return rootUrl + build.UrlPath;
+        });
+        return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);
+    }
+
+    /// <summary>
+    /// Run.doSubmitDescription: needs Run/Update (403 otherwise), sets the description from the form field
+    /// <c>description</c> and redirects (302) to the build.
+    /// </summary>
+    private static async Task<IResult> SubmitDescriptionAsync(JobRoute route, HttpContext http, JenkinsInstance instance)
+    {
+        var viewer = http.GetJenkinsIdentity();
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        var description = form?["description"].ToString() ?? http.Request.Query["description"].ToString();
+        var rootUrl = JenkinsResults.RootUrl(http.Request);
+        var buildUrl = instance.Use((root, _) =>
+        {
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
+            {
+                return null;
+            }
+
+            viewer.Check(PermissionKind.RunUpdate, job);
+            build.Description = description;
             return rootUrl + build.UrlPath;
         });
         return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);

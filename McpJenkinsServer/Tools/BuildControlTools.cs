@@ -9,13 +9,17 @@ namespace McpAspire.McpJenkinsServer.Tools;
 
 /// <summary>Starting and stopping builds. Every tool here needs the mcp:write scope.</summary>
 [McpServerToolType]
-public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launcher)
+public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launcher, IHttpContextAccessor? httpContext = null)
 {
+    /// <summary>The signed-in user and client, from the token's introspected claims on this request.</summary>
+    private BuildRequester Requester => BuildRequester.From(httpContext?.HttpContext?.User);
+
     private const string WaitDescription = "Wait until Jenkins starts the build and gives it a number (progress is reported while waiting).";
     private const string WaitSecondsDescription = "Longest wait for the build to start, 1-300 seconds.";
 
-    [McpServerTool(Name = "trigger_build", Title = "Trigger a build", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Queues a build of a job, with parameters for parameterized jobs (parameters not given take their defaults; see get_job for names and choices). Returns the queue item; with wait_for_start it waits until the build has a number.")]
+    // Destructive: a build can be a deployment or a release, so clients that auto-approve non-destructive tools ask first.
+    [McpServerTool(Name = "trigger_build", Title = "Trigger a build", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Queues a build of a job, with parameters for parameterized jobs (parameters not given take their defaults; see get_job for names and choices). Builds may deploy or release: confirm with the user first. The build's description names who asked. Returns the queue item; with wait_for_start it waits until the build has started (for a Pipeline, until it also has an agent).")]
     public Task<TriggeredBuild> TriggerBuild(
         [Description(JobDescription)] string job,
         [Description("Build parameters by name, values as text, e.g. {\"BRANCH\": \"main\", \"DRY_RUN\": \"true\"}. Omit for jobs without parameters.")] Dictionary<string, string?>? parameters = null,
@@ -26,11 +30,11 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
     {
         var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
         InRange(wait_seconds, 1, 300, nameof(wait_seconds));
-        return launcher.LaunchAsync(fullName, parameters ?? [], wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, cancellationToken);
+        return launcher.LaunchAsync(fullName, parameters ?? [], wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, Requester, cancellationToken);
     }
 
-    [McpServerTool(Name = "rebuild", Title = "Rebuild with the same parameters", ReadOnly = false, Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Queues a new build of a job with the same parameters as an earlier build (e.g. to retry a failure). Returns the queue item; with wait_for_start it waits until the build has a number.")]
+    [McpServerTool(Name = "rebuild", Title = "Rebuild with the same parameters", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Queues a new build of a job with the same parameters as an earlier build (e.g. to retry a failure). Builds may deploy or release: confirm with the user first. Returns the queue item; with wait_for_start it waits until the build has started.")]
     public async Task<TriggeredBuild> Rebuild(
         [Description(JobDescription)] string job,
         [Description(BuildDescription)] string build = "lastBuild",
@@ -43,7 +47,7 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         InRange(wait_seconds, 1, 300, nameof(wait_seconds));
         var earlier = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "number,actions[_class,parameters[name,value]]", cancellationToken);
         var parameters = JenkinsMapper.BuildParameters(earlier);
-        var triggered = await launcher.LaunchAsync(fullName, parameters, wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, cancellationToken);
+        var triggered = await launcher.LaunchAsync(fullName, parameters, wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, Requester, cancellationToken);
         return triggered with { Message = $"Rebuild of #{earlier.Number}: {triggered.Message}" };
     }
 
