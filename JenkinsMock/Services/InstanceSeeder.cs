@@ -75,6 +75,7 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
         deployShop.ParameterDefinitions.Add(new ChoiceParameterDefinition("ENVIRONMENT", ["staging", "production"], "Where to deploy."));
         deployShop.ParameterDefinitions.Add(new StringParameterDefinition("VERSION", "1.0.0", "Image tag to deploy."));
         deployShop.ParameterDefinitions.Add(new BooleanParameterDefinition("DRY_RUN", false, "Render the release without applying it."));
+        deployShop.ParameterDefinitions.Add(new StringParameterDefinition("MCP_REQUESTED_BY", "", "Who asked for the deployment through the MCP server (filled in by the server)."));
         History(root, deployShop, now, count: 6, spacing: TimeSpan.FromHours(8), duration: TimeSpan.FromMinutes(2), user, abortedBuild: 5);
 
         var backup = Add(root, new FreeStyleProject("nightly-db-backup", root, new BuildRecipe(BuildFlavor.Nightly,

@@ -101,6 +101,7 @@ public sealed class StructuredOutputSchemaTests(JenkinsMockFactory mock) : IClas
         var started = await CallAsync("trigger_build", new() { ["job"] = "nightly-db-backup", ["wait_for_start"] = true, ["wait_seconds"] = 60 });
         var number = started.GetProperty("buildNumber").GetInt32();
         var running = await CallAsync("get_build", new() { ["job"] = "nightly-db-backup", ["build"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await CallAsync("list_running_builds", []);
         await CallAsync("stop_build", new() { ["job"] = "nightly-db-backup", ["build"] = number });
         var rebuilt = await CallAsync("rebuild", new() { ["job"] = "deploy/deploy-shop", ["build"] = "lastCompletedBuild" });
         await CallAsync("cancel_queue_item", new() { ["id"] = rebuilt.GetProperty("queueItemId").GetInt64() });

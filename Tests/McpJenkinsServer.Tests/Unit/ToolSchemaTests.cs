@@ -20,7 +20,7 @@ public sealed class ToolSchemaTests
     [Fact]
     public void Every_tool_and_every_argument_is_described()
     {
-        Assert.Equal(16, Tools.Count);
+        Assert.Equal(17, Tools.Count);
         foreach (var tool in Tools.Select(t => t.ProtocolTool))
         {
             Assert.False(string.IsNullOrWhiteSpace(tool.Description), tool.Name);
