@@ -36,6 +36,11 @@ public static class JobApi
             return isPost ? Stop(route, http, instance) : JenkinsResults.RequirePost();
         }
 
+        if (route.Rest.Count == 3 && route.Rest[1] == "replay" && route.Rest[2] == "rebuild")
+        {
+            return isPost ? Replay(route, http, instance, simulator) : JenkinsResults.RequirePost();
+        }
+
         if (route.Rest.Count == 2 && route.Rest[1] == "submitDescription")
         {
             return isPost ? await SubmitDescriptionAsync(route, http, instance) : JenkinsResults.RequirePost();
@@ -90,8 +95,27 @@ public static class JobApi
             ["logText", "progressiveText"] => ProgressiveText(http, instance, Find),
             ["testReport"] => Page(instance, root => Find(root)?.TestReport is null ? null : "Test Result"),
             ["testReport", "api", "json"] => JenkinsResults.Export(http, instance, root => Find(root)?.TestReport),
+            ["wfapi", "describe"] => WorkflowApi.Describe(http, instance, Find),
+            ["execution", "node", var nodeId, "wfapi", var what] => WorkflowApi.Node(http, instance, Find, nodeId, what),
+            ["artifact", .. var artifactPath] when artifactPath.Length > 0 => Artifact(instance, Find, string.Join('/', artifactPath)),
             _ => JenkinsResults.NotFound(),
         };
+    }
+
+    /// <summary>
+    /// Run.doArtifact (DirectoryBrowserSupport): an archived file's bytes, typed by its extension; 404 for a path the
+    /// build did not archive.
+    /// </summary>
+    private static IResult Artifact(JenkinsInstance instance, Func<JenkinsRoot, Build?> find, string path)
+    {
+        var artifact = instance.Use((root, _) => find(root)?.Artifacts.Find(candidate => candidate.RelativePath == path));
+        if (artifact is null)
+        {
+            return JenkinsResults.NotFound();
+        }
+
+        var type = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(path, out var known) ? known : "application/octet-stream";
+        return Results.Bytes(artifact.Content(), type);
     }
 
     /// <summary>Run.doConsoleText: the whole log through PlainTextConsoleOutputStream, so without console notes.</summary>
@@ -154,6 +178,29 @@ public static class JobApi
             return rootUrl + build.UrlPath;
         });
         return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);
+    }
+
+    /// <summary>
+    /// ReplayAction.doRebuild (workflow-cps): runs a Pipeline run again with its original script and parameters, as a
+    /// new build caused by "Replayed #N"; needs Job/Build; 404 for a run that is not a Pipeline's; the answer is a
+    /// redirect (302) to the job, with no queue item in it.
+    /// </summary>
+    private static IResult Replay(JobRoute route, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
+    {
+        var viewer = http.GetJenkinsIdentity();
+        var rootUrl = JenkinsResults.RootUrl(http.Request);
+        return instance.Use((root, now) =>
+        {
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not WorkflowJob job || job.ResolveBuild(route.Rest[0]) is not WorkflowRun original)
+            {
+                return JenkinsResults.NotFound();
+            }
+
+            viewer.Check(PermissionKind.JobBuild, job);
+            var cause = new Cause("org.jenkinsci.plugins.workflow.cps.replay.ReplayCause", $"Replayed {original.DisplayName}");
+            simulator.Schedule(root, job, original.Parameters, cause, TimeSpan.Zero, now);
+            return JenkinsResults.RedirectTo(rootUrl + job.UrlPath, StatusCodes.Status302Found);
+        });
     }
 
     /// <summary>

@@ -213,6 +213,45 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
             ?? throw new JenkinsException(JenkinsError.Unexpected, $"Jenkins queued job '{job}' but did not say where (no Location header).");
     }
 
+    /// <summary>A Pipeline run's stages (pipeline-stage-view's <c>wfapi/describe</c>); a run of another kind is not found there.</summary>
+    public Task<WorkflowRunDto> GetPipelineRunAsync(string job, int number, CancellationToken cancellationToken)
+        => GetWorkflowJsonAsync<WorkflowRunDto>(Invariant($"{JenkinsPaths.JobPath(job)}{number}/wfapi/describe"),
+            Invariant($"Build {number} of job '{job}' as a Pipeline run (wfapi needs a Pipeline job and the Pipeline Stage View plugin)"), cancellationToken);
+
+    /// <summary>One stage and its step nodes (<c>execution/node/ID/wfapi/describe</c>).</summary>
+    public Task<WorkflowStageDto> GetPipelineStageAsync(string job, int number, string nodeId, CancellationToken cancellationToken)
+        => GetWorkflowJsonAsync<WorkflowStageDto>(Invariant($"{JenkinsPaths.JobPath(job)}{number}/execution/node/{Uri.EscapeDataString(nodeId)}/wfapi/describe"),
+            Invariant($"Stage {nodeId} of build {number} of job '{job}'"), cancellationToken);
+
+    /// <summary>A step node's log (<c>execution/node/ID/wfapi/log</c>).</summary>
+    public Task<WorkflowLogDto> GetPipelineNodeLogAsync(string job, int number, string nodeId, CancellationToken cancellationToken)
+        => GetWorkflowJsonAsync<WorkflowLogDto>(Invariant($"{JenkinsPaths.JobPath(job)}{number}/execution/node/{Uri.EscapeDataString(nodeId)}/wfapi/log"),
+            Invariant($"The log of step {nodeId} of build {number} of job '{job}'"), cancellationToken);
+
+    /// <summary>
+    /// The start of an archived file (<c>artifact/PATH</c>): at most <paramref name="maxBytes"/> bytes are read, and
+    /// the file's length from Content-Length when Jenkins sends it.
+    /// </summary>
+    public async Task<(byte[] Bytes, bool Truncated, string? ContentType)> ReadArtifactAsync(string job, int number, string path, int maxBytes, CancellationToken cancellationToken)
+    {
+        var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+        using var response = await SendAsync(HttpMethod.Get, Invariant($"{JenkinsPaths.JobPath(job)}{number}/artifact/{escaped}"), cancellationToken);
+        await EnsureSuccessAsync(response, Invariant($"Artifact '{path}' of build {number} of job '{job}'"), cancellationToken);
+        var buffer = new byte[maxBytes + 1];
+        var read = await ReadUpToAsync(response, buffer, cancellationToken);
+        return (buffer[..Math.Min(read, maxBytes)], read > maxBytes, response.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>
+    /// ReplayAction.doRebuild (workflow-cps): runs a Pipeline build again with its original script and parameters.
+    /// Jenkins answers with a redirect to the job and names no queue item.
+    /// </summary>
+    public async Task ReplayAsync(string job, int number, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Post, Invariant($"{JenkinsPaths.JobPath(job)}{number}/replay/rebuild"), cancellationToken);
+        await EnsureSuccessAsync(response, Invariant($"Build {number} of job '{job}' (replay needs a Pipeline build)"), cancellationToken);
+    }
+
     /// <summary>
     /// Run.doSubmitDescription: sets a build's description (needs Run/Update); Jenkins answers with a redirect to the
     /// build.
@@ -328,6 +367,14 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     private async Task<T> GetJsonAsync<T>(string path, string tree, string what, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Get, $"{path}?tree={Uri.EscapeDataString(tree)}", cancellationToken);
+        await EnsureSuccessAsync(response, what, cancellationToken);
+        return await ReadJsonAsync<T>(response, cancellationToken);
+    }
+
+    /// <summary>wfapi answers are Jackson JSON, not Stapler's: no <c>tree</c> parameter.</summary>
+    private async Task<T> GetWorkflowJsonAsync<T>(string path, string what, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, path, cancellationToken);
         await EnsureSuccessAsync(response, what, cancellationToken);
         return await ReadJsonAsync<T>(response, cancellationToken);
     }

@@ -69,4 +69,38 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         await jenkins.StopAsync(fullName, build, cancellationToken);
         return new StopBuildResult(fullName, build, true, $"Jenkins was asked to abort build #{build}; its result becomes ABORTED once it has stopped (see get_build).");
     }
+
+    [McpServerTool(Name = "set_build_description", Title = "Set a build's description", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Replaces a build's description (shown in the build history), e.g. to note why it failed or what it released. The previous description is overwritten.")]
+    public async Task<BuildChange> SetBuildDescription(
+        [Description(JobDescription)] string job,
+        [Description("The build number.")] int build,
+        [Description("The new description (plain text, at most 4000 characters; empty clears it).")] string description,
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        InRange(build, 1, int.MaxValue, nameof(build));
+        InRange((description ?? "").Length, 0, 4000, "description length");
+        await jenkins.SetDescriptionAsync(fullName, build, description ?? "", cancellationToken);
+        return new BuildChange(fullName, build, $"The description of build #{build} was set.");
+    }
+
+    [McpServerTool(Name = "replay_pipeline", Title = "Replay a Pipeline build", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
+    [Description("Runs a Pipeline build again with its original Pipeline script and parameters (Jenkins' Replay), e.g. after an agent failure, even if the Jenkinsfile has changed since. Builds may deploy or release: confirm with the user first. Pipeline jobs only.")]
+    public async Task<BuildChange> ReplayPipeline(
+        [Description(JobDescription)] string job,
+        [Description(BuildDescription)] string build = "lastBuild",
+        CancellationToken cancellationToken = default)
+    {
+        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var original = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "_class,number", cancellationToken);
+        if (original.Class?.EndsWith("WorkflowRun", StringComparison.Ordinal) != true)
+        {
+            throw new JenkinsException(JenkinsError.Rejected, $"Build #{original.Number} of '{fullName}' is not a Pipeline build; only Pipeline builds can be replayed (use rebuild).");
+        }
+
+        await jenkins.ReplayAsync(fullName, original.Number, cancellationToken);
+        return new BuildChange(fullName, original.Number,
+            $"Jenkins queued a replay of #{original.Number} with its original script (requested by {Requester.Describe()}); the new build appears in list_builds and get_queue.");
+    }
 }
