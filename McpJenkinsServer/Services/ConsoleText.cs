@@ -84,10 +84,19 @@ public static class ConsoleText
             end--;
         }
 
+        // A note whose postamble is beyond the cut, or a preamble cut in two, would reach the model half-stripped.
         var openNote = body[..end].LastIndexOf(Preamble);
         if (openNote > 0 && body[openNote..end].IndexOf("\u001B[0m"u8) < 0)
         {
-            end = openNote;
+            return openNote;
+        }
+
+        for (var partial = Math.Min(Preamble.Length - 1, end - 1); partial > 0; partial--)
+        {
+            if (body[(end - partial)..end].SequenceEqual(Preamble.AsSpan(0, partial)))
+            {
+                return end - partial;
+            }
         }
 
         return end;

@@ -31,7 +31,9 @@ public sealed class LargeInstanceToolTests(LargeJenkinsMockFactory mock, ITestOu
         GC.WaitForPendingFinalizers();
         GC.Collect();
         var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        var workingSetBaseline = Environment.WorkingSet;
         long peak = baseline;
+        long workingSetPeak = workingSetBaseline;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
@@ -41,6 +43,12 @@ public sealed class LargeInstanceToolTests(LargeJenkinsMockFactory mock, ITestOu
                 if (now > Interlocked.Read(ref peak))
                 {
                     Interlocked.Exchange(ref peak, now);
+                }
+
+                var workingSet = Environment.WorkingSet;
+                if (workingSet > Interlocked.Read(ref workingSetPeak))
+                {
+                    Interlocked.Exchange(ref workingSetPeak, workingSet);
                 }
 
                 await Task.Delay(5, CancellationToken.None);
@@ -55,7 +63,8 @@ public sealed class LargeInstanceToolTests(LargeJenkinsMockFactory mock, ITestOu
         await sampler;
         var extra = Interlocked.Read(ref peak) - baseline;
         output.WriteLine($"search of {counter.BytesRead / 1024 / 1024} MB in {clock.Elapsed.TotalSeconds:0.0} s: {result.Matches.Count} matches in {result.TotalLinesSearched} lines; " +
-                         $"managed heap peak {extra / 1024.0 / 1024.0:0.0} MB above the baseline (mock and server in one process)");
+                         $"managed heap peak {extra / 1024.0 / 1024.0:0.0} MB above the baseline, process working set peak " +
+                         $"{(Interlocked.Read(ref workingSetPeak) - workingSetBaseline) / 1024.0 / 1024.0:0.0} MB above it (mock and server in one process)");
         Assert.Equal(200L * 1024 * 1024 / 128, result.TotalLinesSearched);
         Assert.Equal(16, result.Matches.Count);
         Assert.True(counter.BytesRead > 150L * 1024 * 1024, "the whole log was not read");
