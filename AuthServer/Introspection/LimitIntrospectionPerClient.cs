@@ -149,7 +149,7 @@ public static class LimitIntrospectionPerClient
                 && context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response)
             {
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(response, retryAfter);
             }
 
             return ValueTask.CompletedTask;

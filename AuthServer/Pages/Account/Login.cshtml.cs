@@ -58,7 +58,7 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
 
         if (await throttle.RetryAfterAsync(UserName, address, cancellationToken) is TimeSpan wait)
         {
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAfter.Set(Response, wait);
             return Refuse(StatusCodes.Status429TooManyRequests,
                 $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minute(s).");
         }
