@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.Authorization;
 
 namespace McpAspire.AuthServer.MachineClients;
 
-/// <summary>Administrator-provisioned machine clients and the policy that guards their page.</summary>
+/// <summary>
+/// Administrator-provisioned machine clients and the policy that guards their page (the administrator is
+/// <see cref="AdminOptions"/>, bound with the user store).
+/// </summary>
 public static class MachineClientsExtensions
 {
     public static IHostApplicationBuilder AddMachineClients(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MachineClientService>();
-        builder.Services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         builder.Services.AddSingleton<IAuthorizationHandler, AdministratorHandler>();
         builder.Services.AddAuthorizationBuilder().AddPolicy(AdministratorRequirement.PolicyName, policy => policy
             .RequireAuthenticatedUser()

@@ -3,6 +3,7 @@ using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
+using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -52,6 +53,7 @@ public static class DynamoDbPersistenceExtensions
 
         services.TryAddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
         services.TryAddSingleton<IUserStore, DynamoDbUserStore>();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         services.AddHostedService<AdminUserSeeder>();
 
         services.AddHealthChecks().AddCheck<DynamoDbReadinessHealthCheck>(

@@ -3,20 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Users;
 
-/// <summary>The administrator account (configuration section <c>Admin</c>).</summary>
-public sealed class AdminOptions
-{
-    public const string SectionName = "Admin";
-
-    public const string DefaultUserName = "admin";
-
-    /// <summary>The user name of the administrator; blank means <see cref="DefaultUserName"/>.</summary>
-    public string UserName { get; set; } = DefaultUserName;
-
-    /// <summary><see cref="UserName"/> as it is compared: trimmed, the default when blank.</summary>
-    public string EffectiveUserName => string.IsNullOrWhiteSpace(UserName) ? DefaultUserName : UserName.Trim();
-}
-
 /// <summary>The administration pages' requirement: the signed-in user is the configured administrator.</summary>
 public sealed class AdministratorRequirement : IAuthorizationRequirement
 {

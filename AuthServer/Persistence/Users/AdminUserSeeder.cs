@@ -1,7 +1,8 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.Configuration;
+using McpAspire.AuthServer.Users;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence.Users;
 
@@ -9,21 +10,18 @@ namespace McpAspire.AuthServer.Persistence.Users;
 /// Creates the admin user from <c>Admin:UserName</c> (default "admin") and the AppHost's secret
 /// <c>Admin:Password</c> when it is missing; an existing admin, and its password, are left alone.
 /// </summary>
-internal sealed class AdminUserSeeder(IUserStore users, IConfiguration configuration, ILogger<AdminUserSeeder> logger) : IHostedService
+internal sealed class AdminUserSeeder(IUserStore users, IOptions<AdminOptions> admin, ILogger<AdminUserSeeder> logger) : IHostedService
 {
-    public const string DefaultUserName = "admin";
-
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var password = configuration["Admin:Password"];
-        if (string.IsNullOrEmpty(password))
+        var settings = admin.Value;
+        if (string.IsNullOrEmpty(settings.Password))
         {
             PersistenceLog.AdminPasswordMissing(logger);
             return;
         }
 
-        var userName = configuration["Admin:UserName"];
-        await users.EnsureUserAsync(string.IsNullOrWhiteSpace(userName) ? DefaultUserName : userName, password, cancellationToken);
+        await users.EnsureUserAsync(settings.EffectiveUserName, settings.Password, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

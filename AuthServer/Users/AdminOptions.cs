@@ -1,0 +1,21 @@
+namespace McpAspire.AuthServer.Users;
+
+/// <summary>The administrator account (configuration section <c>Admin</c>).</summary>
+public sealed class AdminOptions
+{
+    public const string SectionName = "Admin";
+
+    public const string DefaultUserName = "admin";
+
+    /// <summary>The user name of the administrator; blank means <see cref="DefaultUserName"/>.</summary>
+    public string UserName { get; set; } = DefaultUserName;
+
+    /// <summary>
+    /// The administrator's password, a secret (the AppHost's <c>admin-password</c> parameter): the admin user is
+    /// created with it when missing; an existing admin's password is left alone.
+    /// </summary>
+    public string? Password { get; set; }
+
+    /// <summary><see cref="UserName"/> as it is created and compared: trimmed, the default when blank.</summary>
+    public string EffectiveUserName => string.IsNullOrWhiteSpace(UserName) ? DefaultUserName : UserName.Trim();
+}
