@@ -74,7 +74,8 @@ out();
 const pathMix = {
   introspect: { label: 'introspection', calls: { get: 1 } },
   'token-cc': { label: 'token: client_credentials', calls: { transact: 1 } },
-  'token-refresh': { label: 'token: refresh_token (rotating)', calls: { get: 1, put: 1, transact: 2 } },
+  // The refresh token by reference, the user (the token endpoint re-checks the account), the redeem, two new tokens.
+  'token-refresh': { label: 'token: refresh_token (rotating)', calls: { get: 2, transact: 3 } },
 };
 const mixText = (calls) => Object.entries(calls).map(([op, n]) => `${n} ${op === 'get' ? 'GetItem' : op === 'put' ? 'PutItem' : 'TransactWriteItems'}`).join(' + ');
 const pathCeiling = (calls, c) => {
