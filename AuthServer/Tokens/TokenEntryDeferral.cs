@@ -10,6 +10,8 @@ namespace McpAspire.AuthServer.Tokens;
 /// reference id (a reference token: access and refresh tokens, codes). The token manager creates that entry in
 /// memory only, and the store writes it once, whole, when the payload is attached: one conditional transaction
 /// instead of a put, a read and a second transaction (<c>DynamoDbTokenStore</c>). Scoped: one per request.
+/// It relies on OpenIddict's per-request entity cache (on unless <c>DisableEntityCaching</c> is set) to hand
+/// <c>AttachTokenPayload</c> the very entity that was created: with the cache off, that handler would not find it.
 /// </summary>
 public sealed class TokenEntryDeferral
 {
