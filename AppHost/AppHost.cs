@@ -22,7 +22,8 @@ var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
     .WithEnvironment("McpServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("McpServer__IntrospectionClientSecret", introspectionSecret)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithConfiguredReplicas("AuthServer");
 
 // The MCP server (steps 7 and 10): introspects every token at the auth server, found by service discovery.
 var mcpServer = builder.AddProject<Projects.McpJenkinsServer>("mcp-server")
@@ -33,7 +34,8 @@ var mcpServer = builder.AddProject<Projects.McpJenkinsServer>("mcp-server")
     .WithEnvironment("AuthServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("AuthServer__IntrospectionClientSecret", introspectionSecret)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .WithConfiguredReplicas("McpServer");
 
 // Public URLs: the resource (audience) tokens are issued for, which is also the authorization server's issuer
 // identifier (every MCP client finds the metadata at the MCP server's origin), and where the auth server's

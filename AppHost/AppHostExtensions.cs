@@ -15,6 +15,30 @@ public static class AppHostExtensions
             ? builder.AddParameter(name, secret: true)
             : builder.AddParameter(name, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
+    /// <summary>The configuration section naming how many replicas of each service run (<c>Replicas:AuthServer</c>, <c>Replicas:McpServer</c>).</summary>
+    public const string ReplicasSection = "Replicas";
+
+    /// <summary>
+    /// Runs <c>Replicas:{setting}</c> replicas of the service (1 when unset) and tells each one how many there are
+    /// (<c>Scaling__Replicas</c>): the limits it counts in memory are divided between them (ReplicaShare). The
+    /// variable is also how the count reaches the publish manifest, which has no field for it.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithConfiguredReplicas(this IResourceBuilder<ProjectResource> service, string setting)
+    {
+        var key = $"{ReplicasSection}:{setting}";
+        var value = service.ApplicationBuilder.Configuration[key];
+        var replicas = 1;
+        if (!string.IsNullOrEmpty(value) &&
+            (!int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out replicas) || replicas < 1))
+        {
+            throw new DistributedApplicationException($"{key} must be a whole number of at least 1, not '{value}'.");
+        }
+
+        return service
+            .WithReplicas(replicas)
+            .WithEnvironment("Scaling__Replicas", replicas.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <summary>
     /// Jenkins for the MCP server under the service-discovery name <paramref name="name"/>: the real
     /// Jenkins at <c>Jenkins:Url</c> when that is configured, otherwise JenkinsMock.

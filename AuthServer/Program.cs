@@ -26,4 +26,4 @@ app.MapDefaultEndpoints();
 app.MapAuthorizationServer();
 app.MapClientRegistration();
 
-app.Run();
+return await app.RunOrExitWithReasonAsync();

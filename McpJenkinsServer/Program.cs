@@ -14,4 +14,4 @@ app.MapDefaultEndpoints();
 app.MapJenkinsMcp();
 app.MapAuthorizationServerMetadata();
 
-app.Run();
+return await app.RunOrExitWithReasonAsync();

@@ -37,6 +37,9 @@ DANCE_RUNS="${BENCH_DANCE_RUNS:-20}"
 PEER_PORT="${BENCH_PEER_PORT:-47600}"
 PEER_ONLY=false
 LOADS="${BENCH_LOADS:-ceiling introspect token-cc token-refresh mcp-call dance}"
+# BENCH_AUTH_REPLICAS=N runs N auth-server replicas (AppHost Replicas:AuthServer) and sends the auth server's loads
+# through the AppHost's proxy, which balances between them; set it to 1 for the figure to compare with (same proxy).
+AUTH_REPLICAS="${BENCH_AUTH_REPLICAS:-}"
 measures() { [[ " $LOADS " == *" $1 "* ]]; }
 INTROSPECTION_CONNECTIONS=(1 16 64)
 TOKEN_CONNECTIONS=(1 16)
@@ -56,6 +59,7 @@ done
 [[ "$DURATION" =~ ^[0-9]+$ ]] && ((DURATION >= 1 && DURATION <= 60)) || die "BENCH_DURATION must be 1..60 seconds"
 [[ "$WARMUP" =~ ^[0-9]+$ ]] && ((WARMUP >= 1 && WARMUP <= 30)) || die "BENCH_WARMUP must be 1..30 seconds"
 [[ "$DANCE_RUNS" =~ ^[0-9]+$ ]] && ((DANCE_RUNS >= 1 && DANCE_RUNS <= 200)) || die "BENCH_DANCE_RUNS must be 1..200"
+[[ -z "$AUTH_REPLICAS" || "$AUTH_REPLICAS" =~ ^[1-9]$ ]] || die "BENCH_AUTH_REPLICAS must be 1..9"
 for load in $LOADS; do
   [[ " ceiling introspect token-cc token-refresh mcp-call dance " == *" $load "* ]] \
     || die "BENCH_LOADS: unknown load '$load' (known: ceiling introspect token-cc token-refresh mcp-call dance)"
@@ -340,7 +344,7 @@ start_system() {
     ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$otlp" \
     ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$resources" \
     dotnet run --project "$ROOT/AppHost/AppHost.csproj" -c Release --no-build --no-launch-profile \
-    -- --DynamoDbLocal:InMemory=true --DcpPublisher:RandomizePorts=true >"$WORK/apphost.log" 2>&1 &
+    -- --DynamoDbLocal:InMemory=true --DcpPublisher:RandomizePorts=true ${AUTH_REPLICAS:+--Replicas:AuthServer=$AUTH_REPLICAS} >"$WORK/apphost.log" 2>&1 &
   APPHOST_PID=$!
 
   # Start-up ends when every resource is healthy: the three services' /health (the auth server waits for
@@ -374,6 +378,12 @@ start_system() {
   AUTH_PUBLIC="$(loopback_http "$(env_of "$MCP_PID" services__auth-server__http__0)")" || die "the MCP server was given no auth-server URL"
   MCP_URL="$(env_of "$MCP_PID" Mcp__ResourceUrl)"
   [[ -n "$MCP_URL" ]] || die "the MCP server was given no Mcp__ResourceUrl"
+  if [[ -n "$AUTH_REPLICAS" ]]; then
+    # One replica's port would measure one replica: the proxy spreads the load over all of them. Its CPU and
+    # memory figures below are still those of the first replica found.
+    AUTH_DIRECT="$AUTH_PUBLIC"
+    NOTES+=("BENCH_AUTH_REPLICAS=$AUTH_REPLICAS: $AUTH_REPLICAS auth-server replicas, loaded through the AppHost's proxy (compare with BENCH_AUTH_REPLICAS=1, not with a direct run); CPU per request and memory are the first replica's.")
+  fi
   for url in "$AUTH_DIRECT" "$MCP_DIRECT" "$AUTH_PUBLIC" "$MCP_URL"; do require_loopback "$url"; done
   say "auth-server: public $AUTH_PUBLIC, direct $AUTH_DIRECT; MCP: public $MCP_URL, direct $MCP_DIRECT"
 }

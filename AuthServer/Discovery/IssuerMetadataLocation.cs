@@ -1,3 +1,5 @@
+using McpAspire.AuthServer.Server;
+
 namespace McpAspire.AuthServer.Discovery;
 
 /// <summary>
@@ -13,8 +15,8 @@ public static class IssuerMetadataLocation
     /// <summary>The path the issuer's origin fetches the metadata from when the issuer is not hosted here.</summary>
     public const string ForwardedPath = "/authorization-server-metadata";
 
-    private const string OAuthWellKnown = "/.well-known/oauth-authorization-server";
-    private const string OpenIdWellKnown = "/.well-known/openid-configuration";
+    private const string OAuthWellKnown = EndpointPaths.OAuthMetadata;
+    private const string OpenIdWellKnown = EndpointPaths.OpenIdMetadata;
 
     /// <summary>
     /// The well-known paths clients build from <paramref name="issuer"/>: RFC 8414 §3.1 (the well-known segment

@@ -1,3 +1,4 @@
+using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Server;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -9,13 +10,19 @@ namespace McpAspire.AuthServer.Introspection;
 /// Makes sure the MCP server's confidential client exists at start-up, with the introspection permission
 /// and the configured secret. Only what is missing or stale is written: the client is created once, and
 /// updated only when its secret or permissions (the resource URL changes with the deployment) differ.
+/// Replicas starting together take turns (<see cref="DynamoDbStartupLock"/>): a client id is not a key DynamoDB can
+/// make unique, so two replicas both finding the client missing would otherwise create it twice.
 /// </summary>
 public sealed partial class IntrospectionClientSeeder(
     IServiceScopeFactory scopes,
     IOptions<McpServerOptions> mcpServer,
+    DynamoDbStartupLock startupLock,
     ILogger<IntrospectionClientSeeder> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+        => startupLock.RunExclusivelyAsync("introspection-client", SeedAsync, cancellationToken);
+
+    private async Task SeedAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();

@@ -63,15 +63,20 @@ public static class LimitIntrospectionPerClient
         }
     }
 
-    /// <summary>Takes a permit from the authenticated client's own window.</summary>
-    public sealed class TakeClientPermit(IOptionsMonitor<RateLimitOptions> options) : IOpenIddictServerHandler<ProcessAuthenticationContext>, IDisposable
+    /// <summary>
+    /// Takes a permit from the authenticated client's own window: this replica's share of it (<see cref="ReplicaShare"/>),
+    /// because a count shared through DynamoDB would be a second storage call on every introspection, which must stay
+    /// at one read. The MCP server's introspections reach the replicas through the load balancer, evenly.
+    /// </summary>
+    public sealed class TakeClientPermit(IOptionsMonitor<RateLimitOptions> options, IConfiguration configuration)
+        : IOpenIddictServerHandler<ProcessAuthenticationContext>, IDisposable
     {
         private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.Create<string, string>(clientId =>
         {
             var limit = options.CurrentValue.Introspect;
             return RateLimitPartition.GetFixedWindowLimiter(clientId, _ => new FixedWindowRateLimiterOptions
             {
-                PermitLimit = limit.PermitLimit,
+                PermitLimit = ReplicaShare.Of(limit.PermitLimit, configuration),
                 Window = limit.Window,
                 QueueLimit = 0,
             });
@@ -144,7 +149,7 @@ public static class LimitIntrospectionPerClient
                 && context.Transaction.GetHttpRequest()?.HttpContext.Response is { } response)
             {
                 response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                RetryAfter.Set(response, retryAfter);
             }
 
             return ValueTask.CompletedTask;

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime.Credentials;
+using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
@@ -48,6 +49,10 @@ public static class DynamoDbPersistenceExtensions
             return new AmazonDynamoDBClient(DefaultAWSCredentialsIdentityResolver.GetCredentials(config), config);
         });
         services.TryAddSingleton<DynamoDbTableNames>();
+        // What replicas share beyond the entities: limits' counts and start-up locks.
+        services.TryAddSingleton<DynamoDbFailureCounts>();
+        services.TryAddSingleton<DynamoDbQuotaWindows>();
+        services.TryAddSingleton<DynamoDbStartupLock>();
 
         // Before every other hosted service: the tables must exist when seeding starts.
         services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DynamoDbTableInitializer>());

@@ -46,9 +46,9 @@ public static class ClientRegistrationApi
         }
 
         // Only a registration that would be stored counts against the quota.
-        if (!quota.TryTake(context.Connection.RemoteIpAddress, out var retryAfter))
+        if (await quota.TryTakeAsync(context.Connection.RemoteIpAddress, context.RequestAborted) is TimeSpan retryAfter)
         {
-            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            RetryAfter.Set(context.Response, retryAfter);
             return TypedResults.Json(
                 new RegistrationError(RegistrationErrorCodes.TemporarilyUnavailable, "The registration quota is used up; try again later or reuse an earlier registration."),
                 statusCode: StatusCodes.Status429TooManyRequests);
@@ -69,9 +69,7 @@ public static class ClientRegistrationApi
     public static async Task<Results<Ok<ClientInformationResponse>, JsonHttpResult<RegistrationError>>> ReadAsync(
         string clientId, [AsParameters] RegistrationServices services, HttpContext context)
     {
-        DoNotCache(context.Response);
-        var token = BearerToken(context.Request);
-        var application = await services.Registrations.AuthenticateAsync(clientId, token, context.RequestAborted);
+        var (application, token) = await AuthenticateAsync(clientId, services, context);
         if (application is null)
         {
             return InvalidToken(context.Response);
@@ -83,9 +81,7 @@ public static class ClientRegistrationApi
     public static async Task<Results<Ok<ClientInformationResponse>, BadRequest<RegistrationError>, JsonHttpResult<RegistrationError>, Conflict<RegistrationError>>> UpdateAsync(
         string clientId, [AsParameters] RegistrationServices services, HttpContext context)
     {
-        DoNotCache(context.Response);
-        var token = BearerToken(context.Request);
-        var application = await services.Registrations.AuthenticateAsync(clientId, token, context.RequestAborted);
+        var (application, token) = await AuthenticateAsync(clientId, services, context);
         if (application is null)
         {
             return InvalidToken(context.Response);
@@ -121,8 +117,7 @@ public static class ClientRegistrationApi
     public static async Task<Results<NoContent, JsonHttpResult<RegistrationError>>> DeleteAsync(
         string clientId, [AsParameters] RegistrationServices services, HttpContext context)
     {
-        DoNotCache(context.Response);
-        var application = await services.Registrations.AuthenticateAsync(clientId, BearerToken(context.Request), context.RequestAborted);
+        var (application, _) = await AuthenticateAsync(clientId, services, context);
         if (application is null)
         {
             return InvalidToken(context.Response);
@@ -130,6 +125,17 @@ public static class ClientRegistrationApi
 
         await services.Registrations.DeleteAsync(application, context.RequestAborted);
         return TypedResults.NoContent();
+    }
+
+    /// <summary>
+    /// RFC 7592 §2: the management requests carry the client's registration access token; their answers are never
+    /// cached. The application is null when the token is missing, wrong or not this client's.
+    /// </summary>
+    private static async Task<(object? Application, string? Token)> AuthenticateAsync(string clientId, RegistrationServices services, HttpContext context)
+    {
+        DoNotCache(context.Response);
+        var token = BearerToken(context.Request);
+        return (await services.Registrations.AuthenticateAsync(clientId, token, context.RequestAborted), token);
     }
 
     /// <summary>RFC 7592 §2: a missing, wrong or unknown-client token is 401 with an RFC 6750 challenge.</summary>

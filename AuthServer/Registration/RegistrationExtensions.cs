@@ -2,6 +2,7 @@ using McpAspire.AuthServer.Registration.MetadataDocuments;
 using McpAspire.AuthServer.Registration.OpenIddict;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;
+using McpAspire.AuthServer.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -31,11 +32,11 @@ public static class RegistrationExtensions
                 options.ClientIdMetadataDocuments.AllowLoopbackAndPrivateAddresses = builder.Environment.IsDevelopment();
             })
             .Bind(builder.Configuration.GetSection(RegistrationOptions.SectionName))
-            .PostConfigure<IConfiguration>((options, configuration) =>
+            // The resource and the public URL are the server's own settings, copied from their validated options.
+            .PostConfigure<IOptions<McpServerOptions>, IOptions<AuthServerOptions>>((options, mcpServer, authServer) =>
             {
-                var resource = configuration["McpServer:ResourceUrl"];
-                options.McpResource = Uri.TryCreate(resource, UriKind.Absolute, out var uri) ? uri.AbsoluteUri : null;
-                options.PublicUrl = Uri.TryCreate(configuration["AuthServer:PublicUrl"], UriKind.Absolute, out var publicUrl) ? publicUrl : null;
+                options.McpResource = mcpServer.Value.ResourceUrl?.AbsoluteUri;
+                options.PublicUrl = authServer.Value.PublicUrl;
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
@@ -60,9 +61,8 @@ public static class RegistrationExtensions
     }
 
     /// <summary>
-    /// Maps <c>POST /register</c> and <c>GET/PUT/DELETE /register/{client_id}</c>. The host applies its
-    /// rate limiting and CORS to them through <see cref="ClientRegistrationApi.MapClientRegistrationApi"/>'s
-    /// group when it needs the builder; this overload maps them as they are.
+    /// Maps <c>POST /register</c> and <c>GET/PUT/DELETE /register/{client_id}</c>. Their rate limit and CORS come
+    /// from the host's request protection, which classifies requests by path before routing.
     /// </summary>
     public static IEndpointRouteBuilder MapClientRegistration(this IEndpointRouteBuilder endpoints)
     {

@@ -1,10 +1,9 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.Introspection;
 using McpAspire.AuthServer.Registration;
 using McpAspire.AuthServer.Server;
-using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +25,8 @@ public static class RequestProtectionExtensions
         builder.Services.AddSingleton(provider =>
         {
             var limit = provider.GetRequiredService<IOptions<RateLimitOptions>>().Value.FailedClientAuthentication;
-            return new FailuresPerAddress(limit.PermitLimit, limit.Window);
+            // Divided per replica: it is asked on every introspection, which must stay at one storage read (ReplicaShare).
+            return new FailuresPerAddress(ReplicaShare.Of(limit.PermitLimit, provider.GetRequiredService<IConfiguration>()), limit.Window);
         });
         builder.Services.AddOpenIddict().AddServer(server =>
         {
@@ -36,24 +36,11 @@ public static class RequestProtectionExtensions
             }
         });
 
-        var settings = builder.Configuration.GetSection(AuthServerOptions.SectionName).Get<AuthServerOptions>() ?? new();
-        if (!builder.Environment.IsDevelopment() && settings.Issuer is { Scheme: not "https" })
-        {
-            throw new InvalidOperationException("Outside Development the issuer (AuthServer:Issuer) must be an https URL.");
-        }
+        builder.AddKnownProxies();
 
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the TLS proxies named in configuration are believed (loopback is by default).
-            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
-            {
-                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
-            }
-        });
-
-        builder.Services.AddCors(cors => cors.AddPolicy(BrowserClientsPolicy, policy => policy
-            .WithOrigins(settings.CorsOrigins)
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<AuthServerOptions>>((cors, settings) => cors.AddPolicy(BrowserClientsPolicy, policy => policy
+            .WithOrigins(settings.Value.CorsOrigins)
             .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
             .WithHeaders("Authorization", "Content-Type", "MCP-Protocol-Version")
             .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
@@ -65,8 +52,7 @@ public static class RequestProtectionExtensions
             {
                 if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
                 {
-                    context.HttpContext.Response.Headers.RetryAfter =
-                        ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                    RetryAfter.Set(context.HttpContext.Response, retryAfter);
                 }
 
                 return ValueTask.CompletedTask;
@@ -86,7 +72,8 @@ public static class RequestProtectionExtensions
                 var address = ClientAddress.Partition(context.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter($"{name}:{address}", _ => new FixedWindowRateLimiterOptions
                 {
-                    PermitLimit = limit.PermitLimit,
+                    // Divided per replica: counted on every request, where a shared count would cost a DynamoDB call (ReplicaShare).
+                    PermitLimit = ReplicaShare.Of(limit.PermitLimit, context.RequestServices.GetRequiredService<IConfiguration>()),
                     Window = limit.Window,
                     QueueLimit = 0,
                 });

@@ -11,6 +11,8 @@ using McpAspire.AuthServer.Tokens;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Server;
@@ -20,21 +22,16 @@ public static class AuthorizationServerExtensions
 {
     public static WebApplicationBuilder AddAuthorizationServer(this WebApplicationBuilder builder)
     {
-        var authServer = builder.Services.AddOptions<AuthServerOptions>()
+        builder.Services.AddOptions<AuthServerOptions>()
             .BindConfiguration(AuthServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<AuthServerOptions>, AuthServerOptionsValidation>();
         builder.Services.AddOptions<McpServerOptions>()
             .BindConfiguration(McpServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<LoginThrottleOptions>()
             .BindConfiguration(LoginThrottleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
-        // Read once here: OpenIddict's own options are built from them.
-        var settings = builder.Configuration.GetSection(AuthServerOptions.SectionName).Get<AuthServerOptions>() ?? new();
-        var mcpServer = builder.Configuration.GetSection(McpServerOptions.SectionName).Get<McpServerOptions>() ?? new();
-        if (settings.Issuer is null || mcpServer.ResourceUrl is null)
-        {
-            throw new InvalidOperationException("AuthServer:Issuer and McpServer:ResourceUrl must be configured.");
-        }
-
+        // The issuer, the resource and the lifetimes come from the validated settings (ConfigureOpenIddictServer).
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, ConfigureOpenIddictServer>();
         builder.Services.AddOpenIddict()
             // Stores: applications, authorizations, scopes and tokens in DynamoDB. A client secret verified once
             // is not derived again for a few minutes: the MCP server presents it on every introspection. A replayed
@@ -42,12 +39,6 @@ public static class AuthorizationServerExtensions
             .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets().RevokeTokenFamiliesThroughTheirAuthorization())
             .AddServer(server =>
             {
-                // The issuer may be the MCP server's resource URL (the AppHost's choice: docs/auth-server.md, "Issuer
-                // and discovery"): its metadata is then served at the MCP server's origin, forwarded from here, and
-                // names the endpoints at this server's public URL.
-                server.SetIssuer(settings.Issuer);
-                server.SetConfigurationEndpointUris([.. IssuerMetadataLocation.ConfigurationEndpointPaths(settings.Issuer, settings.PublicUrl)]);
-
                 // Endpoints, relative: matched against whatever host a request arrives at (the MCP server introspects
                 // by service discovery); announced at the public URL.
                 server.SetAuthorizationEndpointUris(EndpointPaths.Authorize)
@@ -74,9 +65,6 @@ public static class AuthorizationServerExtensions
                 // Scopes: the MCP ones, and the OpenID ones clients ask for by default (granting nothing more).
                 server.RegisterScopes([.. McpScopes.Supported]);
 
-                // RFC 8707: the MCP server is the only resource; any other "resource" is invalid_target.
-                server.RegisterResources(mcpServer.ResourceUrl);
-
                 // Opaque reference tokens, stored via the token store: revocable at once, readable only by
                 // introspection. Rolling refresh tokens (on by default) rotate on every use, and replaying a
                 // redeemed one revokes its whole authorization.
@@ -87,10 +75,7 @@ public static class AuthorizationServerExtensions
                     // default) hid nothing the authorization item beside it does not already show (subject, client,
                     // scopes) and cost an RSA private-key operation on every introspection. It stays signed, and
                     // the signature is still checked each time. Refresh tokens and codes remain encrypted.
-                    .DisableAccessTokenEncryption()
-                    .SetAccessTokenLifetime(settings.AccessTokenLifetime)
-                    .SetRefreshTokenLifetime(settings.RefreshTokenLifetime)
-                    .SetRefreshTokenReuseLeeway(settings.RefreshTokenReuseLeeway);
+                    .DisableAccessTokenEncryption();
 
                 // Signing and encryption keys shared by every replica and kept across restarts.
                 server.UseDynamoDbKeys();
@@ -130,9 +115,10 @@ public static class AuthorizationServerExtensions
                 cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment()
                     ? CookieSecurePolicy.SameAsRequest
                     : CookieSecurePolicy.Always;
-                cookie.ExpireTimeSpan = settings.SessionLifetime;
                 cookie.SlidingExpiration = false;
             });
+        builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
+            .Configure<IOptions<AuthServerOptions>>((cookie, settings) => cookie.ExpireTimeSpan = settings.Value.SessionLifetime);
         builder.Services.AddAuthorization();
 
         builder.Services.AddAntiforgery(antiforgery =>

@@ -1,5 +1,7 @@
 using System.Net;
-using Microsoft.Extensions.Caching.Memory;
+using System.Security.Cryptography;
+using System.Text;
+using McpAspire.AuthServer.Persistence.Coordination;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Users;
@@ -10,71 +12,55 @@ namespace McpAspire.AuthServer.Users;
 /// never locked as such, so guesses from elsewhere cannot keep its owner out; an address that fails on many
 /// accounts (password spraying) is refused as a whole. Addresses are IPv4 addresses or IPv6 /64s. Written by
 /// hand: ASP.NET Core's rate limiter counts requests, not failures, and cannot key on the account a form names.
-/// The counts live in this process's memory, in a size-bounded cache; behind several replicas each counts its
-/// own share, which the request rate limiter on the login page bounds further.
 /// </summary>
-public sealed class LoginThrottle : IDisposable
+/// <remarks>
+/// The counts are shared by every replica, in DynamoDB (<see cref="DynamoDbFailureCounts"/>), not divided between
+/// them: a wait imposed after failures that reached one replica must hold on the next attempt whichever replica it
+/// reaches, and a per-replica share of "3 free failures" cannot be divided at all. Sign-in is no hot path (each
+/// attempt already pays a PBKDF2 verification), so the price is affordable: one strongly consistent BatchGetItem per
+/// attempt, two UpdateItems (in parallel) per failure, one DeleteItem per success (docs/auth-server.md).
+/// Account names are kept only as SHA-256 digests, so a password typed into the name field is not stored.
+/// </remarks>
+public sealed class LoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider time, DynamoDbFailureCounts counts)
 {
-    private readonly LoginThrottleOptions _options;
-    private readonly TimeProvider _time;
-    private readonly MemoryCache _failures;
-    private readonly Lock _gate = new();
-
-    public LoginThrottle(IOptions<LoginThrottleOptions> options, TimeProvider time)
-    {
-        _options = options.Value;
-        _time = time;
-        _failures = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxTrackedEntries });
-    }
+    private readonly LoginThrottleOptions _options = options.Value;
 
     /// <summary>When a sign-in for this account from this address may be tried again; null when it may now.</summary>
-    public TimeSpan? RetryAfter(string userName, IPAddress? address)
+    public async Task<TimeSpan?> RetryAfterAsync(string userName, IPAddress? address, CancellationToken cancellationToken)
     {
         var partition = ClientAddress.Partition(address);
-        lock (_gate)
+        var (pairKey, addressKey) = (PairKey(userName, partition), AddressKey(partition));
+        var now = time.GetUtcNow();
+        var current = await counts.ReadAsync([pairKey, addressKey], now, cancellationToken);
+
+        TimeSpan? wait = null;
+        if (current.TryGetValue(pairKey, out var pair) && pair.Count > _options.FreeFailuresPerAccountAndAddress && pair.LastFailure + Delay(pair.Count) > now)
         {
-            var now = _time.GetUtcNow();
-            var pair = Current(PairKey(userName, partition), now);
-            var fromAddress = Current(AddressKey(partition), now);
-
-            TimeSpan? wait = null;
-            if (pair is { } p && p.Count > _options.FreeFailuresPerAccountAndAddress && p.LastFailure + Delay(p.Count) > now)
-            {
-                wait = p.LastFailure + Delay(p.Count) - now;
-            }
-
-            if (fromAddress is { } a && a.Count >= _options.MaxFailuresPerAddress)
-            {
-                var addressWait = a.LastFailure + _options.Window - now;
-                wait = wait is null || addressWait > wait ? addressWait : wait;
-            }
-
-            return wait;
+            wait = pair.LastFailure + Delay(pair.Count) - now;
         }
+
+        if (current.TryGetValue(addressKey, out var fromAddress) && fromAddress.Count >= _options.MaxFailuresPerAddress)
+        {
+            var addressWait = fromAddress.LastFailure + _options.Window - now;
+            wait = wait is null || addressWait > wait ? addressWait : wait;
+        }
+
+        return wait;
     }
 
     /// <summary>Counts one failed attempt against the (account, address) pair and the address.</summary>
-    public void RecordFailure(string userName, IPAddress? address)
+    public async Task RecordFailureAsync(string userName, IPAddress? address, CancellationToken cancellationToken)
     {
         var partition = ClientAddress.Partition(address);
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-            Increment(PairKey(userName, partition), now);
-            Increment(AddressKey(partition), now);
-        }
+        var now = time.GetUtcNow();
+        await Task.WhenAll(
+            counts.IncrementAsync(PairKey(userName, partition), now, Retention, cancellationToken),
+            counts.IncrementAsync(AddressKey(partition), now, Retention, cancellationToken));
     }
 
     /// <summary>A successful sign-in clears that pair's failures (not the address's: one good password does not vouch for the rest).</summary>
-    public void RecordSuccess(string userName, IPAddress? address)
-    {
-        lock (_gate)
-        {
-            _failures.Remove(PairKey(userName, ClientAddress.Partition(address)));
-        }
-    }
-
-    public void Dispose() => _failures.Dispose();
+    public Task RecordSuccessAsync(string userName, IPAddress? address, CancellationToken cancellationToken)
+        => counts.ResetAsync(PairKey(userName, ClientAddress.Partition(address)), cancellationToken);
 
     /// <summary>How long failures are remembered after the last one: the window, and at least the longest wait.</summary>
     private TimeSpan Retention => _options.Window > _options.MaxDelay ? _options.Window : _options.MaxDelay;
@@ -87,32 +73,9 @@ public sealed class LoginThrottle : IDisposable
         return delay < _options.MaxDelay ? delay : _options.MaxDelay;
     }
 
-    private Failures? Current(string key, DateTimeOffset now)
-    {
-        if (!_failures.TryGetValue(key, out Failures? failures) || failures is null)
-        {
-            return null;
-        }
-
-        if (failures.LastFailure + Retention <= now)
-        {
-            _failures.Remove(key);
-            return null;
-        }
-
-        return failures;
-    }
-
-    private void Increment(string key, DateTimeOffset now)
-    {
-        var count = (Current(key, now)?.Count ?? 0) + 1;
-        _failures.Set(key, new Failures(count, now), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = Retention });
-    }
-
     // User names compare case-insensitively, as the user store does: "Admin" and "admin" share one count.
-    private static string PairKey(string userName, string address) => "pair:" + userName.Trim().ToUpperInvariant() + "|" + address;
+    private static string PairKey(string userName, string address)
+        => "login|pair|" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(userName.Trim().ToUpperInvariant()))) + "|" + address;
 
-    private static string AddressKey(string address) => "address:" + address;
-
-    private sealed record Failures(int Count, DateTimeOffset LastFailure);
+    private static string AddressKey(string address) => "login|address|" + address;
 }

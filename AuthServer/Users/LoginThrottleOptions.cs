@@ -26,8 +26,4 @@ public sealed class LoginThrottleOptions
     /// <summary>How long failures are remembered after the last one.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(15);
-
-    /// <summary>The most (account, address) pairs and addresses remembered at once: memory stays bounded whatever the flood.</summary>
-    [Range(100, 10_000_000)]
-    public int MaxTrackedEntries { get; set; } = 100_000;
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using McpAspire.JenkinsMock.Export;
 using McpAspire.JenkinsMock.Model;
+using McpAspire.JenkinsMock.Security;
 using McpAspire.JenkinsMock.Services;
 
 namespace McpAspire.JenkinsMock.Apis;
@@ -29,8 +30,9 @@ public static class JenkinsResults
 
         var pretty = string.Equals(http.Request.Query["pretty"], "true", StringComparison.OrdinalIgnoreCase);
         var rootUrl = RootUrl(http.Request);
+        var viewer = http.GetJenkinsIdentity();
         var json = instance.Use((root, now) => select(root) is { } target
-            ? JenkinsJsonWriter.Write(target, pruner, new ExportContext(rootUrl, now), pretty)
+            ? JenkinsJsonWriter.Write(target, pruner, new ExportContext(rootUrl, now, item => viewer.Permissions.Has(PermissionKind.JobRead, item)), pretty)
             : null);
         return json is null ? NotFound() : Results.Bytes(json, JsonContentType);
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using McpAspire.JenkinsMock.Console;
 using McpAspire.JenkinsMock.Model;
 using McpAspire.JenkinsMock.Security;
 using McpAspire.JenkinsMock.Services;
@@ -22,6 +23,7 @@ public static class JobApi
     private static async Task<IResult> Dispatch(string? path, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
     {
         var route = JobRoute.Parse(path ?? "");
+        var viewer = http.GetJenkinsIdentity();
         var isPost = HttpMethods.IsPost(http.Request.Method);
 
         if (route.RestIs("build") || route.RestIs("buildWithParameters"))
@@ -34,14 +36,24 @@ public static class JobApi
             return isPost ? Stop(route, http, instance) : JenkinsResults.RequirePost();
         }
 
+        if (route.Rest.Count == 3 && route.Rest[1] == "replay" && route.Rest[2] == "rebuild")
+        {
+            return isPost ? Replay(route, http, instance, simulator) : JenkinsResults.RequirePost();
+        }
+
+        if (route.Rest.Count == 2 && route.Rest[1] == "submitDescription")
+        {
+            return isPost ? await SubmitDescriptionAsync(route, http, instance) : JenkinsResults.RequirePost();
+        }
+
         if (route.RestIs("api", "json"))
         {
-            return JenkinsResults.Export(http, instance, root => ItemResolver.Resolve(root, route.ItemNames));
+            return JenkinsResults.Export(http, instance, root => ItemResolver.Resolve(root, route.ItemNames, viewer));
         }
 
         if (route.Rest.Count == 0)
         {
-            return Page(instance, root => ItemResolver.Resolve(root, route.ItemNames)?.FullDisplayName);
+            return Page(instance, root => ItemResolver.Resolve(root, route.ItemNames, viewer)?.FullDisplayName);
         }
 
         if (route.Rest.Count >= 2 && route.Rest[0] == "view")
@@ -58,7 +70,8 @@ public static class JobApi
     private static IResult View(JobRoute route, HttpContext http, JenkinsInstance instance)
     {
         var viewName = route.Rest[1];
-        Model.View? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames) is Folder folder ? folder.Views.Find(view => view.Name == viewName) : null;
+        var viewer = http.GetJenkinsIdentity();
+        Model.View? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames, viewer) is Folder folder ? folder.Views.Find(view => view.Name == viewName) : null;
         return route.Rest.Count switch
         {
             2 => Page(instance, root => Find(root)?.Name),
@@ -71,7 +84,8 @@ public static class JobApi
     private static IResult BuildResource(JobRoute route, HttpContext http, JenkinsInstance instance)
     {
         var token = route.Rest[0];
-        Build? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames) is Job job ? job.ResolveBuild(token) : null;
+        var viewer = http.GetJenkinsIdentity();
+        Build? Find(JenkinsRoot root) => ItemResolver.Resolve(root, route.ItemNames, viewer) is Job job ? job.ResolveBuild(token) : null;
         var rest = route.Rest.Skip(1).ToArray();
         return rest switch
         {
@@ -81,19 +95,41 @@ public static class JobApi
             ["logText", "progressiveText"] => ProgressiveText(http, instance, Find),
             ["testReport"] => Page(instance, root => Find(root)?.TestReport is null ? null : "Test Result"),
             ["testReport", "api", "json"] => JenkinsResults.Export(http, instance, root => Find(root)?.TestReport),
+            ["wfapi", "describe"] => WorkflowApi.Describe(http, instance, Find),
+            ["execution", "node", var nodeId, "wfapi", var what] => WorkflowApi.Node(http, instance, Find, nodeId, what),
+            ["artifact", .. var artifactPath] when artifactPath.Length > 0 => Artifact(instance, Find, string.Join('/', artifactPath)),
             _ => JenkinsResults.NotFound(),
         };
     }
 
+    /// <summary>
+    /// Run.doArtifact (DirectoryBrowserSupport): an archived file's bytes, typed by its extension; 404 for a path the
+    /// build did not archive.
+    /// </summary>
+    private static IResult Artifact(JenkinsInstance instance, Func<JenkinsRoot, Build?> find, string path)
+    {
+        var artifact = instance.Use((root, _) => find(root)?.Artifacts.Find(candidate => candidate.RelativePath == path));
+        if (artifact is null)
+        {
+            return JenkinsResults.NotFound();
+        }
+
+        var type = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider().TryGetContentType(path, out var known) ? known : "application/octet-stream";
+        return Results.Bytes(artifact.Content(), type);
+    }
+
+    /// <summary>Run.doConsoleText: the whole log through PlainTextConsoleOutputStream, so without console notes.</summary>
     private static IResult ConsoleText(JenkinsInstance instance, Func<JenkinsRoot, Build?> find)
     {
-        var log = instance.Use((root, _) => find(root)?.Log.CopyFrom(0));
-        return log is null ? JenkinsResults.NotFound() : Results.Bytes(log, "text/plain;charset=UTF-8");
+        var snapshot = instance.Use((root, _) => find(root)?.Log.Snapshot(0));
+        return snapshot is null ? JenkinsResults.NotFound() : new LogResult(snapshot, new PlainTextConsoleFilter());
     }
 
     /// <summary>
-    /// LargeText.doProgressText: the log from byte offset <c>start</c>; <c>X-Text-Size</c> is where to
-    /// continue, <c>X-More-Data: true</c> while the build still writes. A start past the end restarts at 0.
+    /// Stapler's LargeText.doProgressText (AnnotatedLargeText for a run's log): the raw log from byte offset
+    /// <c>start</c>, console notes included, written through LineEndNormalizingWriter (LF becomes CR LF);
+    /// <c>X-Text-Size</c> is the raw length, where to continue; <c>X-More-Data: true</c> while the build still
+    /// writes. A start past the end restarts at 0 ("text rolled over").
     /// </summary>
     private static IResult ProgressiveText(HttpContext http, JenkinsInstance instance, Func<JenkinsRoot, Build?> find)
     {
@@ -104,46 +140,88 @@ public static class JobApi
             return JenkinsResults.BadRequest("start must be a byte offset");
         }
 
-        var chunk = instance.Use((root, _) =>
-        {
-            if (find(root) is not { } build)
-            {
-                return null;
-            }
-
-            var length = build.Log.Length;
-            var from = start > length || start < 0 ? 0 : start;
-            return new LogChunk(build.Log.CopyFrom(from), length, MoreData: !build.Log.Completed);
-        });
-        if (chunk is null)
+        var snapshot = instance.Use((root, _) => find(root) is { } build
+            ? build.Log.Snapshot(start > build.Log.Length || start < 0 ? 0 : start)
+            : null);
+        if (snapshot is null)
         {
             return JenkinsResults.NotFound();
         }
 
-        http.Response.Headers["X-Text-Size"] = chunk.Size.ToString(CultureInfo.InvariantCulture);
-        if (chunk.MoreData)
+        http.Response.Headers["X-Text-Size"] = snapshot.End.ToString(CultureInfo.InvariantCulture);
+        if (!snapshot.Completed)
         {
             http.Response.Headers["X-More-Data"] = "true";
         }
 
-        return Results.Bytes(chunk.Bytes, "text/plain;charset=UTF-8");
+        return new LogResult(snapshot, new LineEndNormalizingFilter());
     }
 
-    private sealed record LogChunk(byte[] Bytes, long Size, bool MoreData);
-
-    /// <summary>Run.doStop: 302 to the build page, whether or not it was running.</summary>
+    /// <summary>
+    /// Run.doStop: 302 to the build page, whether or not it was running; without Job/Cancel on the job 403
+    /// (Executor.doStop checks the abort permission, Item.CANCEL).
+    /// </summary>
     private static IResult Stop(JobRoute route, HttpContext http, JenkinsInstance instance)
     {
-        var user = http.GetJenkinsIdentity().Name;
+        var viewer = http.GetJenkinsIdentity();
+        var user = viewer.Name;
         var rootUrl = JenkinsResults.RootUrl(http.Request);
         var buildUrl = instance.Use((root, now) =>
         {
-            if (ItemResolver.Resolve(root, route.ItemNames) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
             {
                 return null;
             }
 
-            BuildSimulator.Stop(build, user, now);
+            viewer.Check(PermissionKind.JobCancel, job);
+            BuildSimulator.Stop(root, build, user, now);
+            return rootUrl + build.UrlPath;
+        });
+        return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);
+    }
+
+    /// <summary>
+    /// ReplayAction.doRebuild (workflow-cps): runs a Pipeline run again with its original script and parameters, as a
+    /// new build caused by "Replayed #N"; needs Job/Build; 404 for a run that is not a Pipeline's; the answer is a
+    /// redirect (302) to the job, with no queue item in it.
+    /// </summary>
+    private static IResult Replay(JobRoute route, HttpContext http, JenkinsInstance instance, BuildSimulator simulator)
+    {
+        var viewer = http.GetJenkinsIdentity();
+        var rootUrl = JenkinsResults.RootUrl(http.Request);
+        return instance.Use((root, now) =>
+        {
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not WorkflowJob job || job.ResolveBuild(route.Rest[0]) is not WorkflowRun original)
+            {
+                return JenkinsResults.NotFound();
+            }
+
+            viewer.Check(PermissionKind.JobBuild, job);
+            var cause = new Cause("org.jenkinsci.plugins.workflow.cps.replay.ReplayCause", $"Replayed {original.DisplayName}");
+            simulator.Schedule(root, job, original.Parameters, cause, TimeSpan.Zero, now);
+            return JenkinsResults.RedirectTo(rootUrl + job.UrlPath, StatusCodes.Status302Found);
+        });
+    }
+
+    /// <summary>
+    /// Run.doSubmitDescription: needs Run/Update (403 otherwise), sets the description from the form field
+    /// <c>description</c> and redirects (302) to the build.
+    /// </summary>
+    private static async Task<IResult> SubmitDescriptionAsync(JobRoute route, HttpContext http, JenkinsInstance instance)
+    {
+        var viewer = http.GetJenkinsIdentity();
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null;
+        var description = form?["description"].ToString() ?? http.Request.Query["description"].ToString();
+        var rootUrl = JenkinsResults.RootUrl(http.Request);
+        var buildUrl = instance.Use((root, _) =>
+        {
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not Job job || job.ResolveBuild(route.Rest[0]) is not { } build)
+            {
+                return null;
+            }
+
+            viewer.Check(PermissionKind.RunUpdate, job);
+            build.Description = description;
             return rootUrl + build.UrlPath;
         });
         return buildUrl is null ? JenkinsResults.NotFound() : JenkinsResults.RedirectTo(buildUrl, StatusCodes.Status302Found);
@@ -169,12 +247,13 @@ public static class JobApi
         }
 
         StringValues Submitted(string name) => form is not null && form.TryGetValue(name, out var value) ? value : http.Request.Query[name];
-        var user = http.GetJenkinsIdentity().Name;
+        var viewer = http.GetJenkinsIdentity();
+        var user = viewer.Name;
         var rootUrl = JenkinsResults.RootUrl(http.Request);
 
         return instance.Use((root, now) =>
         {
-            if (ItemResolver.Resolve(root, route.ItemNames) is not Job job)
+            if (ItemResolver.Resolve(root, route.ItemNames, viewer) is not Job job)
             {
                 return JenkinsResults.NotFound();
             }
@@ -189,6 +268,8 @@ public static class JobApi
                 return JenkinsResults.Conflict($"{job.FullName} is not buildable");
             }
 
+            // BuildAuthorizationToken.checkPermission: Job/Build on the job, else 403.
+            viewer.Check(PermissionKind.JobBuild, job);
             if (!isPost)
             {
                 return job.IsParameterized ? JenkinsResults.Page($"{job.FullDisplayName}: This build requires parameters") : JenkinsResults.RequirePost();
@@ -244,6 +325,13 @@ public static class JobApi
                 {
                     return JenkinsResults.BadRequest(problem ?? $"Invalid value for parameter {definition.Name}");
                 }
+            }
+
+            // Queue.schedule2 answers no item when a QueueDecisionHandler vetoes the task: doBuild and
+            // buildWithParameters then sendRedirect(".") to the job, a 302, and nothing is queued.
+            if (job.QueueVetoed)
+            {
+                return JenkinsResults.RedirectTo(rootUrl + job.UrlPath, StatusCodes.Status302Found);
             }
 
             var outcome = simulator.Schedule(root, job, values, Cause.User(user), delay, now);

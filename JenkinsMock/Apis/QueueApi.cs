@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpAspire.JenkinsMock.Security;
 using McpAspire.JenkinsMock.Services;
 using Microsoft.Extensions.Primitives;
 
@@ -20,9 +21,9 @@ public static class QueueApi
     }
 
     /// <summary>
-    /// Queue.doCancelItem: 204 for a waiting item, 404 for an id the queue does not know (a missing
-    /// id reads as 0, as Stapler binds it). An item that already left cannot be cancelled: Jenkins
-    /// answers that with a 500, the mock with Jenkins' own 422 wording.
+    /// Queue.doCancelItem: Queue.getItem(id) finds waiting and left items alike. An item the user may not read is
+    /// "not found" (404, also for an unknown id; a missing id reads as 0, as Stapler binds it); without Job/Cancel
+    /// 422 "is not cancellable"; an item that already left cannot be cancelled: 500 "Could not cancel run".
     /// </summary>
     private static IResult CancelItem(HttpContext http, JenkinsInstance instance)
     {
@@ -34,11 +35,22 @@ public static class QueueApi
         }
 
         var idText = id.ToString(CultureInfo.InvariantCulture);
-        return instance.Use((root, now) => BuildSimulator.Cancel(root, id, now)) switch
+        var viewer = http.GetJenkinsIdentity();
+        return instance.Use((root, now) =>
         {
-            CancelOutcome.Cancelled => Results.NoContent(),
-            CancelOutcome.AlreadyLeft => JenkinsResults.Text($"Item for id ({idText}) is not cancellable", StatusCodes.Status422UnprocessableEntity),
-            _ => JenkinsResults.Text($"Provided id ({idText}) not found", StatusCodes.Status404NotFound),
-        };
+            if (root.Queue.Find(id) is not { } item || !viewer.Permissions.Has(PermissionKind.JobRead, item.Task))
+            {
+                return JenkinsResults.Text($"Provided id ({idText}) not found", StatusCodes.Status404NotFound);
+            }
+
+            if (!viewer.Permissions.Has(PermissionKind.JobCancel, item.Task))
+            {
+                return JenkinsResults.Text($"Item for id ({idText}) is not cancellable", StatusCodes.Status422UnprocessableEntity);
+            }
+
+            return BuildSimulator.Cancel(root, id, now) == CancelOutcome.Cancelled
+                ? Results.NoContent()
+                : JenkinsResults.Text($"Could not cancel run for id {idText}", StatusCodes.Status500InternalServerError);
+        });
     }
 }

@@ -7,8 +7,17 @@ namespace McpAspire.JenkinsMock.Export;
 /// </summary>
 public readonly record struct Exported(string Name, object? Value, int Visibility = 1, bool Inline = false);
 
-/// <summary>What exported objects need to render themselves: the absolute root URL (ends with "/") and the current time.</summary>
-public sealed record ExportContext(string RootUrl, DateTimeOffset Now);
+/// <summary>
+/// What exported objects need to render themselves: the absolute root URL (ends with "/"), the current time, and
+/// which items the requesting user may read (Jenkins leaves the others out of every list it exports).
+/// </summary>
+public sealed record ExportContext(string RootUrl, DateTimeOffset Now, Func<Model.Item, bool> CanRead)
+{
+    public ExportContext(string rootUrl, DateTimeOffset now)
+        : this(rootUrl, now, _ => true)
+    {
+    }
+}
 
 /// <summary>
 /// An object the remote API can show (Jenkins' <c>@ExportedBean</c>). Values may be primitives,

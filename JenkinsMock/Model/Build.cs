@@ -1,4 +1,5 @@
 using System.Globalization;
+using McpAspire.JenkinsMock.Console;
 using McpAspire.JenkinsMock.Export;
 
 namespace McpAspire.JenkinsMock.Model;
@@ -29,9 +30,10 @@ public abstract class Build(Job job, int number, long queueId, DateTimeOffset st
     public string? Description { get; set; }
 
     /// <summary>The node the build ran on: "" for the built-in node.</summary>
-    public string BuiltOn { get; init; } = "";
+    public string BuiltOn { get; set; } = "";
 
-    public ConsoleLog Log { get; } = new();
+    /// <summary>The raw console (notes included); a generated one for the large instance's huge log.</summary>
+    public ConsoleLog Log { get; init; } = new InMemoryConsoleLog();
 
     public TestResult? TestReport { get; set; }
 
@@ -39,8 +41,11 @@ public abstract class Build(Job job, int number, long queueId, DateTimeOffset st
 
     public List<ChangeSetEntry> Changes { get; } = [];
 
-    /// <summary>The executor it runs on; null once finished.</summary>
+    /// <summary>The executor it runs on (a one-off executor for a Pipeline run); null once finished.</summary>
     public Executor? Executor { get; set; }
+
+    /// <summary>The agent executor a Pipeline run's <c>node {}</c> block holds; null before it got one and once finished.</summary>
+    public Executor? AgentExecutor { get; set; }
 
     /// <summary>The simulation's plan for a running build: its remaining console lines and its end.</summary>
     public BuildPlan? Plan { get; set; }
@@ -113,7 +118,14 @@ public abstract class Build(Job job, int number, long queueId, DateTimeOffset st
         if (Executor is { } executor)
         {
             executor.CurrentBuild = null;
+            executor.Owner.OneOffExecutors.Remove(executor);
             Executor = null;
+        }
+
+        if (AgentExecutor is { } agent)
+        {
+            agent.PlaceholderFor = null;
+            AgentExecutor = null;
         }
     }
 }

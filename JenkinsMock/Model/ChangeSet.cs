@@ -56,9 +56,17 @@ public sealed class ChangeLogSet(IReadOnlyList<ChangeSetEntry> entries) : IExpor
     ];
 }
 
-/// <summary>An archived artifact of a build (hudson.model.Run.Artifact).</summary>
-public sealed record Artifact(string RelativePath) : IExportable
+/// <summary>
+/// An archived artifact of a build (hudson.model.Run.Artifact). <see cref="Text"/> is a text artifact's content; an
+/// artifact without one is binary (a jar): its bytes are generated from its path.
+/// </summary>
+public sealed record Artifact(string RelativePath, string? Text = null) : IExportable
 {
+    /// <summary>The file's bytes, as <c>artifact/PATH</c> serves them.</summary>
+    public byte[] Content() => Text is { } text
+        ? System.Text.Encoding.UTF8.GetBytes(text)
+        : [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x08, 0x00, .. System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(RelativePath))];
+
     public string? JenkinsClass => null;
 
     public IEnumerable<Exported> Export(ExportContext context) =>

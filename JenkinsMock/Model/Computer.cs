@@ -22,6 +22,12 @@ public sealed class Computer : IExportable
 
     public List<Executor> Executors { get; }
 
+    /// <summary>
+    /// Computer.oneOffExecutors: OneOffExecutors (number -1) made on demand for flyweight tasks, such as a Pipeline
+    /// run itself (WorkflowRun runs on the built-in node without taking one of its executors).
+    /// </summary>
+    public List<Executor> OneOffExecutors { get; } = [];
+
     public bool IsBuiltIn => Name.Length == 0;
 
     public string DisplayName => IsBuiltIn ? "Built-In Node" : Name;
@@ -32,7 +38,7 @@ public sealed class Computer : IExportable
 
     public bool Offline => TemporarilyOffline;
 
-    public bool Idle => Executors.TrueForAll(executor => executor.Idle);
+    public bool Idle => Executors.TrueForAll(executor => executor.Idle) && OneOffExecutors.TrueForAll(executor => executor.Idle);
 
     public string UrlPath => $"computer/{(IsBuiltIn ? "(built-in)" : Uri.EscapeDataString(Name))}/";
 
@@ -55,7 +61,7 @@ public sealed class Computer : IExportable
         new("offline", Offline),
         new("offlineCause", Offline ? new OfflineCause(OfflineCauseReason) : null),
         new("offlineCauseReason", OfflineCauseReason),
-        new("oneOffExecutors", Array.Empty<object>()),
+        new("oneOffExecutors", OneOffExecutors),
         new("temporarilyOffline", TemporarilyOffline),
     ];
 
@@ -81,16 +87,20 @@ public sealed class Executor(Computer owner, int number) : IExportable
 
     public int Number { get; } = number;
 
+    /// <summary>A build running on this executor itself (a freestyle build, or a Pipeline run on a one-off executor).</summary>
     public Build? CurrentBuild { get; set; }
 
-    public bool Idle => CurrentBuild is null;
+    /// <summary>The Pipeline run whose <c>node {}</c> block holds this executor (ExecutorStepExecution.PlaceholderTask).</summary>
+    public Build? PlaceholderFor { get; set; }
+
+    public bool Idle => CurrentBuild is null && PlaceholderFor is null;
 
     public string? JenkinsClass => null;
 
     /// <summary>Percent done against the job's estimate, -1 when idle or without estimate.</summary>
     public int Progress(DateTimeOffset now)
     {
-        if (CurrentBuild is not { } build || build.Job.EstimatedDurationMs <= 0)
+        if ((CurrentBuild ?? PlaceholderFor) is not { } build || build.Job.EstimatedDurationMs <= 0)
         {
             return -1;
         }
@@ -99,9 +109,17 @@ public sealed class Executor(Computer owner, int number) : IExportable
         return (int)Math.Min(99, elapsed * 100 / build.Job.EstimatedDurationMs);
     }
 
+    /// <summary>Executor.getCurrentExecutableForApi: the executable, or null when the user may not read its job.</summary>
+    private IExportable? Executable(ExportContext context) => (CurrentBuild, PlaceholderFor) switch
+    {
+        ({ } build, _) => context.CanRead(build.Job) ? build : null,
+        (_, { } run) => context.CanRead(run.Job) ? new PlaceholderExecutable(run) : null,
+        _ => null,
+    };
+
     public IEnumerable<Exported> Export(ExportContext context) =>
     [
-        new("currentExecutable", CurrentBuild),
+        new("currentExecutable", Executable(context)),
         new("idle", Idle),
         new("likelyStuck", false),
         new("number", Number),

@@ -3,7 +3,7 @@ using McpAspire.JenkinsMock.Export;
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>A CloudBees folder: nests items as <c>/job/a/job/b/</c>, has its own views.</summary>
-public sealed class Folder : Item, IItemGroup
+public class Folder : Item, IItemGroup
 {
     public Folder(string name, IItemGroup parent) : base(name, parent)
     {
@@ -36,7 +36,7 @@ public sealed class Folder : Item, IItemGroup
     [
         .. ItemProperties(context, [EmptyAction.Instance, EmptyAction.Instance]),
         new("healthReport", HealthReports.ToList()),
-        new("jobs", Items),
+        new("jobs", Items.Where(context.CanRead).ToList()),
         new("primaryView", PrimaryView),
         new("views", Views),
     ];

@@ -30,7 +30,47 @@ public sealed class JenkinsOptions
     /// <summary>Fill the instance with realistic folders, jobs and build histories at start and on reset.</summary>
     public bool Seed { get; set; } = true;
 
+    /// <summary>
+    /// More users besides <see cref="User"/> (who may do everything), each with its API token and permissions, e.g.
+    /// a read-only user. Bound from <c>Jenkins:Users:N:*</c>.
+    /// </summary>
+    public List<JenkinsUserOptions> Users { get; set; } = [];
+
+    /// <summary>The large-instance mode: thousands of jobs, a huge log, a huge test report.</summary>
+    public LargeInstanceOptions LargeInstance { get; set; } = new();
+
     public JenkinsTimingOptions Timing { get; set; } = new();
+}
+
+/// <summary>A further user of the mock and what it may do.</summary>
+public sealed class JenkinsUserOptions
+{
+    [Required]
+    public string Name { get; set; } = "";
+
+    [Required]
+    public string ApiToken { get; set; } = "";
+
+    /// <summary>Permission names as Jenkins' matrix shows them: Overall/Read, Job/Discover, Job/Read, Job/Build, Job/Cancel, Run/Update, Run/Replay.</summary>
+    public List<string> Permissions { get; set; } = [];
+
+    /// <summary>Full names of folders or jobs the Job/* and Run/* permissions are granted on (with everything inside); empty: everywhere.</summary>
+    public List<string> Items { get; set; } = [];
+}
+
+/// <summary><c>Jenkins:LargeInstance</c>: sizes of a real, big controller, for tests and benchmarks of the MCP server.</summary>
+public sealed class LargeInstanceOptions
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Jobs spread over nested folders under <c>large/</c>.</summary>
+    public int Jobs { get; set; } = 5000;
+
+    /// <summary>Size of the console log of <c>large/huge-log</c> #1, generated on demand.</summary>
+    public long LogBytes { get; set; } = 200L * 1024 * 1024;
+
+    /// <summary>Test cases in the report of <c>large/huge-log</c> #1.</summary>
+    public int TestCases { get; set; } = 20_000;
 }
 
 /// <summary><c>Jenkins:Timing</c>: defaults make the dashboard demo look alive; tests shorten them.</summary>

@@ -45,7 +45,7 @@ public sealed class JenkinsRoot : IItemGroup, IExportable
         new("nodeName", ""),
         new("numExecutors", Computers.Computers.Find(computer => computer.IsBuiltIn)?.Executors.Count ?? 0),
         new("description", null),
-        new("jobs", Items),
+        new("jobs", Items.Where(context.CanRead).ToList()),
         new("overallLoad", new LoadStatistics(null)),
         new("primaryView", PrimaryView),
         new("quietDownReason", null),

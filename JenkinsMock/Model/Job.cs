@@ -28,6 +28,9 @@ public abstract class Job(string name, IItemGroup parent, BuildRecipe recipe) : 
 
     public bool ConcurrentBuild { get; set; }
 
+    /// <summary>A QueueDecisionHandler (a release freeze, a throttling plugin) refuses every request to queue this job.</summary>
+    public bool QueueVetoed { get; set; }
+
     public List<ParameterDefinition> ParameterDefinitions { get; } = [];
 
     /// <summary>Queue items of this job not yet left (at most one per distinct parameter set).</summary>
@@ -169,6 +172,9 @@ public sealed class FreeStyleProject(string name, IItemGroup parent, BuildRecipe
 public sealed class WorkflowJob(string name, IItemGroup parent, BuildRecipe recipe) : Job(name, parent, recipe)
 {
     public override string JenkinsClass => "org.jenkinsci.plugins.workflow.job.WorkflowJob";
+
+    /// <summary>The label of the script's <c>node(label) {}</c> block: a run waits for an agent carrying it.</summary>
+    public string AgentLabel { get; init; } = "linux";
 
     public override IEnumerable<Exported> Export(ExportContext context) =>
     [

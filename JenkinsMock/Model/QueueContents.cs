@@ -20,6 +20,6 @@ public sealed class QueueContents : IExportable
     public IEnumerable<Exported> Export(ExportContext context) =>
     [
         new("discoverableItems", Array.Empty<object>()),
-        new("items", Items, Inline: true),
+        new("items", Items.Where(item => context.CanRead(item.Task)).ToList(), Inline: true),
     ];
 }

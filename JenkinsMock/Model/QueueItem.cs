@@ -47,6 +47,9 @@ public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, Da
 
     public bool Cancelled { get; set; }
 
+    /// <summary>The Pipeline run this item waits an agent for: a <see cref="PlaceholderTask"/> rather than a job's build.</summary>
+    public Build? PlaceholderFor { get; init; }
+
     public DateTimeOffset? LeftAt { get; set; }
 
     public string UrlPath => $"queue/item/{Id.ToString(CultureInfo.InvariantCulture)}/";
@@ -64,11 +67,12 @@ public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, Da
 
     /// <summary>True when it would start the same build: same job, same parameter values.</summary>
     public bool IsDuplicateOf(Job job, IReadOnlyList<ParameterValue> parameters)
-        => Task == job && State != QueueItemState.Left && Parameters.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (p.Name, p.AsText))
+        => Task == job && PlaceholderFor is null && State != QueueItemState.Left && Parameters.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (p.Name, p.AsText))
             .SequenceEqual(parameters.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => (p.Name, p.AsText)));
 
     public string? Why(DateTimeOffset now) => State switch
     {
+        QueueItemState.Buildable when PlaceholderFor is not null && Task is WorkflowJob { AgentLabel: { } label } => AgentUnavailable ?? $"Waiting for next available executor on ‘{label}’",
         QueueItemState.Waiting => $"In the quiet period. Expires in {TimeSpans.Describe(QuietUntil - now)}",
         QueueItemState.Blocked => Task.LastBuild is { Building: true } running
             ? $"Build #{running.Number.ToString(CultureInfo.InvariantCulture)} is already in progress{Eta(running, now)}"
@@ -76,6 +80,9 @@ public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, Da
         QueueItemState.Buildable => "Waiting for next available executor",
         _ => null,
     };
+
+    /// <summary>Set by the simulation when no online node carries the label (Queue's BecauseLabelIsOffline / BecauseLabelIsBusy).</summary>
+    public string? AgentUnavailable { get; set; }
 
     private static string Eta(Build running, DateTimeOffset now)
     {
@@ -91,6 +98,16 @@ public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, Da
 
     public IEnumerable<Exported> Export(ExportContext context)
     {
+        if (PlaceholderFor is { } run)
+        {
+            foreach (var exported in PlaceholderExport(run, context))
+            {
+                yield return exported;
+            }
+
+            yield break;
+        }
+
         IReadOnlyList<IExportable> actions = Parameters.Count > 0
             ? [new ParametersAction(Parameters), new CauseAction(Causes)]
             : [new CauseAction(Causes)];
@@ -120,6 +137,31 @@ public sealed class QueueItem(long id, Job task, DateTimeOffset inQueueSince, Da
                 yield return new("cancelled", Cancelled, Visibility: AlwaysVisible);
                 yield return new("executable", Executable, Visibility: AlwaysVisible);
                 break;
+        }
+    }
+
+    /// <summary>A placeholder item: no parameters or causes, its task a PlaceholderTask, its executable the placeholder's.</summary>
+    private IEnumerable<Exported> PlaceholderExport(Build run, ExportContext context)
+    {
+        yield return new("actions", Array.Empty<IExportable>());
+        yield return new("blocked", State == QueueItemState.Blocked, Visibility: AlwaysVisible);
+        yield return new("buildable", State == QueueItemState.Buildable, Visibility: AlwaysVisible);
+        yield return new("id", Id, Visibility: AlwaysVisible);
+        yield return new("inQueueSince", InQueueSinceMs, Visibility: AlwaysVisible);
+        yield return new("params", "", Visibility: AlwaysVisible);
+        yield return new("stuck", false, Visibility: AlwaysVisible);
+        yield return new("task", new PlaceholderTask(run), Visibility: AlwaysVisible);
+        yield return new("url", UrlPath, Visibility: AlwaysVisible);
+        yield return new("why", Why(context.Now), Visibility: AlwaysVisible);
+        if (State == QueueItemState.Left)
+        {
+            yield return new("cancelled", Cancelled, Visibility: AlwaysVisible);
+            yield return new("executable", Cancelled ? null : new PlaceholderExecutable(run), Visibility: AlwaysVisible);
+        }
+        else
+        {
+            yield return new("buildableStartMilliseconds", BuildableStartMs, Visibility: AlwaysVisible);
+            yield return new("pending", false, Visibility: AlwaysVisible);
         }
     }
 }

@@ -21,7 +21,7 @@ public sealed class View(string name, IItemGroup owner, Func<Item, bool>? filter
     public IEnumerable<Exported> Export(ExportContext context) =>
     [
         new("description", Description),
-        new("jobs", Jobs.ToList()),
+        new("jobs", Jobs.Where(context.CanRead).ToList()),
         new("name", Name, Visibility: 2),
         new("property", Array.Empty<object>()),
         new("url", context.RootUrl + UrlPath, Visibility: 2),

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace McpAspire.JenkinsMock.Security;
 
-/// <summary>Checks user + API token or password, in constant time.</summary>
+/// <summary>Checks user + API token or password, in constant time, and says what the user may do.</summary>
 public sealed class CredentialValidator(IOptionsMonitor<JenkinsOptions> options)
 {
     /// <summary>The kind of login the secret proves, or null when user or secret is wrong.</summary>
@@ -15,12 +15,28 @@ public sealed class CredentialValidator(IOptionsMonitor<JenkinsOptions> options)
         var userMatches = SecretEquals(user, settings.User);
         var isToken = SecretEquals(secret, settings.ApiToken);
         var isPassword = !string.IsNullOrEmpty(settings.Password) && SecretEquals(secret, settings.Password);
-        if (!userMatches)
+        if (userMatches)
         {
-            return null;
+            return isToken ? AuthenticationKind.ApiToken : isPassword ? AuthenticationKind.Session : null;
         }
 
-        return isToken ? AuthenticationKind.ApiToken : isPassword ? AuthenticationKind.Session : null;
+        // Further users log in with their API token only.
+        var other = settings.Users.Find(candidate => candidate.Name == user);
+        return other is not null && SecretEquals(secret, other.ApiToken) ? AuthenticationKind.ApiToken : null;
+    }
+
+    /// <summary>The main user administers Jenkins; a further user has the permissions its settings grant.</summary>
+    public PermissionSet PermissionsOf(string user)
+    {
+        var settings = options.CurrentValue;
+        if (user == settings.User)
+        {
+            return PermissionSet.Administer;
+        }
+
+        return settings.Users.Find(candidate => candidate.Name == user) is { } other
+            ? PermissionSet.Of(other.Permissions.Select(PermissionKind.Parse).OfType<PermissionKind>(), other.Items)
+            : PermissionSet.None;
     }
 
     private static bool SecretEquals(string presented, string expected)

@@ -12,12 +12,21 @@ public enum AuthenticationKind
     Session,
 }
 
-/// <summary>Who the request runs as; set by <see cref="JenkinsSecurityMiddleware"/>.</summary>
-public sealed record JenkinsIdentity(string Name, AuthenticationKind Kind)
+/// <summary>Who the request runs as, and what it may do; set by <see cref="JenkinsSecurityMiddleware"/>.</summary>
+public sealed record JenkinsIdentity(string Name, AuthenticationKind Kind, PermissionSet Permissions)
 {
-    public static readonly JenkinsIdentity Anonymous = new("anonymous", AuthenticationKind.Anonymous);
+    public static readonly JenkinsIdentity Anonymous = new("anonymous", AuthenticationKind.Anonymous, PermissionSet.None);
 
     public bool IsAnonymous => Kind == AuthenticationKind.Anonymous;
+
+    /// <summary>AccessControlled.checkPermission: throws what Jenkins answers 403.</summary>
+    public void Check(PermissionKind permission, Model.Item item)
+    {
+        if (!Permissions.Has(permission, item))
+        {
+            throw new JenkinsAccessDeniedException(Name, permission);
+        }
+    }
 }
 
 public static class JenkinsIdentityExtensions

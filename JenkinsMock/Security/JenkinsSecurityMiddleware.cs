@@ -50,7 +50,36 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
             return;
         }
 
-        await next(context);
+        if (!identity.IsAnonymous && !identity.Permissions.Has(PermissionKind.OverallRead)
+            && !Array.Exists(UnprotectedPaths, path => context.Request.Path.StartsWithSegments(path, StringComparison.OrdinalIgnoreCase)))
+        {
+            await ForbidAsync(context, new JenkinsAccessDeniedException(identity.Name, PermissionKind.OverallRead));
+            return;
+        }
+
+        try
+        {
+            await next(context);
+        }
+        catch (JenkinsAccessDeniedException denied) when (!context.Response.HasStarted)
+        {
+            await ForbidAsync(context, denied);
+        }
+    }
+
+    /// <summary>
+    /// hudson.security.AccessDeniedHandlerImpl for an AccessDeniedException3: 403, who the user is, the permission
+    /// required and what implies it, and "USER is missing the Job/Build permission".
+    /// </summary>
+    private static async Task ForbidAsync(HttpContext context, JenkinsAccessDeniedException denied)
+    {
+        context.Response.Clear();
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        context.Response.Headers["X-You-Are-Authenticated-As"] = denied.User;
+        context.Response.Headers["X-Required-Permission"] = denied.Permission.Id;
+        context.Response.Headers["X-Permission-Implied-By"] = "hudson.model.Hudson.Administer";
+        context.Response.ContentType = "text/plain;charset=UTF-8";
+        await context.Response.WriteAsync(denied.Message);
     }
 
     /// <summary>The identity, or null (with the user name presented) when the request presented wrong credentials.</summary>
@@ -67,12 +96,12 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
             switch (credentials.Validate(user, secret))
             {
                 case AuthenticationKind.ApiToken:
-                    return (new JenkinsIdentity(user, AuthenticationKind.ApiToken), user);
+                    return (new JenkinsIdentity(user, AuthenticationKind.ApiToken, credentials.PermissionsOf(user)), user);
                 case AuthenticationKind.Session:
                     // A password login starts (or continues) a web session, as Jenkins' BasicHeaderProcessor does.
                     await context.Session.LoadAsync(context.RequestAborted);
                     context.Session.SetString(SessionUserKey, user);
-                    return (new JenkinsIdentity(user, AuthenticationKind.Session), user);
+                    return (new JenkinsIdentity(user, AuthenticationKind.Session, credentials.PermissionsOf(user)), user);
                 default:
                     return (null, user);
             }
@@ -80,7 +109,7 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
 
         await context.Session.LoadAsync(context.RequestAborted);
         var identity = context.Session.GetString(SessionUserKey) is { } sessionUser
-            ? new JenkinsIdentity(sessionUser, AuthenticationKind.Session)
+            ? new JenkinsIdentity(sessionUser, AuthenticationKind.Session, credentials.PermissionsOf(sessionUser))
             : JenkinsIdentity.Anonymous;
         return (identity, identity.Name);
     }

@@ -37,24 +37,41 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
         return new ScheduleOutcome(queued, AlreadyQueued: false);
     }
 
-    /// <summary>Queue.cancel: a waiting item leaves the queue cancelled; a left one stays as it is.</summary>
+    /// <summary>
+    /// Queue.cancel: a waiting item leaves the queue cancelled; a left one stays as it is. Cancelling a Pipeline's
+    /// placeholder aborts its run (ExecutorStepExecution.CancelledItemListener).
+    /// </summary>
     public static CancelOutcome Cancel(JenkinsRoot root, long id, DateTimeOffset now)
     {
         if (root.Queue.Items.Find(item => item.Id == id) is { } waiting)
         {
             Leave(root, waiting, build: null, now);
+            if (waiting.PlaceholderFor is { } run)
+            {
+                run.Log.AppendLine("Queue task was cancelled");
+                run.Finish(BuildResult.Aborted, now);
+            }
+
             return CancelOutcome.Cancelled;
         }
 
         return root.Queue.LeftItems.ContainsKey(id) ? CancelOutcome.AlreadyLeft : CancelOutcome.NotFound;
     }
 
-    /// <summary>Run.doStop: aborts a running build; a finished build stays as it is.</summary>
-    public static void Stop(Build build, string user, DateTimeOffset now)
+    /// <summary>
+    /// Run.doStop: aborts a running build; a finished build stays as it is. A Pipeline run still waiting for an agent
+    /// loses its placeholder queue item (ExecutorStepExecution.stop cancels it).
+    /// </summary>
+    public static void Stop(JenkinsRoot root, Build build, string user, DateTimeOffset now)
     {
         if (!build.Building)
         {
             return;
+        }
+
+        if (root.Queue.Items.Find(item => item.PlaceholderFor == build) is { } placeholder)
+        {
+            Leave(root, placeholder, build: null, now);
         }
 
         foreach (var line in ConsoleScripts.Aborted(build, user))
@@ -85,6 +102,12 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
     {
         foreach (var item in root.Queue.Items.ToList())
         {
+            if (item.PlaceholderFor is { } run)
+            {
+                StartNodeBlock(root, item, run, now);
+                continue;
+            }
+
             if (item.State == QueueItemState.Waiting)
             {
                 if (now < item.QuietUntil)
@@ -102,6 +125,12 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
                 continue;
             }
 
+            if (item.Task is WorkflowJob)
+            {
+                StartPipeline(root, item, now);
+                continue;
+            }
+
             var executor = root.Computers.OnlineExecutors.FirstOrDefault(candidate => candidate.Idle && CanRunOn(item.Task, candidate.Owner));
             if (executor is null)
             {
@@ -111,6 +140,30 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
 
             Start(root, item, executor, now);
         }
+    }
+
+    /// <summary>
+    /// A placeholder takes a free executor of an online node with the Pipeline's label; until then its "why" says
+    /// whether every such node is offline (Queue's BecauseLabelIsOffline) or all are busy (BecauseLabelIsBusy).
+    /// </summary>
+    private void StartNodeBlock(JenkinsRoot root, QueueItem item, Build run, DateTimeOffset now)
+    {
+        var label = ((WorkflowJob)item.Task).AgentLabel;
+        var labelled = root.Computers.Computers.Where(computer => !computer.IsBuiltIn && computer.Labels.Contains(label, StringComparer.Ordinal)).ToList();
+        var executor = labelled.Where(computer => !computer.Offline).SelectMany(computer => computer.Executors).FirstOrDefault(candidate => candidate.Idle);
+        if (executor is null)
+        {
+            item.AgentUnavailable = labelled.Count == 0 ? $"There are no nodes with the label ‘{label}’"
+                : labelled.TrueForAll(computer => computer.Offline) ? $"All nodes of label ‘{label}’ are offline"
+                : null;
+            return;
+        }
+
+        executor.PlaceholderFor = run;
+        run.AgentExecutor = executor;
+        run.BuiltOn = executor.Owner.Name;
+        Plan(run, now);
+        Leave(root, item, run, now);
     }
 
     private static bool CanRunOn(Job job, Computer computer)
@@ -123,18 +176,49 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
         job.Builds.Add(build);
         executor.CurrentBuild = build;
         build.Executor = executor;
+        Plan(build, now);
+        Leave(root, item, build, now);
+    }
 
+    /// <summary>
+    /// A Pipeline run is a flyweight task: it starts at once on a one-off executor of the built-in node
+    /// (Queue.maintain hands flyweights to Computer.startFlyWeightTask) and then queues the placeholder of its
+    /// <c>node {}</c> block, which waits for an agent executor; its console is written once it has one.
+    /// </summary>
+    private static void StartPipeline(JenkinsRoot root, QueueItem item, DateTimeOffset now)
+    {
+        var job = item.Task;
+        var builtIn = root.Computers.Computers.First(computer => computer.IsBuiltIn);
+        var oneOff = new Executor(builtIn, -1);
+        builtIn.OneOffExecutors.Add(oneOff);
+        var build = job.CreateBuild(job.NextBuildNumber++, item, now, "");
+        job.Builds.Add(build);
+        oneOff.CurrentBuild = build;
+        build.Executor = oneOff;
+        Leave(root, item, build, now);
+        var placeholder = new QueueItem(root.Queue.NextId++, job, now, now, [], item.Causes)
+        {
+            PlaceholderFor = build,
+            State = QueueItemState.Buildable,
+            BuildableStartMs = now.ToUnixTimeMilliseconds(),
+        };
+        root.Queue.Items.Add(placeholder);
+    }
+
+    private void Plan(Build build, DateTimeOffset now)
+    {
+        var job = build.Job;
         var interval = Timing.LogLineInterval;
         var minimumLines = interval > TimeSpan.Zero ? (int)Math.Min(5000, Timing.BuildLength * job.Recipe.LengthFactor / interval) : 0;
         var script = ConsoleScripts.Write(build, job.Recipe.OutcomeOf(build.Number), minimumLines);
         build.Plan = new BuildPlan(script.Lines, script.Result, script.TestReport, firstLineAt: now);
         build.Artifacts.AddRange(script.Artifacts);
-        Leave(root, item, build, now);
     }
 
     private void WriteRunningBuilds(JenkinsRoot root, DateTimeOffset now)
     {
-        foreach (var build in root.Computers.Computers.SelectMany(computer => computer.Executors).Select(executor => executor.CurrentBuild).OfType<Build>().ToList())
+        var executors = root.Computers.Computers.SelectMany(computer => computer.Executors.Concat(computer.OneOffExecutors));
+        foreach (var build in executors.Select(executor => executor.CurrentBuild).OfType<Build>().ToList())
         {
             if (build.Plan is not { } plan)
             {

@@ -187,7 +187,12 @@ public static class ConsoleScripts
             lines.Add("Build step 'Publish JUnit test result report' changed build result to UNSTABLE");
         }
 
-        IReadOnlyList<Artifact> artifacts = result == BuildResult.Failure ? [] : [new Artifact($"target/{build.Job.Name}-2.4.{build.Number}-SNAPSHOT.jar")];
+        IReadOnlyList<Artifact> artifacts = result == BuildResult.Failure ? [] :
+        [
+            new Artifact($"target/{build.Job.Name}-2.4.{build.Number}-SNAPSHOT.jar"),
+            new Artifact("target/build-info.txt", string.Create(CultureInfo.InvariantCulture,
+                $"artifact={build.Job.Name}\nversion=2.4.{build.Number}-SNAPSHOT\nbuild={build.Number}\njdk=21.0.8\nresult={result}\n")),
+        ];
         if (artifacts.Count > 0)
         {
             lines.Add("Archiving artifacts");
@@ -269,7 +274,7 @@ public static class ConsoleScripts
         lines.Add("[Pipeline] }");
         lines.Add("[Pipeline] // node");
         lines.Add("[Pipeline] End of Pipeline");
-        return new BuildScript(lines, result, report, [new Artifact("dist/index.html")]);
+        return new BuildScript(lines, result, report, [new Artifact("dist/index.html", "<!DOCTYPE html><html><head><title>Shop</title></head><body><div id=\"root\"></div></body></html>\n")]);
     }
 
     private static BuildScript Deploy(Build build, string result, List<string> lines, int minimumLines, Random random)

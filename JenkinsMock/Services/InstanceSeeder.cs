@@ -75,6 +75,7 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
         deployShop.ParameterDefinitions.Add(new ChoiceParameterDefinition("ENVIRONMENT", ["staging", "production"], "Where to deploy."));
         deployShop.ParameterDefinitions.Add(new StringParameterDefinition("VERSION", "1.0.0", "Image tag to deploy."));
         deployShop.ParameterDefinitions.Add(new BooleanParameterDefinition("DRY_RUN", false, "Render the release without applying it."));
+        deployShop.ParameterDefinitions.Add(new StringParameterDefinition("MCP_REQUESTED_BY", "", "Who asked for the deployment through the MCP server (filled in by the server)."));
         History(root, deployShop, now, count: 6, spacing: TimeSpan.FromHours(8), duration: TimeSpan.FromMinutes(2), user, abortedBuild: 5);
 
         var backup = Add(root, new FreeStyleProject("nightly-db-backup", root, new BuildRecipe(BuildFlavor.Nightly,
@@ -98,6 +99,28 @@ public sealed class InstanceSeeder(IOptions<JenkinsOptions> options)
         });
         History(root, legacy, now - TimeSpan.FromDays(90), count: 2, spacing: TimeSpan.FromDays(7), duration: TimeSpan.FromMinutes(4), user);
         legacy.Disabled = true;
+
+        var shop = Add(root, new WorkflowMultiBranchProject("shop", root) { Description = "Multibranch Pipeline of the shop monorepo." });
+        History(root, shop.AddBranch("main", BuildRecipe.AlwaysSucceeds(BuildFlavor.Node)), now, count: 3, spacing: TimeSpan.FromHours(6), duration: TimeSpan.FromMinutes(3), Cause.ScmChange);
+        History(root, shop.AddBranch("feature/checkout", new BuildRecipe(BuildFlavor.Node, [BuildResult.Success, BuildResult.Failure])), now, count: 2, spacing: TimeSpan.FromHours(4), duration: TimeSpan.FromMinutes(3), Cause.ScmChange);
+
+        var installer = Add(root, new WorkflowJob("windows-installer", root, BuildRecipe.AlwaysSucceeds(BuildFlavor.Nightly))
+        {
+            Description = "Pipeline: node('windows') { ... } (its only agent is offline, so new runs wait for one).",
+            AgentLabel = "windows",
+        });
+        History(root, installer, now - TimeSpan.FromDays(2), count: 2, spacing: TimeSpan.FromDays(1), duration: TimeSpan.FromMinutes(9), user);
+
+        Add(root, new FreeStyleProject("release-freeze", root, BuildRecipe.AlwaysSucceeds(BuildFlavor.Nightly))
+        {
+            Description = "A queue decision handler (release freeze) vetoes every build request.",
+            QueueVetoed = true,
+        });
+
+        if (settings.LargeInstance.Enabled)
+        {
+            LargeInstanceSeeder.Add(root, settings.LargeInstance, settings.User, now);
+        }
 
         root.Views.Add(new View("Operations", root, item => item is Folder { Name: "deploy" } || item.Name == "nightly-db-backup", "Deployments and housekeeping."));
         root.Views.Add(new View("Legacy", root, item => item is Job { Disabled: true }));

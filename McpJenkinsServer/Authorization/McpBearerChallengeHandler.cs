@@ -35,7 +35,7 @@ public sealed class McpBearerChallengeHandler(
         {
             var wait = Context.Items[TokenScreeningMiddleware.RetryAfterItem] is TimeSpan retryAfter ? retryAfter : TimeSpan.FromMinutes(1);
             Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAfter.Set(Response, wait);
             return;
         }
 

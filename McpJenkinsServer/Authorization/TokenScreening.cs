@@ -25,7 +25,8 @@ public enum ScreeningVerdict
 /// server called inactive is remembered (by its SHA-256, never the token) and refused without asking again, and
 /// an address (IPv6 per /64) that sent too many invalid tokens gets 429 for unknown tokens until its window
 /// passes. Tokens seen active pass that limit, so users behind the same address keep working during a flood.
-/// Both memories are size-bounded caches; the counting is ASP.NET Core's rate limiter.
+/// Both memories are size-bounded caches; the counting is ASP.NET Core's rate limiter. Each replica keeps its own:
+/// a junk token costs one introspection per replica, not one in all, and the address limit is divided between them.
 /// </summary>
 public sealed class TokenScreening : IDisposable
 {
@@ -34,12 +35,13 @@ public sealed class TokenScreening : IDisposable
     private readonly MemoryCache _active;
     private readonly FailuresPerAddress _invalidTokens;
 
-    public TokenScreening(IOptions<TokenScreeningOptions> options)
+    public TokenScreening(IOptions<TokenScreeningOptions> options, IConfiguration configuration)
     {
         _options = options.Value;
         _refused = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxRememberedTokens });
         _active = new MemoryCache(new MemoryCacheOptions { SizeLimit = _options.MaxRememberedTokens });
-        _invalidTokens = new FailuresPerAddress(_options.InvalidTokensPerAddress, _options.Window);
+        // This replica's share (ReplicaShare): the screening runs before every MCP request, with no storage to share a count in.
+        _invalidTokens = new FailuresPerAddress(ReplicaShare.Of(_options.InvalidTokensPerAddress, configuration), _options.Window);
     }
 
     public ScreeningVerdict Screen(string tokenHash, string address, out TimeSpan retryAfter)

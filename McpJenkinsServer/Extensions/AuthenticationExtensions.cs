@@ -1,12 +1,12 @@
 using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
-using Polly;
+using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
+using Polly;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 
@@ -41,31 +41,9 @@ public static class AuthenticationExtensions
             .AddValidation(validation =>
             {
                 // Reference tokens are opaque: only the auth server can say whether one is active, so every
-                // request is introspected, and nothing is cached (revocation takes effect on the next call).
-                validation.UseIntrospection()
-                    .SetClientId(builder.Configuration[$"{AuthServerOptions.SectionName}:IntrospectionClientId"] ?? "")
-                    .SetClientSecret(builder.Configuration[$"{AuthServerOptions.SectionName}:IntrospectionClientSecret"] ?? "");
-
-                // The issuer tokens must come from is the public one clients see, but the introspection endpoint
-                // is reached inside the application through service discovery: a static configuration says both,
-                // without fetching discovery documents from the public URL.
-                validation.Configure(options =>
-                {
-                    var authServer = builder.Configuration.GetSection(AuthServerOptions.SectionName).Get<AuthServerOptions>() ?? new();
-                    options.Issuer = authServer.Issuer;
-                    options.Configuration = new OpenIddictConfiguration
-                    {
-                        Issuer = authServer.Issuer,
-                        IntrospectionEndpoint = authServer.IntrospectionEndpoint,
-                    };
-                });
-
-                // RFC 8707: only tokens issued for this resource (the canonical /mcp URI) are accepted.
-                var resourceUrl = builder.Configuration[$"{McpResourceOptions.SectionName}:ResourceUrl"];
-                if (!string.IsNullOrEmpty(resourceUrl))
-                {
-                    validation.AddAudiences(resourceUrl);
-                }
+                // request is introspected, and nothing is cached (revocation takes effect on the next call). Who
+                // introspects, where, and for which issuer and audience: ConfigureTokenIntrospection.
+                validation.UseIntrospection();
 
                 // A single short attempt per introspection: the ServiceDefaults pipeline around every HttpClient
                 // already retries, and a client must not wait half a minute to learn the auth server is down.
@@ -73,6 +51,7 @@ public static class AuthenticationExtensions
                     .SetHttpResiliencePipeline(pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(5)));
                 validation.UseAspNetCore();
             });
+        builder.Services.AddSingleton<IConfigureOptions<OpenIddictValidationOptions>, ConfigureTokenIntrospection>();
 
         builder.Services.AddAuthentication(options =>
             {
@@ -114,15 +93,7 @@ public static class AuthenticationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<TokenScreening>();
-        builder.Services.Configure<ForwardedHeadersOptions>(forwarded =>
-        {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the TLS proxies named in configuration are believed (loopback is by default), as at the auth server.
-            foreach (var proxy in builder.Configuration.GetSection("ForwardedHeaders:KnownProxies").Get<string[]>() ?? [])
-            {
-                forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
-            }
-        });
+        builder.AddKnownProxies();
 
         builder.Services.AddSingleton<ToolScopes>();
         builder.Services.AddSingleton<IAuthorizationHandler, McpScopeAuthorizationHandler>();

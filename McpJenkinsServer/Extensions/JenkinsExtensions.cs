@@ -10,6 +10,9 @@ namespace McpAspire.McpJenkinsServer.Extensions;
 
 public static class JenkinsExtensions
 {
+    /// <summary>How long one TCP connection attempt to Jenkins may take; two attempts and the retry delay stay under 5 s.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(1.5);
+
     /// <summary>
     /// The typed Jenkins client: service discovery resolves <c>https+http://jenkins</c>, the server's own API token
     /// authenticates (the MCP client's token never leaves this server), and redirects are not followed
@@ -34,17 +37,27 @@ public static class JenkinsExtensions
                     "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.ApiToken}")));
                 http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false })
-            // Replace the default pipeline: a retried POST could queue a build twice, so only safe methods retry.
+            // A Jenkins that is down must become a tool error within 5 s: a connection attempt gets 1.5 s (a host that
+            // does not answer SYNs), a refused one fails at once.
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = ConnectTimeout })
+            // Replace the default pipeline: a retried POST could queue a build twice, so only safe methods retry; and
+            // once, 250 ms later (the default three exponential retries made a dead Jenkins cost about 15 s, up to 30).
             .RemoveAllResilienceHandlers()
             .AddStandardResilienceHandler(resilience =>
             {
                 resilience.Retry.DisableForUnsafeHttpMethods();
+                resilience.Retry.MaxRetryAttempts = 1;
+                resilience.Retry.BackoffType = Polly.DelayBackoffType.Constant;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(250);
+                resilience.Retry.UseJitter = false;
                 resilience.TotalRequestTimeout.Timeout = builder.Configuration.GetValue("Jenkins:RequestTimeout", TimeSpan.FromSeconds(30));
             });
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddScoped<BuildLauncher>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<BuildAttribution>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BuildAttribution>());
         return builder;
     }
 }

@@ -10,6 +10,7 @@ public enum JenkinsError
     NotParameterized,
     Rejected,
     CredentialsRejected,
+    PermissionDenied,
     Unreachable,
     Unexpected,
 }

@@ -116,7 +116,19 @@ internal static class JenkinsMapper
         ToTime(item.InQueueSince),
         string.IsNullOrWhiteSpace(item.Params) ? null : item.Params.Trim(),
         item.Executable?.Number,
-        item.Executable?.Url);
+        item.Executable?.Url,
+        IsPlaceholder(item.Task?.Class) ? BuildNumberFromUrl(item.Task?.Url) : null);
+
+    /// <summary>ExecutorStepExecution.PlaceholderTask and its executable: a Pipeline's node block, not a build of its own.</summary>
+    public static bool IsPlaceholder(string? jenkinsClass)
+        => jenkinsClass?.Contains("ExecutorStepExecution$PlaceholderTask", StringComparison.Ordinal) == true;
+
+    /// <summary>The build number at the end of a build URL (<c>job/x/12/</c>).</summary>
+    public static int? BuildNumberFromUrl(string? url)
+    {
+        var last = url?.TrimEnd('/').Split('/').LastOrDefault();
+        return int.TryParse(last, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) ? number : null;
+    }
 
     public static TestCaseResult ToTestCase(TestCaseDto testCase, string? suite) => new(
         suite, testCase.ClassName, testCase.Name, testCase.Status, testCase.Duration, testCase.ErrorDetails, testCase.ErrorStackTrace);
@@ -130,6 +142,8 @@ internal static class JenkinsMapper
         string.IsNullOrWhiteSpace(computer.OfflineCauseReason) ? null : computer.OfflineCauseReason,
         [.. (computer.AssignedLabels ?? []).Select(l => l.Name ?? "").Where(n => n.Length > 0)],
         [.. (computer.Executors ?? []).Select(e => e.CurrentExecutable).OfType<ExecutableRefDto>()
+            .Select(e => (e.FullDisplayName ?? e.Url ?? "") + (IsPlaceholder(e.Class) ? " (node block)" : ""))],
+        [.. (computer.OneOffExecutors ?? []).Select(e => e.CurrentExecutable).OfType<ExecutableRefDto>()
             .Select(e => e.FullDisplayName ?? e.Url ?? "")]);
 
     public static DateTimeOffset? ToTime(long? epochMilliseconds)

@@ -15,55 +15,94 @@ public static class LogSearch
     public static (IReadOnlyList<LogMatch> Matches, int LinesSearched, bool Truncated) Search(
         IEnumerable<string> lines, string pattern, bool ignoreCase, int contextLines, int maxMatches)
     {
-        var regex = Compile(pattern, ignoreCase);
-        var before = new Queue<string>(contextLines + 1);
-        var matches = new List<LogMatch>();
-        var open = new List<(int Line, string Text, string[] Before, List<string> After)>();
-        var lineNumber = 0;
-        var truncated = false;
-
+        var search = new Scan(Compile(pattern, ignoreCase), contextLines, maxMatches);
         foreach (var line in lines)
         {
-            lineNumber++;
+            if (!search.Add(line))
+            {
+                break;
+            }
+        }
 
-            foreach (var pending in open)
+        return search.Finish();
+    }
+
+    /// <summary>
+    /// The same search over a stream of lines (a console log read from Jenkins as it arrives): memory stays bounded by
+    /// the context window and the matches kept, whatever the log's size.
+    /// </summary>
+    public static async Task<(IReadOnlyList<LogMatch> Matches, int LinesSearched, bool Truncated)> SearchAsync(
+        IAsyncEnumerable<string> lines, string pattern, bool ignoreCase, int contextLines, int maxMatches, CancellationToken cancellationToken)
+    {
+        var search = new Scan(Compile(pattern, ignoreCase), contextLines, maxMatches);
+        await foreach (var line in lines.WithCancellation(cancellationToken))
+        {
+            if (!search.Add(line))
+            {
+                break;
+            }
+        }
+
+        return search.Finish();
+    }
+
+    /// <summary>One pass over a log: the last context lines, the matches still collecting their after-context, the matches done.</summary>
+    private sealed class Scan(Regex regex, int contextLines, int maxMatches)
+    {
+        private readonly Queue<string> _before = new(contextLines + 1);
+        private readonly List<LogMatch> _matches = [];
+        private readonly List<(int Line, string Text, string[] Before, List<string> After)> _open = [];
+        private int _lineNumber;
+        private bool _truncated;
+
+        /// <summary>Takes the next line; false once enough matches were found.</summary>
+        public bool Add(string line)
+        {
+            _lineNumber++;
+            foreach (var pending in _open)
             {
                 pending.After.Add(line);
             }
 
-            matches.AddRange(open.Where(p => p.After.Count >= contextLines).Select(ToMatch));
-            open.RemoveAll(p => p.After.Count >= contextLines);
+            _matches.AddRange(_open.Where(p => p.After.Count >= contextLines).Select(ToMatch));
+            _open.RemoveAll(p => p.After.Count >= contextLines);
 
             if (IsMatch(regex, line))
             {
-                if (matches.Count + open.Count >= maxMatches)
+                if (_matches.Count + _open.Count >= maxMatches)
                 {
-                    truncated = true;
-                    break;
+                    _truncated = true;
+                    return false;
                 }
 
-                open.Add((lineNumber, line, before.ToArray(), []));
+                _open.Add((_lineNumber, line, _before.ToArray(), []));
                 if (contextLines == 0)
                 {
-                    matches.AddRange(open.Select(ToMatch));
-                    open.Clear();
+                    _matches.AddRange(_open.Select(ToMatch));
+                    _open.Clear();
                 }
             }
 
             if (contextLines > 0)
             {
-                before.Enqueue(line);
-                if (before.Count > contextLines)
+                _before.Enqueue(line);
+                if (_before.Count > contextLines)
                 {
-                    before.Dequeue();
+                    _before.Dequeue();
                 }
             }
+
+            return true;
         }
 
-        matches.AddRange(open.Select(ToMatch));
-        return (matches, lineNumber, truncated);
+        public (IReadOnlyList<LogMatch> Matches, int LinesSearched, bool Truncated) Finish()
+        {
+            _matches.AddRange(_open.Select(ToMatch));
+            _open.Clear();
+            return (_matches, _lineNumber, _truncated);
+        }
 
-        static LogMatch ToMatch((int Line, string Text, string[] Before, List<string> After) p)
+        private static LogMatch ToMatch((int Line, string Text, string[] Before, List<string> After) p)
             => new(p.Line, p.Text, p.Before, p.After);
     }
 

@@ -57,31 +57,16 @@ public sealed class BuildLogTools(JenkinsClient jenkins)
         var state = await jenkins.GetBuildAsync(fullName, build, "number", cancellationToken);
         var number = state.Number.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-        var lines = new List<string>();
-        await foreach (var line in jenkins.ReadLogLinesAsync(fullName, number, cancellationToken))
-        {
-            lines.Add(line);
-        }
-
-        var (matches, searched, truncated) = LogSearch.Search(lines, pattern, ignore_case, context_lines, max_matches);
+        // Streamed: only the context window and the matches are kept, whatever the log's size.
+        var (matches, searched, truncated) = await LogSearch.SearchAsync(
+            jenkins.ReadLogLinesAsync(fullName, number, cancellationToken), pattern, ignore_case, context_lines, max_matches, cancellationToken);
         return new LogSearchResult(fullName, state.Number, pattern, searched, matches, truncated);
     }
 
     private async Task<BuildLogPage> TailAsync(string job, string build, int number, bool building, int lines, int limit, CancellationToken cancellationToken)
     {
-        var window = new Queue<string>(lines + 1);
-        long totalBytes = 0;
-        await foreach (var line in jenkins.ReadLogLinesAsync(job, build, cancellationToken))
-        {
-            totalBytes += Encoding.UTF8.GetByteCount(line) + 1;
-            window.Enqueue(line);
-            if (window.Count > lines)
-            {
-                window.Dequeue();
-            }
-        }
-
-        var text = string.Join('\n', window);
+        var tail = await jenkins.GetLogTailAsync(job, build, lines, cancellationToken);
+        var text = string.Join('\n', tail.Lines);
         if (Encoding.UTF8.GetByteCount(text) > limit)
         {
             // Keep the end: a tail is read for its last lines.
@@ -95,7 +80,6 @@ public sealed class BuildLogTools(JenkinsClient jenkins)
             text = Encoding.UTF8.GetString(bytes, start, bytes.Length - start);
         }
 
-        var tailBytes = Encoding.UTF8.GetByteCount(text) + (window.Count > 0 ? 1 : 0);
-        return new BuildLogPage(job, number, Math.Max(0, totalBytes - tailBytes), totalBytes, building, building, text);
+        return new BuildLogPage(job, number, tail.Offset, tail.Size, tail.StillWriting, building, text);
     }
 }

@@ -18,7 +18,7 @@ public static class JenkinsToolRegistration
     public static IReadOnlyList<Type> ToolTypes { get; } =
     [
         typeof(JobTools), typeof(BuildTools), typeof(BuildLogTools), typeof(TestReportTools),
-        typeof(QueueTools), typeof(NodeTools), typeof(StatusTools), typeof(BuildControlTools),
+        typeof(QueueTools), typeof(NodeTools), typeof(StatusTools), typeof(BuildControlTools), typeof(PipelineTools), typeof(ArtifactTools),
     ];
 
     /// <summary>

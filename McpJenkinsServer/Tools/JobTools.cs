@@ -12,14 +12,17 @@ namespace McpAspire.McpJenkinsServer.Tools;
 public sealed class JobTools(JenkinsClient jenkins)
 {
     private const string SummaryTree = "_class,name,fullName,url,color,description,buildable,lastBuild[" + JenkinsClient.BuildSummaryTree + "]";
-    private const int MaxRecursiveItems = 5000;
+    private const int MaxRecursiveItems = 20_000;
+
+    /// <summary>Folder levels one recursive request asks for (<c>jobs[…,jobs[…,jobs[…]]]</c>).</summary>
+    private const int NestedLevels = 4;
 
     [McpServerTool(Name = "list_jobs", Title = "List Jenkins jobs", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Lists jobs and folders in Jenkins or in one folder, optionally through all sub-folders, filtered by name and paged. Returns full names to pass to the other tools.")]
     public async Task<JobListPage> ListJobs(
         [Description("Folder to list, e.g. 'team' or 'team/app'; empty for the Jenkins root.")] string? folder = null,
         [Description("Only items whose full name contains this text (case-insensitive).")] string? filter = null,
-        [Description("Also list the contents of sub-folders, depth first (up to 5000 items).")] bool recursive = false,
+        [Description("Also list the contents of sub-folders, depth first (up to 20000 items).")] bool recursive = false,
         [Description("Number of matching items to skip (for paging).")] int offset = 0,
         [Description("Maximum number of items to return, 1-500.")] int limit = 50,
         CancellationToken cancellationToken = default)
@@ -28,26 +31,22 @@ public sealed class JobTools(JenkinsClient jenkins)
         InRange(limit, 1, 500, nameof(limit));
         var root = JenkinsPaths.Normalize(folder);
 
+        // One request fetches NestedLevels levels of folders at once (Jenkins walks them in memory), so a recursive
+        // page of 5,000 jobs in nested folders costs one request instead of one per folder; only folders deeper
+        // than that are fetched on their own.
         var items = new List<JobSummary>();
         var pending = new Stack<string>([root]);
+        var tree = recursive ? NestedTree(NestedLevels) : SummaryTree;
         while (pending.TryPop(out var current) && items.Count < MaxRecursiveItems)
         {
-            var children = await jenkins.GetChildrenAsync(current, SummaryTree, cancellationToken);
-            var subfolders = new List<string>();
-            foreach (var child in children)
-            {
-                var summary = JenkinsMapper.ToSummary(child, current);
-                items.Add(summary);
-                if (recursive && JenkinsMapper.IsFolder(child))
-                {
-                    subfolders.Add(summary.FullName);
-                }
-            }
+            var children = await jenkins.GetChildrenAsync(current, tree, cancellationToken);
+            var deeper = new List<string>();
+            Flatten(children, current, recursive, items, deeper);
 
             // Push in reverse so folders are visited in Jenkins' order.
-            for (var i = subfolders.Count - 1; i >= 0; i--)
+            for (var i = deeper.Count - 1; i >= 0; i--)
             {
-                pending.Push(subfolders[i]);
+                pending.Push(deeper[i]);
             }
         }
 
@@ -57,6 +56,34 @@ public sealed class JobTools(JenkinsClient jenkins)
         var page = matching.Skip(offset).Take(limit).ToList();
         int? next = offset + page.Count < matching.Count ? offset + page.Count : null;
         return new JobListPage(root, page, matching.Count, offset, next);
+    }
+
+    private static string NestedTree(int levels) => levels <= 1 ? SummaryTree : $"{SummaryTree},jobs[{NestedTree(levels - 1)}]";
+
+    /// <summary>
+    /// Depth first, in Jenkins' order: each item, then what its folder holds when the answer nested it; a folder whose
+    /// children were beyond the nested levels goes to <paramref name="deeper"/>, to be fetched on its own.
+    /// </summary>
+    private static void Flatten(IReadOnlyList<JobDto> children, string parent, bool recursive, List<JobSummary> items, List<string> deeper)
+    {
+        foreach (var child in children)
+        {
+            var summary = JenkinsMapper.ToSummary(child, parent);
+            items.Add(summary);
+            if (!recursive || !JenkinsMapper.IsFolder(child))
+            {
+                continue;
+            }
+
+            if (child.Jobs is { } nested)
+            {
+                Flatten(nested, summary.FullName, recursive, items, deeper);
+            }
+            else
+            {
+                deeper.Add(summary.FullName);
+            }
+        }
     }
 
     [McpServerTool(Name = "get_job", Title = "Get a Jenkins job", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]

@@ -93,5 +93,11 @@ public sealed class PublishManifestTests : IAsyncLifetime
         Assert.Equal("{mcp-server.bindings.https.url}/mcp", _resources["auth-server"]!["env"]!["McpServer__ResourceUrl"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("auth-server")]
+    [InlineData("mcp-server")]
+    public void Each_scalable_service_is_told_its_replica_count_one_unless_configured(string name)
+        => Assert.Equal("1", _resources[name]!["env"]!["Scaling__Replicas"]!.GetValue<string>());
+
     private string? Type(string name) => _resources[name]?["type"]?.GetValue<string>();
 }

@@ -56,9 +56,9 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
             return Refuse(StatusCodes.Status400BadRequest, $"User names are at most {MaxUserNameLength} characters and passwords at most {MaxPasswordLength}.");
         }
 
-        if (throttle.RetryAfter(UserName, address) is TimeSpan wait)
+        if (await throttle.RetryAfterAsync(UserName, address, cancellationToken) is TimeSpan wait)
         {
-            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            RetryAfter.Set(Response, wait);
             return Refuse(StatusCodes.Status429TooManyRequests,
                 $"Too many failed sign-ins. Try again in {Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} minute(s).");
         }
@@ -66,13 +66,14 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
         var user = await users.ValidateCredentialsAsync(UserName, Password, cancellationToken);
         if (user is null)
         {
-            throttle.RecordFailure(UserName, address);
+            // Not cancellable: a guesser who hangs up once the verification ran must still be counted.
+            await throttle.RecordFailureAsync(UserName, address, CancellationToken.None);
             LogFailedSignIn(logger, LogText.Safe(UserName), ClientAddress.Partition(address));
             // One message for an unknown user and a wrong password: the form must not reveal which names exist.
             return Refuse(StatusCodes.Status400BadRequest, "The user name or password is not correct.");
         }
 
-        throttle.RecordSuccess(UserName, address);
+        await throttle.RecordSuccessAsync(UserName, address, cancellationToken);
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.AddClaim(new Claim(Claims.Subject, user.Id));
         identity.AddClaim(new Claim(Claims.Name, user.UserName));

@@ -30,6 +30,9 @@ public static class DynamoDbSchema
     public const string KeyPurpose = "purpose";
     public const string NormalizedUserName = "normalized_user_name";
 
+    /// <summary>Key of a coordination item: "login|…", "registration|…" or "lock|…".</summary>
+    public const string CoordinationKey = "key";
+
     /// <summary>The CreateTable requests of every table; TTL is enabled separately (see <see cref="TtlTables"/>).</summary>
     public static IReadOnlyList<CreateTableRequest> CreateTableRequests(DynamoDbTableNames names) =>
     [
@@ -43,11 +46,12 @@ public static class DynamoDbSchema
         Table(names.Keys, [Hash(KeyPurpose), Range(Id)]),
         Table(names.DataProtectionKeys, [Hash(KeyPurpose), Range(Id)]),
         Table(names.Users, [Hash(NormalizedUserName)]),
+        Table(names.Coordination, [Hash(CoordinationKey)]),
     ];
 
     /// <summary>The tables whose items may carry the <see cref="Ttl"/> attribute.</summary>
     public static IReadOnlyList<string> TtlTables(DynamoDbTableNames names) =>
-        [names.Applications, names.ApplicationLookups, names.Authorizations, names.Tokens, names.TokenReferences];
+        [names.Applications, names.ApplicationLookups, names.Authorizations, names.Tokens, names.TokenReferences, names.Coordination];
 
     private static (string Name, KeyType Type) Hash(string name) => (name, KeyType.HASH);
 

@@ -61,20 +61,38 @@ public static class DynamoDbTableProvisioner
 
         foreach (var table in DynamoDbSchema.TtlTables(names))
         {
-            var description = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table }, cancellationToken);
-            var status = description.TimeToLiveDescription?.TimeToLiveStatus;
-            if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING)
+            if (await TtlIsOnAsync(client, table, cancellationToken))
             {
                 continue;
             }
 
-            await client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+            try
             {
-                TableName = table,
-                TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = DynamoDbSchema.Ttl, Enabled = true },
-            }, cancellationToken);
-            PersistenceLog.TtlEnabled(logger, table, DynamoDbSchema.Ttl);
+                await client.UpdateTimeToLiveAsync(new UpdateTimeToLiveRequest
+                {
+                    TableName = table,
+                    TimeToLiveSpecification = new TimeToLiveSpecification { AttributeName = DynamoDbSchema.Ttl, Enabled = true },
+                }, cancellationToken);
+                PersistenceLog.TtlEnabled(logger, table, DynamoDbSchema.Ttl);
+            }
+            catch (AmazonDynamoDBException)
+            {
+                // Replicas starting together: another one enabled it between our look and our request, and DynamoDB
+                // refuses a second enable ("TimeToLive is already enabled"; AWS: "modified multiple times"). What
+                // matters is the outcome, so it is read again rather than the error's wording trusted.
+                if (!await TtlIsOnAsync(client, table, cancellationToken))
+                {
+                    throw;
+                }
+            }
         }
+    }
+
+    private static async Task<bool> TtlIsOnAsync(IAmazonDynamoDB client, string table, CancellationToken cancellationToken)
+    {
+        var description = await client.DescribeTimeToLiveAsync(new DescribeTimeToLiveRequest { TableName = table }, cancellationToken);
+        var status = description.TimeToLiveDescription?.TimeToLiveStatus;
+        return status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING;
     }
 
     private static async Task WaitUntilActiveAsync(IAmazonDynamoDB client, string table, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public sealed class DynamoDbTableNames
         Keys = $"{prefix}-auth-keys";
         DataProtectionKeys = $"{prefix}-auth-data-protection-keys";
         Users = $"{prefix}-auth-users";
+        Coordination = $"{prefix}-auth-coordination";
     }
 
     public string Applications { get; }
@@ -49,6 +50,12 @@ public sealed class DynamoDbTableNames
 
     public string Users { get; }
 
+    /// <summary>
+    /// What replicas must agree on beyond the entities: failed sign-ins, registration quotas and start-up locks, each
+    /// item short-lived (TTL), so a limit means the same whichever replica a request reaches.
+    /// </summary>
+    public string Coordination { get; }
+
     public IReadOnlyList<string> All =>
-        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users];
+        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination];
 }

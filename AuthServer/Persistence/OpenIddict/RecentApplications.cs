@@ -2,6 +2,7 @@ using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
@@ -17,10 +18,22 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// are kept: every read materialises a fresh entity, so no caller can change what another one sees. Only found
 /// clients are kept, so a client registered anywhere is usable at once. No library caches DynamoDB items, hence
 /// this class.
+/// <para>
+/// Confidential clients (machine clients, confidential registrations) are never kept (<see cref="MayKeep"/>): their
+/// item carries the secret's hash, and a secret rotated, or a client deleted, through one replica must stop working
+/// on every replica at once, not within the cache's lifetime. That costs them one Query per request on the token and
+/// revocation endpoints, which are not the hot path. Kept are public clients (no secret) and resource servers,
+/// the confidential clients allowed to introspect: the MCP server authenticates on every introspection, which must
+/// stay at one storage read. Its secret changes only with a redeployment, which restarts every replica with the new
+/// one; until a replica restarts it accepts the old secret for at most the cache's lifetime after another replica
+/// stored the new one.
+/// </para>
 /// </remarks>
 public sealed class RecentApplications : IDisposable
 {
     private const int Capacity = 10_000;
+    private const string ClientTypeAttribute = "client_type";
+    private const string PermissionsAttribute = "permissions";
 
     private readonly MemoryCache _items = new(new MemoryCacheOptions { SizeLimit = Capacity });
     private readonly TimeSpan _duration;
@@ -48,7 +61,7 @@ public sealed class RecentApplications : IDisposable
     /// <summary>Keeps an item read from DynamoDB, unless a write evicted anything since the read began.</summary>
     public void Remember(string clientId, Dictionary<string, AttributeValue> item, long generationBeforeRead)
     {
-        if (!Enabled)
+        if (!Enabled || !MayKeep(item))
         {
             return;
         }
@@ -60,6 +73,30 @@ public sealed class RecentApplications : IDisposable
         {
             _items.Remove(clientId);
         }
+    }
+
+    /// <summary>
+    /// Whether an application item may be kept: a public client, or a confidential one allowed to introspect (a
+    /// resource server); never another confidential client, nor a registration not used yet. The latter carries its expiry as TTL and is about to change: its first token
+    /// removes the mark, and a replica that kept the earlier item would try that update again from a stale
+    /// concurrency token (found by <c>ReplicaTests</c>: a refresh on the other replica answered 500).
+    /// </summary>
+    public static bool MayKeep(Dictionary<string, AttributeValue> item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.ContainsKey(DynamoDbSchema.Ttl))
+        {
+            return false;
+        }
+
+        if (!string.Equals(item.GetValueOrDefault(ClientTypeAttribute)?.S, OpenIddictConstants.ClientTypes.Confidential, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        // A confidential client is kept only when it may introspect: introspection authenticates it on every call.
+        return JsonAttributes.ReadArray(item.GetValueOrDefault(PermissionsAttribute)?.S)
+            .Contains(OpenIddictConstants.Permissions.Endpoints.Introspection, StringComparer.Ordinal);
     }
 
     public void Forget(string? clientId)

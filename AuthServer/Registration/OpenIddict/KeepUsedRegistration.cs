@@ -47,7 +47,17 @@ public sealed partial class KeepUsedRegistration(IOpenIddictApplicationManager a
         var descriptor = new OpenIddictApplicationDescriptor();
         await applications.PopulateAsync(descriptor, application, context.CancellationToken);
         descriptor.Properties.Remove(UnusedRegistrationProperty);
-        await applications.UpdateAsync(application, descriptor, context.CancellationToken);
+        try
+        {
+            await applications.UpdateAsync(application, descriptor, context.CancellationToken);
+        }
+        catch (OpenIddictExceptions.ConcurrencyException)
+        {
+            // Another request, on this replica or another, changed the registration meanwhile (most likely its own
+            // first token removing this same mark). The tokens are issued already; the next one checks again.
+            return;
+        }
+
         LogKept(logger, clientId);
     }
 

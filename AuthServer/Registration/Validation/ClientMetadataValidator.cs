@@ -68,7 +68,7 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
         }
     }
 
-    /// <summary>Validates an already parsed JSON value.</summary>
+    /// <summary>Validates an already parsed JSON value, one field (or pair of related fields) at a time.</summary>
     public ClientMetadataValidation Validate(JsonElement root, ClientMetadataSource source)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -76,46 +76,71 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             return Invalid("The client metadata must be a JSON object.");
         }
 
-        var fields = new Fields(root);
-
+        var fields = new MetadataFields(root);
         if (source == ClientMetadataSource.MetadataDocument && fields.Has("client_secret"))
         {
             return Invalid("A client metadata document must not contain a client_secret.");
         }
 
-        // token_endpoint_auth_method: RFC 7591 defaults to client_secret_basic; a metadata document describes a
-        // public client, so "none".
-        if (!fields.TryGetString("token_endpoint_auth_method", out var authMethod, out var error))
+        return CheckAuthMethod(fields, source, out var authMethod)
+            ?? CheckGrantAndResponseTypes(fields, out var grantTypes, out var responseTypes)
+            ?? CheckRedirectUris(fields, grantTypes, out var redirectUris)
+            ?? CheckApplicationType(fields, redirectUris, out var applicationType)
+            ?? CheckClientName(fields, out var clientName)
+            ?? CheckInformationalFields(fields, out var information)
+            ?? ClientMetadataValidation.Valid(information with
+            {
+                RedirectUris = redirectUris,
+                TokenEndpointAuthMethod = authMethod,
+                GrantTypes = grantTypes,
+                ResponseTypes = responseTypes,
+                ApplicationType = applicationType,
+                ClientName = clientName,
+            });
+    }
+
+    /// <summary>
+    /// token_endpoint_auth_method: RFC 7591 defaults to client_secret_basic; a metadata document describes a public
+    /// client, so "none".
+    /// </summary>
+    private static ClientMetadataValidation? CheckAuthMethod(MetadataFields fields, ClientMetadataSource source, out string authMethod)
+    {
+        authMethod = "";
+        if (!fields.TryGetString("token_endpoint_auth_method", out var requested, out var error))
         {
             return Invalid(error);
         }
 
-        authMethod ??= source == ClientMetadataSource.Registration ? ClientAuthMethods.ClientSecretBasic : ClientAuthMethods.None;
+        authMethod = requested ?? (source == ClientMetadataSource.Registration ? ClientAuthMethods.ClientSecretBasic : ClientAuthMethods.None);
         if (!ClientAuthMethods.Supported.Contains(authMethod, StringComparer.Ordinal))
         {
             return Invalid($"token_endpoint_auth_method \"{authMethod}\" is not supported; use one of: {string.Join(", ", ClientAuthMethods.Supported)}.");
         }
 
-        if (source == ClientMetadataSource.MetadataDocument && authMethod != ClientAuthMethods.None)
-        {
-            return Invalid("A client identified by a metadata document is a public client: token_endpoint_auth_method must be \"none\".");
-        }
+        return source == ClientMetadataSource.MetadataDocument && authMethod != ClientAuthMethods.None
+            ? Invalid("A client identified by a metadata document is a public client: token_endpoint_auth_method must be \"none\".")
+            : null;
+    }
 
-        // grant_types and response_types, with defaults that keep them consistent (RFC 7591 §2.1).
-        if (!fields.TryGetStringArray("grant_types", out var grantTypes, out error) ||
-            !fields.TryGetStringArray("response_types", out var responseTypes, out error))
+    /// <summary>grant_types and response_types, with defaults that keep them consistent (RFC 7591 §2.1).</summary>
+    private static ClientMetadataValidation? CheckGrantAndResponseTypes(MetadataFields fields, out List<string> grantTypes, out List<string> responseTypes)
+    {
+        grantTypes = [];
+        responseTypes = [];
+        if (!fields.TryGetStringArray("grant_types", out var requestedGrants, out var error) ||
+            !fields.TryGetStringArray("response_types", out var requestedResponses, out error))
         {
             return Invalid(error);
         }
 
-        grantTypes ??= responseTypes is null || responseTypes.Contains(ClientGrantTypes.CodeResponseType, StringComparer.Ordinal)
+        requestedGrants ??= requestedResponses is null || requestedResponses.Contains(ClientGrantTypes.CodeResponseType, StringComparer.Ordinal)
             ? [ClientGrantTypes.AuthorizationCode]
             : [];
-        responseTypes ??= grantTypes.Contains(ClientGrantTypes.AuthorizationCode, StringComparer.Ordinal)
+        requestedResponses ??= requestedGrants.Contains(ClientGrantTypes.AuthorizationCode, StringComparer.Ordinal)
             ? [ClientGrantTypes.CodeResponseType]
             : [];
-        grantTypes = [.. grantTypes.Distinct(StringComparer.Ordinal)];
-        responseTypes = [.. responseTypes.Distinct(StringComparer.Ordinal)];
+        grantTypes = [.. requestedGrants.Distinct(StringComparer.Ordinal)];
+        responseTypes = [.. requestedResponses.Distinct(StringComparer.Ordinal)];
 
         if (grantTypes.Count == 0)
         {
@@ -139,19 +164,21 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             return Invalid($"response_type \"{unknownResponse}\" is not supported; only \"code\" is.");
         }
 
-        var usesCode = grantTypes.Contains(ClientGrantTypes.AuthorizationCode, StringComparer.Ordinal);
+        var usesCode = UsesCode(grantTypes);
         if (usesCode != responseTypes.Contains(ClientGrantTypes.CodeResponseType, StringComparer.Ordinal))
         {
             return Invalid("grant_types and response_types are inconsistent: the authorization_code grant goes with the \"code\" response type, and only with it.");
         }
 
-        if (grantTypes.Contains(ClientGrantTypes.RefreshToken, StringComparer.Ordinal) && !usesCode)
-        {
-            return Invalid("The refresh_token grant is only issued with the authorization_code grant.");
-        }
+        return grantTypes.Contains(ClientGrantTypes.RefreshToken, StringComparer.Ordinal) && !usesCode
+            ? Invalid("The refresh_token grant is only issued with the authorization_code grant.")
+            : null;
+    }
 
-        // redirect_uris: required by every client that uses the authorization code.
-        var redirectUris = new List<string>();
+    /// <summary>redirect_uris: required by every client that uses the authorization code; duplicates dropped.</summary>
+    private ClientMetadataValidation? CheckRedirectUris(MetadataFields fields, List<string> grantTypes, out List<string> redirectUris)
+    {
+        redirectUris = [];
         if (fields.Has("redirect_uris"))
         {
             var element = fields.Get("redirect_uris");
@@ -186,46 +213,57 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             }
         }
 
-        if (usesCode && redirectUris.Count == 0)
-        {
-            return InvalidRedirectUri("redirect_uris is required for the authorization_code grant.");
-        }
+        return UsesCode(grantTypes) && redirectUris.Count == 0
+            ? InvalidRedirectUri("redirect_uris is required for the authorization_code grant.")
+            : null;
+    }
 
-        // application_type: a client with loopback redirect URIs is a native application whatever it declared,
-        // so that its loopback redirect URIs match on any port (RFC 8252 §7.3).
-        if (!fields.TryGetString("application_type", out var applicationType, out error))
+    /// <summary>
+    /// application_type: a client with loopback redirect URIs is a native application whatever it declared, so
+    /// that its loopback redirect URIs match on any port (RFC 8252 §7.3).
+    /// </summary>
+    private static ClientMetadataValidation? CheckApplicationType(MetadataFields fields, List<string> redirectUris, out string applicationType)
+    {
+        applicationType = "";
+        if (!fields.TryGetString("application_type", out var declared, out var error))
         {
             return Invalid(error);
         }
 
-        if (applicationType is not null and not ClientApplicationTypes.Web and not ClientApplicationTypes.Native)
+        if (declared is not null and not ClientApplicationTypes.Web and not ClientApplicationTypes.Native)
         {
             return Invalid("application_type must be \"web\" or \"native\".");
         }
 
         var hasLoopbackRedirect = redirectUris.Any(uri => RedirectUriRules.IsLoopbackHttp(new Uri(uri)));
-        applicationType = hasLoopbackRedirect ? ClientApplicationTypes.Native : applicationType ?? ClientApplicationTypes.Web;
+        applicationType = hasLoopbackRedirect ? ClientApplicationTypes.Native : declared ?? ClientApplicationTypes.Web;
+        return null;
+    }
 
-        // Display and informational fields.
-        if (!fields.TryGetString("client_name", out var clientName, out error))
+    /// <summary>
+    /// client_name is shown to people on the consent page: no control characters, and no invisible or
+    /// direction-changing ones (bidi overrides, zero-width joiners: Unicode category Cf) that make one name look
+    /// like another.
+    /// </summary>
+    private ClientMetadataValidation? CheckClientName(MetadataFields fields, out string? clientName)
+    {
+        if (!fields.TryGetString("client_name", out clientName, out var error))
         {
             return Invalid(error);
         }
 
-        // Shown to people on the consent page: no control characters, and no invisible or direction-changing ones
-        // (bidi overrides, zero-width joiners: Unicode category Cf) that make one name look like another.
-        if (clientName is not null && (clientName.Length > maxClientNameLength || string.IsNullOrWhiteSpace(clientName) ||
-            clientName.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)))
-        {
-            return Invalid($"client_name must be 1 to {maxClientNameLength} printable characters, without invisible or direction-changing ones.");
-        }
+        return clientName is not null && (clientName.Length > maxClientNameLength || string.IsNullOrWhiteSpace(clientName) ||
+            clientName.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format))
+            ? Invalid($"client_name must be 1 to {maxClientNameLength} printable characters, without invisible or direction-changing ones.")
+            : null;
+    }
 
-        if (!fields.TryGetString("scope", out var scope, out error))
-        {
-            return Invalid(error);
-        }
-
-        if (!TryGetWebUri(fields, "client_uri", out var clientUri, out error) ||
+    /// <summary>The informational fields: scope, links shown to people, software identity and contacts.</summary>
+    private ClientMetadataValidation? CheckInformationalFields(MetadataFields fields, out ClientMetadata information)
+    {
+        information = new ClientMetadata();
+        if (!fields.TryGetString("scope", out var scope, out var error) ||
+            !TryGetWebUri(fields, "client_uri", out var clientUri, out error) ||
             !TryGetWebUri(fields, "logo_uri", out var logoUri, out error) ||
             !TryGetWebUri(fields, "tos_uri", out var tosUri, out error) ||
             !TryGetWebUri(fields, "policy_uri", out var policyUri, out error) ||
@@ -241,14 +279,8 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             return Invalid($"At most {MaxContacts} contacts may be registered.");
         }
 
-        return ClientMetadataValidation.Valid(new ClientMetadata
+        information = new ClientMetadata
         {
-            RedirectUris = redirectUris,
-            TokenEndpointAuthMethod = authMethod,
-            GrantTypes = grantTypes,
-            ResponseTypes = responseTypes,
-            ApplicationType = applicationType,
-            ClientName = clientName,
             Scope = AcceptedScope(scope),
             ClientUri = clientUri,
             LogoUri = logoUri,
@@ -257,8 +289,11 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
             Contacts = contacts,
             SoftwareId = softwareId,
             SoftwareVersion = softwareVersion,
-        });
+        };
+        return null;
     }
+
+    private static bool UsesCode(List<string> grantTypes) => grantTypes.Contains(ClientGrantTypes.AuthorizationCode, StringComparer.Ordinal);
 
     /// <summary>
     /// The registered scope is informational (RFC 7591 lets the server narrow it): the scopes this server knows,
@@ -280,7 +315,7 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
     }
 
     /// <summary>A link shown to people: an absolute http(s) URL, so never <c>javascript:</c> or <c>data:</c>.</summary>
-    private bool TryGetWebUri(Fields fields, string name, out string? value, out string error)
+    private bool TryGetWebUri(MetadataFields fields, string name, out string? value, out string error)
     {
         if (!fields.TryGetString(name, out value, out error, maxRedirectUriLength))
         {
@@ -304,64 +339,4 @@ public sealed class ClientMetadataValidator(int maxRedirectUris, int maxRedirect
 
     private static ClientMetadataValidation InvalidRedirectUri(string description)
         => ClientMetadataValidation.Invalid(RegistrationError.InvalidRedirectUri(description));
-
-    /// <summary>Typed, null-tolerant access to the members of the metadata object (JSON null means absent).</summary>
-    private readonly struct Fields(JsonElement root)
-    {
-        public bool Has(string name) => root.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-
-        public JsonElement Get(string name) => root.GetProperty(name);
-
-        public bool TryGetString(string name, out string? value, out string error, int maxLength = 4096)
-        {
-            value = null;
-            error = "";
-            if (!Has(name))
-            {
-                return true;
-            }
-
-            var element = Get(name);
-            if (element.ValueKind != JsonValueKind.String)
-            {
-                error = $"{name} must be a string.";
-                return false;
-            }
-
-            value = element.GetString()!;
-            if (value.Length > maxLength)
-            {
-                error = $"{name} must not be longer than {maxLength} characters.";
-                return false;
-            }
-
-            return true;
-        }
-
-        public bool TryGetStringArray(string name, out List<string>? values, out string error, int maxItemLength = 256)
-        {
-            values = null;
-            error = "";
-            if (!Has(name))
-            {
-                return true;
-            }
-
-            var element = Get(name);
-            if (element.ValueKind != JsonValueKind.Array || element.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.String))
-            {
-                error = $"{name} must be an array of strings.";
-                return false;
-            }
-
-            values = [.. element.EnumerateArray().Select(item => item.GetString()!)];
-            if (values.Count > 32 || values.Any(item => item.Length > maxItemLength))
-            {
-                error = $"{name} has too many or too long entries.";
-                return false;
-            }
-
-            return true;
-        }
-    }
 }

@@ -119,7 +119,7 @@ public sealed record QueueItemDto(
     QueueTaskDto? Task,
     QueueExecutableDto? Executable);
 
-public sealed record QueueTaskDto(string? Name, string? Url, string? Color);
+public sealed record QueueTaskDto([property: JsonPropertyName("_class")] string? Class, string? Name, string? Url, string? Color);
 
 public sealed record QueueExecutableDto(int? Number, string? Url);
 
@@ -133,12 +133,19 @@ public sealed record ComputerDto(
     bool? Idle,
     string? OfflineCauseReason,
     List<LabelDto>? AssignedLabels,
-    List<ExecutorDto>? Executors);
+    List<ExecutorDto>? Executors,
+    List<ExecutorDto>? OneOffExecutors);
 
 public sealed record LabelDto(string? Name);
 
 public sealed record ExecutorDto(bool? Idle, int? Number, int? Progress, ExecutableRefDto? CurrentExecutable);
 
-public sealed record ExecutableRefDto(string? Url, int? Number, string? FullDisplayName);
+public sealed record ExecutableRefDto(
+    [property: JsonPropertyName("_class")] string? Class,
+    string? Url,
+    int? Number,
+    string? FullDisplayName,
+    long? Timestamp,
+    long? EstimatedDuration);
 
 public sealed record WhoAmIDto(string? Name, bool? Authenticated, bool? Anonymous, List<string>? Authorities);

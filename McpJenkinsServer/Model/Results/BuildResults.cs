@@ -64,7 +64,10 @@ public sealed record TestReport(
     int Skipped,
     double? DurationSeconds,
     [property: Description("Test cases; only failures (FAILED, REGRESSION) when failures-only was asked.")] IReadOnlyList<TestCaseResult> Cases,
-    bool Truncated);
+    [property: Description("True when more matching cases follow this page.")] bool Truncated,
+    [property: Description("Matching test cases in the whole report.")] int TotalCases,
+    int Offset,
+    [property: Description("Offset of the next page, null on the last one.")] int? NextOffset);
 
 public sealed record TestCaseResult(
     string? Suite,

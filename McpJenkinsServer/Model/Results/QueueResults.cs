@@ -17,7 +17,8 @@ public sealed record QueueItem(
     DateTimeOffset? InQueueSince,
     string? Params,
     [property: Description("The build number once the item left the queue and started, else null.")] int? BuildNumber,
-    string? BuildUrl);
+    string? BuildUrl,
+    [property: Description("For a Pipeline's node block waiting for an agent (not a new build): the number of the build it belongs to; else null.")] int? NodeBlockOfBuild);
 
 [Description("The build a trigger or rebuild queued.")]
 public sealed record TriggeredBuild(
@@ -26,6 +27,7 @@ public sealed record TriggeredBuild(
     [property: Description("The build number, when waiting was asked and the build started in time.")] int? BuildNumber,
     IReadOnlyDictionary<string, string?> Parameters,
     QueueItem? QueueItem,
+    [property: Description("When the build has a number but waits for an agent (a Pipeline's node block still queued), Jenkins' reason; else null.")] string? WaitingForAgent,
     string Message);
 
 [Description("What cancelling a queue item did.")]

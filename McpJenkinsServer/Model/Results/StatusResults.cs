@@ -13,7 +13,20 @@ public sealed record Node(
     bool Idle,
     string? OfflineReason,
     IReadOnlyList<string> Labels,
-    [property: Description("Builds running on this node's executors.")] IReadOnlyList<string> Running);
+    [property: Description("Builds running on this node's executors; a Pipeline's node block shows as 'JOB #N (node block)'.")] IReadOnlyList<string> Running,
+    [property: Description("Pipeline runs on this node's one-off (flyweight) executors: they take no executor slot; their work runs in node blocks on agents.")] IReadOnlyList<string> FlyweightRuns);
+
+[Description("Builds running anywhere on the controller, from every node's executors.")]
+public sealed record RunningBuildList(IReadOnlyList<RunningBuild> Builds);
+
+public sealed record RunningBuild(
+    [property: Description("Full name of the job.")] string? Job,
+    int? Number,
+    string? Url,
+    DateTimeOffset? StartedAt,
+    [property: Description("Percent of Jenkins' estimate done, -1 without estimate.")] int Progress,
+    [property: Description("Nodes whose executors it holds (a Pipeline: its node blocks' agents).")] IReadOnlyList<string> Nodes,
+    [property: Description("True when a Pipeline run holds no agent executor: between node blocks, or its node block is still queued (see get_queue).")] bool WithoutAgent);
 
 [Description("The Jenkins controller's state.")]
 public sealed record JenkinsStatus(

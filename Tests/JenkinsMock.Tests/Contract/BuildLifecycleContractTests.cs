@@ -10,7 +10,7 @@ namespace McpAspire.JenkinsMock.Tests.Contract;
 /// Reference, "Triggering and the queue" and "Builds": a build followed from its queue item to its
 /// result through progressive log polling; abort and cancel; the trigger error statuses.
 /// </summary>
-public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IClassFixture<JenkinsMockFactory>
+public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory factory) : IClassFixture<JenkinsMockFactory>
 {
     private readonly HttpClient _client = factory.CreateTokenClient();
 
@@ -67,8 +67,11 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
 
         Assert.True(sawMoreData, "the log was never seen growing");
         using var console = await _client.GetAsync(new Uri($"{buildUrl.AbsolutePath}consoleText", UriKind.Relative));
-        Assert.Equal(await console.Content.ReadAsStringAsync(), log.ToString());
-        Assert.EndsWith("Finished: SUCCESS\n", log.ToString(), StringComparison.Ordinal);
+        // progressiveText is the raw log (console notes included) with LF written as CR LF; X-Text-Size counts raw bytes.
+        var raw = log.ToString().Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.Equal(offset, Encoding.UTF8.GetByteCount(raw));
+        Assert.Equal(await console.Content.ReadAsStringAsync(), ConsoleNotePattern().Replace(raw, ""));
+        Assert.EndsWith("Finished: SUCCESS\r\n", log.ToString(), StringComparison.Ordinal);
 
         var build = await _client.GetJsonAsync($"{buildUrl.AbsolutePath}api/json");
         Assert.Equal("SUCCESS", build.GetProperty("result").GetString());
@@ -224,7 +227,8 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
     }
 
     [Fact]
-    public async Task Cancelling_an_item_that_already_started_is_refused_without_changing_the_build()
+    /// <summary>Queue.doCancelItem: a left item is found, but Queue.cancel fails: 500 "Could not cancel run for id N".</summary>
+    public async Task Cancelling_an_item_that_already_started_is_a_500_without_changing_the_build()
     {
         var job = TestJobs.CreateFreestyle(factory);
         using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
@@ -238,7 +242,8 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
         using var cancel = await _client.PostAsync($"/queue/cancelItem?id={left.GetProperty("id").GetInt64()}");
         var after = await _client.GetJsonAsync($"{itemPath}api/json");
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, cancel.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, cancel.StatusCode);
+        Assert.Equal($"Could not cancel run for id {left.GetProperty("id").GetInt64()}", await cancel.Content.ReadAsStringAsync());
         Assert.False(after.GetProperty("cancelled").GetBoolean());
         Assert.Equal(JsonValueKind.Object, after.GetProperty("executable").ValueKind);
     }
@@ -456,4 +461,7 @@ public sealed class BuildLifecycleContractTests(JenkinsMockFactory factory) : IC
             var build = document.RootElement.Clone();
             return condition(build) ? (JsonElement?)build : null;
         }, $"build {number} of {job}");
+
+    [System.Text.RegularExpressions.GeneratedRegex("\u001B\\[8mha:.*?\u001B\\[0m")]
+    private static partial System.Text.RegularExpressions.Regex ConsoleNotePattern();
 }

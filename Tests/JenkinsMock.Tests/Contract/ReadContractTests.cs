@@ -215,23 +215,46 @@ public sealed class ReadContractTests(JenkinsMockFactory factory) : IClassFixtur
         Assert.EndsWith("Finished: SUCCESS\n", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Stapler's LargeText.doProgressText writes the raw log (AnnotatedLargeText: console notes included) through
+    /// LineEndNormalizingWriter; X-Text-Size is the raw length; a finished build has no X-More-Data.
+    /// </summary>
     [Fact]
-    public async Task Progressive_text_of_a_finished_build_has_the_size_and_no_more_data_header()
+    public async Task Progressive_text_of_a_finished_build_is_the_raw_log_with_crlf_and_its_raw_size()
     {
-        using var whole = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/consoleText", UriKind.Relative));
-        var length = (await whole.Content.ReadAsByteArrayAsync()).Length;
+        using var whole = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/logText/progressiveText?start=0", UriKind.Relative));
+        var body = await whole.Content.ReadAsByteArrayAsync();
+        var text = System.Text.Encoding.UTF8.GetString(body);
+        var lineEnds = text.Split("\r\n").Length - 1;
+
+        Assert.DoesNotContain("\n", text.Replace("\r\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("Started by user \u001B[8mha:////4", text, StringComparison.Ordinal);
+        var rawSize = body.Length - lineEnds;
+        Assert.Equal(rawSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(whole.Headers.GetValues("X-Text-Size")));
+        Assert.False(whole.Headers.Contains("X-More-Data"));
 
         using var tail = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/logText/progressiveText?start=10", UriKind.Relative));
-
-        Assert.Equal(length.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(tail.Headers.GetValues("X-Text-Size")));
-        Assert.False(tail.Headers.Contains("X-More-Data"));
-        Assert.Equal(length - 10, (await tail.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal(rawSize.ToString(System.Globalization.CultureInfo.InvariantCulture), Assert.Single(tail.Headers.GetValues("X-Text-Size")));
+        Assert.Equal(text[10..], await tail.Content.ReadAsStringAsync());
     }
 
+    /// <summary>Run.doConsoleText writes through PlainTextConsoleOutputStream: no console notes, LF line ends.</summary>
+    [Fact]
+    public async Task Console_text_strips_the_console_notes_and_keeps_lf()
+    {
+        using var console = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/consoleText", UriKind.Relative));
+        var text = await console.Content.ReadAsStringAsync();
+
+        Assert.DoesNotContain("\u001B", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", text, StringComparison.Ordinal);
+        Assert.Contains("Started by user ", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>LargeText.doProgressText: a start past the end restarts at 0 ("text rolled over").</summary>
     [Fact]
     public async Task Progressive_text_from_beyond_the_end_restarts_from_zero()
     {
-        using var whole = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/consoleText", UriKind.Relative));
+        using var whole = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/logText/progressiveText?start=0", UriKind.Relative));
         var log = await whole.Content.ReadAsStringAsync();
 
         using var response = await _client.GetAsync(new Uri("/job/backend/job/payments-service/2/logText/progressiveText?start=99999999", UriKind.Relative));

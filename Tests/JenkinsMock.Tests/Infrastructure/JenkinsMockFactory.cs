@@ -33,3 +33,10 @@ public sealed class JenkinsMockWithShortLivedLeftItemsFactory : JenkinsMockFacto
 {
     protected override string LeftItemLifetime => "00:00:00.500";
 }
+
+/// <summary>The same mock in large-instance mode: 5,000 jobs in nested folders, a 200 MB log, 20,000 test cases.</summary>
+public sealed class LargeJenkinsMockFactory : JenkinsMockFactory
+{
+    protected override IEnumerable<KeyValuePair<string, string>> MockSettings
+        => base.MockSettings.Append(KeyValuePair.Create("LargeInstance:Enabled", "true"));
+}

@@ -17,8 +17,9 @@ public static class TestJobs
     public static string CreateSlowFreestyle(JenkinsMockFactory factory)
         => Create(factory, (name, parent) => new FreeStyleProject(name, parent, new BuildRecipe(BuildFlavor.Maven, [BuildResult.Success], LengthFactor: 60)), configure: null);
 
-    public static string CreatePipeline(JenkinsMockFactory factory, string? outcome = null, Action<Job>? configure = null)
-        => Create(factory, (name, parent) => new WorkflowJob(name, parent, Recipe(BuildFlavor.Node, outcome)), configure);
+    /// <summary>A pipeline whose <c>node(agentLabel) {}</c> block needs an agent; <paramref name="slow"/> builds run about a minute.</summary>
+    public static string CreatePipeline(JenkinsMockFactory factory, string? outcome = null, Action<Job>? configure = null, string agentLabel = "linux", bool slow = false)
+        => Create(factory, (name, parent) => new WorkflowJob(name, parent, new BuildRecipe(BuildFlavor.Node, [outcome ?? BuildResult.Success], slow ? 60 : 1)) { AgentLabel = agentLabel }, configure);
 
     /// <summary>A pipeline with a string, a boolean and a choice parameter; <paramref name="slow"/> builds run about a minute.</summary>
     public static string CreateParameterized(JenkinsMockFactory factory, bool slow = false)

@@ -93,7 +93,7 @@ public sealed class BrowserClientTests(McpAspireAppFixture app) : IAsyncLifetime
         Assert.Equal(app.McpUrl.AbsoluteUri, result.GetProperty("metadataResource").GetString());
         Assert.Equal(200, result.GetProperty("status").GetInt32());
         var tools = JsonRpcResult(result.GetProperty("body").GetString()!).GetProperty("tools");
-        Assert.Equal(16, tools.GetArrayLength());
+        Assert.Equal(23, tools.GetArrayLength());
     }
 
     /// <summary>The JSON-RPC result of a Streamable HTTP answer, sent as JSON or as one server-sent event.</summary>

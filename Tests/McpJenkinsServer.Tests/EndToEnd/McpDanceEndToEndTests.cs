@@ -23,9 +23,10 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
 
     private static readonly string[] ReadTools =
         ["list_jobs", "get_job", "list_builds", "get_build", "get_build_log", "search_build_log", "get_test_report",
-         "get_queue", "get_queue_item", "list_nodes", "get_jenkins_status", "who_am_i"];
+         "get_queue", "get_queue_item", "list_nodes", "get_jenkins_status", "who_am_i",
+         "list_running_builds", "get_pipeline_stages", "get_stage_log", "list_artifacts", "read_artifact"];
 
-    private static readonly string[] WriteTools = ["trigger_build", "stop_build", "cancel_queue_item", "rebuild"];
+    private static readonly string[] WriteTools = ["trigger_build", "stop_build", "cancel_queue_item", "rebuild", "set_build_description", "replay_pipeline"];
     private static readonly string[] ReadOnly = ["mcp:read"];
     private static readonly string[] FinishedResults = ["SUCCESS", "FAILURE"];
 
@@ -115,6 +116,9 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
         var number = triggered.GetProperty("buildNumber").GetInt32();
         var queueId = triggered.GetProperty("queueItemId").GetInt64();
         Assert.NotEmpty(progress.Messages);
+        // Jenkins sees only the server's account: the build's description names the signed-in user's client.
+        var described = await CallAsync(mcp, "get_build", new() { ["job"] = "nightly-db-backup", ["build"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        Assert.Contains($"(MCP client {mcp.Tokens.Tokens?.ClientId})", described.GetProperty("description").GetString(), StringComparison.Ordinal);
         // The write tool's 403 insufficient_scope made the client sign in again for mcp:write (step-up).
         Assert.Equal(2, mcp.SignIn.Authorizations);
         Assert.Contains("mcp:write", mcp.Tokens.Tokens?.Scope ?? "", StringComparison.Ordinal);

@@ -19,8 +19,9 @@ public sealed class TypeScriptSdkClientTests(McpAspireAppFixture app, ITestOutpu
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
 
     private static readonly string[] AllTools =
-        ["cancel_queue_item", "get_build", "get_build_log", "get_jenkins_status", "get_job", "get_queue", "get_queue_item", "get_test_report",
-         "list_builds", "list_jobs", "list_nodes", "rebuild", "search_build_log", "stop_build", "trigger_build", "who_am_i"];
+        ["cancel_queue_item", "get_build", "get_build_log", "get_jenkins_status", "get_job", "get_pipeline_stages", "get_queue", "get_queue_item",
+         "get_stage_log", "get_test_report", "list_artifacts", "list_builds", "list_jobs", "list_nodes", "list_running_builds", "read_artifact", "rebuild",
+         "replay_pipeline", "search_build_log", "set_build_description", "stop_build", "trigger_build", "who_am_i"];
 
     private static string ClientDirectory => typeof(TypeScriptSdkClientTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "TypeScriptClientDirectory").Value!;

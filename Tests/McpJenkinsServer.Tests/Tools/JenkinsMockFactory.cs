@@ -27,4 +27,8 @@ public sealed class JenkinsMockFactory : JenkinsMockFactory<jenkinsmock::Program
 
     public JenkinsClient CreateJenkinsClient(string? apiToken = null)
         => new(CreateTokenClient(apiToken), NullLogger<JenkinsClient>.Instance);
+
+    /// <summary>The MCP server's client as if its Jenkins account were one of the mock's less privileged <see cref="JenkinsMockFactory{TProgram}.Users"/>.</summary>
+    public JenkinsClient CreateJenkinsClientAs(string user)
+        => new(CreateUserClient(user), NullLogger<JenkinsClient>.Instance);
 }

@@ -85,6 +85,10 @@ public sealed class StructuredOutputSchemaTests(JenkinsMockFactory mock) : IClas
 
         // Jenkins as a whole; who_am_i without a signed-in user (no subject, no client).
         await CallAsync("list_nodes", []);
+        await CallAsync("get_pipeline_stages", new() { ["job"] = "frontend/web-app", ["build"] = "lastCompletedBuild" });
+        await CallAsync("get_stage_log", new() { ["job"] = "frontend/web-app", ["build"] = "lastCompletedBuild", ["stage"] = "Install" });
+        await CallAsync("list_artifacts", new() { ["job"] = "backend/payments-service" });
+        await CallAsync("read_artifact", new() { ["job"] = "backend/payments-service", ["path"] = "target/build-info.txt" });
         await CallAsync("get_jenkins_status", []);
         await CallAsync("who_am_i", []);
 
@@ -101,9 +105,12 @@ public sealed class StructuredOutputSchemaTests(JenkinsMockFactory mock) : IClas
         var started = await CallAsync("trigger_build", new() { ["job"] = "nightly-db-backup", ["wait_for_start"] = true, ["wait_seconds"] = 60 });
         var number = started.GetProperty("buildNumber").GetInt32();
         var running = await CallAsync("get_build", new() { ["job"] = "nightly-db-backup", ["build"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await CallAsync("list_running_builds", []);
+        await CallAsync("set_build_description", new() { ["job"] = "nightly-db-backup", ["build"] = number, ["description"] = "checked by the schema test" });
         await CallAsync("stop_build", new() { ["job"] = "nightly-db-backup", ["build"] = number });
         var rebuilt = await CallAsync("rebuild", new() { ["job"] = "deploy/deploy-shop", ["build"] = "lastCompletedBuild" });
         await CallAsync("cancel_queue_item", new() { ["id"] = rebuilt.GetProperty("queueItemId").GetInt64() });
+        await CallAsync("replay_pipeline", new() { ["job"] = "frontend/web-app", ["build"] = "lastCompletedBuild" });
 
         Assert.Equal(schemas.Keys.Order(), called.Order());
         Assert.True(violations.Count == 0, string.Join(Environment.NewLine, violations));

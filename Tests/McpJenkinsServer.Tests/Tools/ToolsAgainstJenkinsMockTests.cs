@@ -335,7 +335,7 @@ public sealed class ToolsAgainstJenkinsMockTests(JenkinsMockFactory mock) : ICla
 
         var error = await Assert.ThrowsAsync<JenkinsException>(() => new NodeTools(client).ListNodes());
         Assert.Equal(JenkinsError.Unreachable, error.Error);
-        Assert.Contains("unreachable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Jenkins is down", error.Message, StringComparison.Ordinal);
     }
 
     private async Task<BuildDetail> WaitForResultAsync(string job, int number)

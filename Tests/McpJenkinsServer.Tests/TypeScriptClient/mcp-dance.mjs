@@ -240,6 +240,11 @@ async function main() {
   await call('search_build_log', { job: 'backend/payments-service', pattern: '^Finished: ' });
   await call('get_test_report', { job: 'backend/payments-service', failures_only: true });
   await call('list_nodes');
+  await call('list_running_builds');
+  await call('get_pipeline_stages', { job: 'frontend/web-app', build: 'lastCompletedBuild' });
+  await call('get_stage_log', { job: 'frontend/web-app', build: 'lastCompletedBuild', stage: 'Install' });
+  await call('list_artifacts', { job: 'backend/payments-service' });
+  await call('read_artifact', { job: 'backend/payments-service', path: 'target/build-info.txt' });
   await call('get_jenkins_status');
   const me = await call('who_am_i');
   await call('get_queue');
@@ -252,6 +257,8 @@ async function main() {
   const started = await call('trigger_build', { job: 'nightly-db-backup', wait_for_start: true, wait_seconds: 90 });
   const running = await call('get_build', { job: 'nightly-db-backup', build: String(started.buildNumber) });
   await call('stop_build', { job: 'nightly-db-backup', build: started.buildNumber });
+  await call('set_build_description', { job: 'nightly-db-backup', build: started.buildNumber, description: 'stopped by the TypeScript SDK test' });
+  await call('replay_pipeline', { job: 'frontend/web-app', build: 'lastCompletedBuild' });
   const rebuilt = await call('rebuild', { job: 'deploy/deploy-shop', build: 'lastCompletedBuild' });
   await call('cancel_queue_item', { id: rebuilt.queueItemId });
   await client.close();

@@ -20,7 +20,7 @@ public sealed class ToolSchemaTests
     [Fact]
     public void Every_tool_and_every_argument_is_described()
     {
-        Assert.Equal(16, Tools.Count);
+        Assert.Equal(23, Tools.Count);
         foreach (var tool in Tools.Select(t => t.ProtocolTool))
         {
             Assert.False(string.IsNullOrWhiteSpace(tool.Description), tool.Name);
@@ -50,7 +50,7 @@ public sealed class ToolSchemaTests
     {
         var scopes = Tools.ToDictionary(t => t.ProtocolTool.Name, ToolScopes.ScopeFor);
 
-        Assert.Equal(["cancel_queue_item", "rebuild", "stop_build", "trigger_build"], scopes.Where(s => s.Value == "mcp:write").Select(s => s.Key).Order());
+        Assert.Equal(["cancel_queue_item", "rebuild", "replay_pipeline", "set_build_description", "stop_build", "trigger_build"], scopes.Where(s => s.Value == "mcp:write").Select(s => s.Key).Order());
         Assert.All(Tools, t => Assert.NotNull(t.ProtocolTool.Annotations?.IdempotentHint));
         Assert.All(Tools, t => Assert.NotNull(t.ProtocolTool.Annotations?.DestructiveHint));
         Assert.All(Tools, t => Assert.NotNull(t.ProtocolTool.OutputSchema));
