@@ -19,8 +19,9 @@
 # (default 10: the JIT tiers up the hot paths meanwhile), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT
 # (default 47600), BENCH_PROFILE=1 to take CPU profiles of the 16-connection loads with Linux perf (needs perf
 # and the right to use it, e.g. root; the services then run with perf maps on and W^X off),
-# BENCH_LOADS to measure part of the run (default "introspect token-cc token-refresh mcp-call dance";
-# the figures not measured show as "-" in the report).
+# BENCH_LOADS to measure part of the run (default "ceiling introspect token-cc token-refresh mcp-call dance";
+# the figures not measured show as "-" in the report). "ceiling" loads DynamoDB Local itself (GetItem, PutItem,
+# TransactWriteItems at 1 and 16 connections): each path is reported as a share of it.
 # Every load is bounded in time (wrk -d) and goes to loopback addresses only; everything the script
 # starts is stopped when it ends, however it ends.
 set -euo pipefail
@@ -35,13 +36,14 @@ WARMUP="${BENCH_WARMUP:-10}"
 DANCE_RUNS="${BENCH_DANCE_RUNS:-20}"
 PEER_PORT="${BENCH_PEER_PORT:-47600}"
 PEER_ONLY=false
-LOADS="${BENCH_LOADS:-introspect token-cc token-refresh mcp-call dance}"
+LOADS="${BENCH_LOADS:-ceiling introspect token-cc token-refresh mcp-call dance}"
 # BENCH_AUTH_REPLICAS=N runs N auth-server replicas (AppHost Replicas:AuthServer) and sends the auth server's loads
 # through the AppHost's proxy, which balances between them; set it to 1 for the figure to compare with (same proxy).
 AUTH_REPLICAS="${BENCH_AUTH_REPLICAS:-}"
 measures() { [[ " $LOADS " == *" $1 "* ]]; }
 INTROSPECTION_CONNECTIONS=(1 16 64)
 TOKEN_CONNECTIONS=(1 16)
+CEILING_CONNECTIONS=(1 16)
 MCP_CONNECTIONS=(1 16)
 
 say() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -59,8 +61,8 @@ done
 [[ "$DANCE_RUNS" =~ ^[0-9]+$ ]] && ((DANCE_RUNS >= 1 && DANCE_RUNS <= 200)) || die "BENCH_DANCE_RUNS must be 1..200"
 [[ -z "$AUTH_REPLICAS" || "$AUTH_REPLICAS" =~ ^[1-9]$ ]] || die "BENCH_AUTH_REPLICAS must be 1..9"
 for load in $LOADS; do
-  [[ " introspect token-cc token-refresh mcp-call dance " == *" $load "* ]] \
-    || die "BENCH_LOADS: unknown load '$load' (known: introspect token-cc token-refresh mcp-call dance)"
+  [[ " ceiling introspect token-cc token-refresh mcp-call dance " == *" $load "* ]] \
+    || die "BENCH_LOADS: unknown load '$load' (known: ceiling introspect token-cc token-refresh mcp-call dance)"
 done
 
 # ---------------------------------------------------------------------------------------------------------
@@ -162,6 +164,7 @@ PERF_PID=""
 
 measure_start() { # NAME SIDE CONNECTIONS
   local process
+  LOADAVG_AT_START="$(cut -d' ' -f1 /proc/loadavg)"
   for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}"; do
     [[ -n "${process#*:}" ]] && CPU_BEFORE[${process%%:*}]="$(cpu_ticks "${process#*:}")"
   done
@@ -183,7 +186,8 @@ measure_end() { # NAME SIDE CONNECTIONS: adds cpu_ms_per_request to the load's f
     cpu="$(jq --arg n "$name" --argjson t $((after - CPU_BEFORE[$name])) --argjson hz "$CLOCK_TICKS" --argjson r "$(jq .requests "$file")" \
       '. + {($n): (if $r > 0 then ($t * 1000 / $hz / $r * 100 | round / 100) else null end)}' <<<"$cpu")"
   done
-  jq --argjson cpu "$cpu" '. + {cpu_ms_per_request: $cpu}' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
+  # The machine is shared: the 1-minute load average when the load started goes with every figure.
+  jq --argjson cpu "$cpu" --arg l "$LOADAVG_AT_START" '. + {cpu_ms_per_request: $cpu, loadavg: ($l | tonumber)}' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
   if [[ -n "$PERF_PID" ]]; then
     wait "$PERF_PID" || true
     if [[ -s "$WORK/$1.perf" ]]; then
@@ -466,6 +470,30 @@ if [[ "${BENCH_PROFILE:-0}" == 1 ]] && ! $PEER_ONLY; then
   NOTES+=("BENCH_PROFILE=1: the 16-connection loads of McpAspire ran under perf (CPU sampling at 999 Hz, JIT frames named through perf maps, W^X off so perf can read them), which slows them; their profiles follow the targets.")
 fi
 
+# 0. The storage ceiling: DynamoDB Local's own rate for the calls the hot paths make, in this run, on this
+# machine, against the very DynamoDB Local process the auth server uses (a table of its own, "bench-ceiling",
+# beside the auth server's). Each path is reported as a share of it.
+if measures ceiling && ! $PEER_ONLY; then
+  DYNAMO_URL="$(env_of "$AUTH_PID" AWS_ENDPOINT_URL_DYNAMODB)"
+  DYNAMO_URL="${DYNAMO_URL%/}"
+  require_loopback "$DYNAMO_URL"
+  dynamo_call() { # TARGET JSON: one call to DynamoDB Local under the bench's own access key
+    curl -fsS -m 10 -X POST "$DYNAMO_URL/" -H 'Content-Type: application/x-amz-json-1.0' -H "X-Amz-Target: DynamoDB_20120810.$1" \
+      -H "X-Amz-Date: $(date -u +%Y%m%dT%H%M%SZ)" \
+      -H 'Authorization: AWS4-HMAC-SHA256 Credential=bench/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=00' \
+      -d "$2" >/dev/null
+  }
+  dynamo_call CreateTable '{"TableName":"bench-ceiling","AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"BillingMode":"PAY_PER_REQUEST"}' \
+    || die "could not create the ceiling's table in DynamoDB Local at $DYNAMO_URL"
+  dynamo_call PutItem "{\"TableName\":\"bench-ceiling\",\"Item\":{\"id\":{\"S\":\"bench-read\"},\"payload\":{\"S\":\"$(printf 'x%.0s' $(seq 1200))\"},\"status\":{\"S\":\"valid\"}}}" \
+    || die "could not write the ceiling's item"
+  for c in "${CEILING_CONNECTIONS[@]}"; do
+    for op in get put transact; do
+      wrk_load "dynamodb-$op" ours "$c" "$DYNAMO_URL/" dynamodb.lua BENCH_DYNAMO_OP="$op" BENCH_DYNAMO_TABLE=bench-ceiling
+    done
+  done
+fi
+
 # 1. Introspection. Both sides introspect a token of the same kind: a user's opaque access token from the
 # authorization code flow (ours for the MCP server's audience, as in production).
 for c in $(measures introspect && echo "${INTROSPECTION_CONNECTIONS[@]}"); do
@@ -556,6 +584,7 @@ jq -n \
   --arg loadavg_before "$LOADAVG_BEFORE" --argjson duration_s "$DURATION" --argjson warmup_s "$WARMUP" \
   --argjson introspection_connections "$(printf '%s\n' "${INTROSPECTION_CONNECTIONS[@]}" | jq -s .)" \
   --argjson token_connections "$(printf '%s\n' "${TOKEN_CONNECTIONS[@]}" | jq -s .)" \
+  --argjson ceiling_connections "$(printf '%s\n' "${CEILING_CONNECTIONS[@]}" | jq -s .)" \
   --argjson mcp_connections "$(printf '%s\n' "${MCP_CONNECTIONS[@]}" | jq -s .)" \
   --argjson notes "$(printf '%s\n' "${NOTES[@]}" | jq -R . | jq -s 'map(select(. != ""))')" \
   '$ARGS.named' >"$RES/meta.json"

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2;
+using Amazon.Runtime.Credentials;
 using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
@@ -34,12 +35,20 @@ public static class DynamoDbPersistenceExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient(new AmazonDynamoDBConfig
+        services.TryAddSingleton<IAmazonDynamoDB>(_ =>
         {
-            // Fail fast enough that a request answers 503 within seconds when DynamoDB is unreachable.
-            Timeout = TimeSpan.FromSeconds(5),
-            MaxErrorRetry = 2,
-        }));
+            var config = new AmazonDynamoDBConfig
+            {
+                // Fail fast enough that a request answers 503 within seconds when DynamoDB is unreachable.
+                Timeout = TimeSpan.FromSeconds(5),
+                MaxErrorRetry = 2,
+            };
+
+            // The credentials are resolved once, here: left to the client, the default chain is consulted on every call
+            // (it checks that the environment and the profile files have not changed). The object it returns still
+            // refreshes itself where the source expires (SSO, an assumed role, instance metadata).
+            return new AmazonDynamoDBClient(DefaultAWSCredentialsIdentityResolver.GetCredentials(config), config);
+        });
         services.TryAddSingleton<DynamoDbTableNames>();
         // What replicas share beyond the entities: limits' counts and start-up locks.
         services.TryAddSingleton<DynamoDbFailureCounts>();

@@ -18,6 +18,7 @@ public static class McpServerExtensions
     public static IHostApplicationBuilder AddJenkinsMcpServer(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ToolCallAudit>();
+        builder.Services.AddSingleton<RequireToolScope>();
         builder.Services.AddMcpServer(options =>
             {
                 options.ServerInfo = new() { Name = "jenkins", Title = "Jenkins", Version = typeof(McpServerExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" };
@@ -27,8 +28,12 @@ public static class McpServerExtensions
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
             .WithJenkinsTools()
-            .WithRequestFilters(filters => filters.AddCallToolFilter(next => (context, cancellationToken) =>
-                context.Services!.GetRequiredService<ToolCallAudit>().InvokeAsync(next, context, cancellationToken)));
+            // The audit first (outermost), then where a tool call is authorized (Authorization/RequireToolScope.cs).
+            .WithRequestFilters(filters => filters
+                .AddCallToolFilter(next => (context, cancellationToken) =>
+                    context.Services!.GetRequiredService<ToolCallAudit>().InvokeAsync(next, context, cancellationToken))
+                .AddCallToolFilter(next => (context, cancellationToken) =>
+                    context.Services!.GetRequiredService<RequireToolScope>().InvokeAsync(next, context, cancellationToken)));
 
         // Browser-based clients (MCP Inspector in direct mode, web apps) call /mcp from another origin: the preflight
         // must be answered and the headers they read exposed. The origins are the ones the Origin check lets through;

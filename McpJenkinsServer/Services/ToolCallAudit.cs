@@ -11,11 +11,11 @@ using OpenIddict.Abstractions;
 namespace McpAspire.McpJenkinsServer.Services;
 
 /// <summary>
-/// Wraps every tool call: enforces the tool's scope once more inside the SDK (defence in depth behind the HTTP
-/// 403), and audits who called what, with which arguments (secrets masked), the outcome and the duration, both
-/// as a log entry and as a span on the shared McpAspire activity source.
+/// Wraps every tool call (outermost filter) and audits who called what, with which arguments (secrets masked), the
+/// outcome and the duration, both as a log entry and as a span on the shared McpAspire activity source. The scope
+/// check is not here: it is <see cref="RequireToolScope"/>, inside this filter, whose refusal is audited as "denied".
 /// </summary>
-public sealed partial class ToolCallAudit(ToolScopes toolScopes, ILogger<ToolCallAudit> logger, TimeProvider time)
+public sealed partial class ToolCallAudit(ILogger<ToolCallAudit> logger, TimeProvider time)
 {
     private const int MaxArgumentsLength = 2048;
 
@@ -42,18 +42,16 @@ public sealed partial class ToolCallAudit(ToolScopes toolScopes, ILogger<ToolCal
         var outcome = "error";
         try
         {
-            var scope = toolScopes.ScopeFor(tool);
-            if (context.User?.HasScope(scope) != true)
-            {
-                outcome = "denied";
-                throw new McpProtocolException($"The token lacks the '{scope}' scope this tool needs.", McpErrorCode.InvalidRequest);
-            }
-
             var result = await next(context, cancellationToken);
             outcome = result.IsError == true ? "tool_error" : "ok";
             return result;
         }
-        catch (McpProtocolException exception) when (outcome != "denied")
+        catch (ToolScopeDeniedException)
+        {
+            outcome = "denied";
+            throw;
+        }
+        catch (McpProtocolException exception)
         {
             outcome = exception.ErrorCode == McpErrorCode.InvalidParams ? "invalid_params" : "protocol_error";
             throw;

@@ -253,7 +253,8 @@ function elementText(html, id) {
 // "machine client" on the auth server's admin page, as a person would: sign in (BENCH_USER must be the
 // administrator), then the page's create form (name, scope, its antiforgery token).
 async function createMachineClient(metadata, { name, scopes }) {
-  const page = new URL('admin/machine-clients', metadata.issuer.endsWith('/') ? metadata.issuer : `${metadata.issuer}/`);
+  // At the auth server itself (the issuer may be the MCP server's URL, whose metadata the MCP server forwards).
+  const page = new URL('/admin/machine-clients', metadata.authorization_endpoint);
   const { result: html, jar } = await browse(page.href, ({ url, html }) => (url?.pathname === page.pathname ? html : undefined), 'admin sign-in');
   // The page has two forms (create, delete), each with the same antiforgery token: the first one's.
   const antiforgery = parseForms(html).flatMap((form) => form.inputs).find((input) => input.name === '__RequestVerificationToken')?.value;

@@ -39,6 +39,17 @@ internal sealed class ItemWriter
         return this;
     }
 
+    /// <summary>A boolean written only when true (absent reads as false, so items written before it read the same).</summary>
+    public ItemWriter Flag(string name, bool value)
+    {
+        if (value)
+        {
+            Item[name] = new AttributeValue { BOOL = true };
+        }
+
+        return this;
+    }
+
     public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }
 
@@ -69,6 +80,17 @@ internal readonly struct ItemReader(Dictionary<string, AttributeValue> item, str
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
             ? date
             : throw new MalformedItemException(table, name, "an unparsable date");
+    }
+
+    /// <summary>A flag written by <see cref="ItemWriter.Flag"/>: false when absent.</summary>
+    public bool Flag(string name)
+    {
+        if (!item.TryGetValue(name, out var value))
+        {
+            return false;
+        }
+
+        return value.BOOL ?? throw new MalformedItemException(table, name, "a non-boolean");
     }
 
     public long? Number(string name)

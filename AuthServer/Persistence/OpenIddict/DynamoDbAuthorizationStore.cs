@@ -13,10 +13,17 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// OpenIddict's authorization store on DynamoDB: keyed by id, with GSIs on subject and application id.
 /// The TTL attribute belongs to the TTL policy, not to the entity: ad-hoc authorizations start with a day
 /// and the token store extends it past every token it adds; permanent ones never carry one. Updates
-/// therefore use UpdateItem (never a whole-item Put) so they cannot shorten a TTL a token just extended.
+/// therefore use UpdateItem (never a whole-item Put) so they cannot shorten a TTL a token just extended, nor
+/// drop the set of live tokens the token store keeps on the item.
+/// <para>
+/// An authorization leaving "valid" (revoked, or about to be deleted) revokes the tokens in its live set, read
+/// atomically with the status change (<see cref="TokenFamily"/>): that is what lets a token's own item answer for
+/// its authorization on introspection and redemption.
+/// </para>
 /// </summary>
 public sealed class DynamoDbAuthorizationStore(
-    IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger<DynamoDbAuthorizationStore> logger)
+    IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger<DynamoDbAuthorizationStore> logger,
+    IOpenIddictTokenStore<DynamoDbToken> tokenStore)
     : DynamoDbStoreBase<DynamoDbAuthorization>(client, tables, clock, logger), IOpenIddictAuthorizationStore<DynamoDbAuthorization>
 {
     private static readonly string[] EntityAttributes =
@@ -43,6 +50,14 @@ public sealed class DynamoDbAuthorizationStore(
     public async ValueTask DeleteAsync(DynamoDbAuthorization authorization, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(authorization);
+
+        // Revoked first, with its live tokens: a tracked token is never left valid once its authorization is gone.
+        if (authorization.Status != Statuses.Revoked)
+        {
+            authorization.Status = Statuses.Revoked;
+            await UpdateAsync(authorization, cancellationToken);
+        }
+
         await DeleteIfUnchangedAsync(Key(DynamoDbSchema.Id, authorization.Id), authorization.ConcurrencyToken, cancellationToken);
 
         // Like OpenIddict's own stores, deleting an authorization deletes its tokens.
@@ -237,9 +252,10 @@ public sealed class DynamoDbAuthorizationStore(
             remove.Add("#ttl");
         }
 
+        UpdateItemResponse response;
         try
         {
-            await Client.UpdateItemAsync(new UpdateItemRequest
+            response = await Client.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = Table,
                 Key = Key(DynamoDbSchema.Id, authorization.Id),
@@ -247,12 +263,27 @@ public sealed class DynamoDbAuthorizationStore(
                 ConditionExpression = condition,
                 ExpressionAttributeNames = names,
                 ExpressionAttributeValues = values,
+                // The live set as it is at the instant the status changes (TokenFamily).
+                ReturnValues = authorization.Status == Statuses.Valid ? ReturnValue.NONE : ReturnValue.ALL_NEW,
             }, cancellationToken);
         }
         catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
             authorization.ConcurrencyToken = expectedToken;
             throw ConcurrencyFailure(exception);
+        }
+
+        await RevokeLiveTokensAsync(response.Attributes, cancellationToken);
+    }
+
+    /// <summary>Revokes the tokens named by the live set of an authorization item just marked not valid.</summary>
+    private async ValueTask RevokeLiveTokensAsync(Dictionary<string, AttributeValue>? item, CancellationToken cancellationToken)
+    {
+        if (item?.TryGetValue(TokenFamily.LiveTokens, out var live) == true && live.SS is { Count: > 0 } entries)
+        {
+            var tokens = tokenStore as DynamoDbTokenStore
+                ?? throw new InvalidOperationException("The DynamoDB authorization store needs the DynamoDB token store.");
+            await tokens.RevokeTrackedAsync(entries, cancellationToken);
         }
     }
 
@@ -283,12 +314,13 @@ public sealed class DynamoDbAuthorizationStore(
         .Item;
 
     /// <summary>
-    /// Marks every authorization revoked with batched writes of the items just queried. A blind batched put
-    /// is safe here: revoked is terminal, and the new concurrency token makes any concurrent update lose.
+    /// Marks every authorization revoked, each with one UpdateItem of its status and concurrency token (revoked is
+    /// terminal, so no condition on the token read: any concurrent update loses), which returns its live set at that
+    /// instant; then that set's tokens are revoked. Not a blind put of the item: that would drop the live set.
     /// </summary>
     private async ValueTask<long> RevokeAllAsync(IAsyncEnumerable<DynamoDbAuthorization> authorizations, CancellationToken cancellationToken)
     {
-        var writes = new List<(string, WriteRequest)>();
+        long revoked = 0;
         await foreach (var authorization in authorizations.WithCancellation(cancellationToken))
         {
             if (authorization.Status == Statuses.Revoked)
@@ -296,23 +328,33 @@ public sealed class DynamoDbAuthorizationStore(
                 continue;
             }
 
-            authorization.Status = Statuses.Revoked;
-            authorization.ConcurrencyToken = NewConcurrencyToken();
-            writes.Add(DynamoDbBatchWriter.Put(Table, ToItemKeepingTtl(authorization)));
+            UpdateItemResponse response;
+            try
+            {
+                response = await Client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = Table,
+                    Key = Key(DynamoDbSchema.Id, authorization.Id),
+                    UpdateExpression = "SET #status = :revoked, #ct = :ct",
+                    ConditionExpression = "attribute_exists(#id)",
+                    ExpressionAttributeNames = new() { ["#status"] = "status", ["#ct"] = DynamoDbSchema.ConcurrencyToken, ["#id"] = DynamoDbSchema.Id },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":revoked"] = new AttributeValue { S = Statuses.Revoked },
+                        [":ct"] = new AttributeValue { S = NewConcurrencyToken() },
+                    },
+                    ReturnValues = ReturnValue.ALL_NEW,
+                }, cancellationToken);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                continue; // Deleted meanwhile (its tokens with it).
+            }
+
+            await RevokeLiveTokensAsync(response.Attributes, cancellationToken);
+            revoked++;
         }
 
-        await DynamoDbBatchWriter.WriteAllAsync(Client, writes, cancellationToken);
-        return writes.Count;
-    }
-
-    private Dictionary<string, AttributeValue> ToItemKeepingTtl(DynamoDbAuthorization authorization)
-    {
-        var item = ToItem(authorization);
-        if (authorization.LoadedTtl is { } ttl)
-        {
-            item[DynamoDbSchema.Ttl] = ItemWriter.NumberValue(ttl);
-        }
-
-        return item;
+        return revoked;
     }
 }

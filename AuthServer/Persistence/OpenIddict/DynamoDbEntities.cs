@@ -85,4 +85,19 @@ public sealed class DynamoDbToken
 
     /// <summary>The TTL as last stored: an update that keeps it (a redemption, a revocation) need not touch the authorization.</summary>
     internal long? StoredTtl { get; set; }
+
+    /// <summary>The status as last stored: a tracked token leaving "valid" leaves its authorization's set.</summary>
+    internal string? StoredStatus { get; set; }
+
+    /// <summary>
+    /// In its authorization's set of live tokens (<see cref="TokenFamily"/>): revoking the authorization revokes this
+    /// token, so checking the token's own status is enough. False for tokens written before that scheme.
+    /// </summary>
+    internal bool AuthorizationTracked { get; set; }
+
+    /// <summary>
+    /// Created in memory only: OpenIddict attaches the payload and reference id next, and the store writes the
+    /// whole token then, in one conditional transaction (<see cref="DynamoDbTokenStore"/>).
+    /// </summary>
+    internal bool WriteDeferred { get; set; }
 }

@@ -14,7 +14,14 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// subject and application id. A reference token (opaque access or refresh token) also has a full copy
 /// keyed by its hashed reference id, written in the same transaction, so introspection and redemption
 /// find it with one strongly consistent GetItem. Every write carries the TTL of <see cref="TtlPolicy"/>
-/// and first extends the authorization's TTL past it.
+/// and keeps the authorization's TTL past it.
+/// <para>
+/// A new token is written by one conditional transaction: the token, its reference copy (on condition that the
+/// reference id is not taken, which replaces OpenIddict's read to check it) and its authorization (on condition
+/// that it is still valid: its TTL raised when needed, the token added to its live set, see <see cref="TokenFamily"/>).
+/// When OpenIddict creates an entry whose payload it attaches next (<see cref="DynamoDbToken.WriteDeferred"/>),
+/// nothing is written until then.
+/// </para>
 /// </summary>
 public sealed class DynamoDbTokenStore(
     IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger<DynamoDbTokenStore> logger)
@@ -28,30 +35,13 @@ public sealed class DynamoDbTokenStore(
     public async ValueTask CreateAsync(DynamoDbToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
-        var item = ToItem(token);
-        await ExtendAuthorizationAsync(token, item, cancellationToken);
-
-        var actions = new List<TransactWriteItem>
+        if (token.WriteDeferred)
         {
-            new()
-            {
-                Put = new Put
-                {
-                    TableName = Table,
-                    Item = item,
-                    ConditionExpression = "attribute_not_exists(#id)",
-                    ExpressionAttributeNames = new() { ["#id"] = DynamoDbSchema.Id },
-                },
-            },
-        };
-        if (token.ReferenceId is not null)
-        {
-            actions.Add(PutReferenceCopy(item));
+            // Written whole by the UpdateAsync that attaches its payload, in the same request.
+            return;
         }
 
-        await WriteAsync(actions, cancellationToken);
-        token.StoredReferenceId = token.ReferenceId;
-        token.StoredTtl = TtlOf(item);
+        await WriteNewAsync(token, cancellationToken);
     }
 
     public async ValueTask DeleteAsync(DynamoDbToken token, CancellationToken cancellationToken)
@@ -278,6 +268,13 @@ public sealed class DynamoDbTokenStore(
     public async ValueTask UpdateAsync(DynamoDbToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
+        if (token.WriteDeferred)
+        {
+            await WriteNewAsync(token, cancellationToken);
+            token.WriteDeferred = false;
+            return;
+        }
+
         var expectedToken = token.ConcurrencyToken;
         token.ConcurrencyToken = NewConcurrencyToken();
         var item = ToItem(token);
@@ -300,12 +297,27 @@ public sealed class DynamoDbTokenStore(
         };
         if (token.ReferenceId is not null)
         {
-            actions.Add(PutReferenceCopy(item));
+            actions.Add(PutReferenceCopy(item, token.Id));
         }
 
         if (token.StoredReferenceId is not null && !string.Equals(token.StoredReferenceId, token.ReferenceId, StringComparison.Ordinal))
         {
             actions.Add(DeleteReferenceCopy(token.StoredReferenceId));
+        }
+
+        if (token.AuthorizationTracked && token.AuthorizationId is not null)
+        {
+            if (token.StoredStatus == Statuses.Valid && token.Status != Statuses.Valid)
+            {
+                // Redeemed or revoked: it leaves its authorization's set in the same transaction (no revocation needs
+                // to reach it any more), which keeps the set small along a chain of rotating refresh tokens.
+                actions.Add(UpdateLiveTokens(token.AuthorizationId, "DELETE", TokenFamily.Entry(token.Id, token.StoredTtl)));
+            }
+            else if (TtlOf(item) != token.StoredTtl)
+            {
+                // A new TTL: a new entry, so that pruning by TTL never drops a token that still lives.
+                actions.Add(UpdateLiveTokens(token.AuthorizationId, "ADD", TokenFamily.Entry(token.Id, TtlOf(item))));
+            }
         }
 
         try
@@ -320,6 +332,41 @@ public sealed class DynamoDbTokenStore(
 
         token.StoredReferenceId = token.ReferenceId;
         token.StoredTtl = TtlOf(item);
+        token.StoredStatus = token.Status;
+    }
+
+    /// <summary>
+    /// Marks revoked the tracked tokens an authorization's set names (<see cref="TokenFamily"/>): read by key, strongly
+    /// consistent, in batches of 100, then written as <see cref="RevokeAllAsync"/> does.
+    /// </summary>
+    internal async ValueTask<long> RevokeTrackedAsync(IEnumerable<string> entries, CancellationToken cancellationToken)
+    {
+        var ids = entries.Select(TokenFamily.TokenIdOf).Distinct(StringComparer.Ordinal).ToList();
+        var tokens = new List<DynamoDbToken>();
+        foreach (var chunk in ids.Chunk(100))
+        {
+            var keys = chunk.Select(id => Key(DynamoDbSchema.Id, id)).ToList();
+            for (var attempt = 0; keys.Count > 0; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(1000, 25 << Math.Min(attempt, 6))), cancellationToken);
+                }
+
+                var response = await Client.BatchGetItemAsync(new BatchGetItemRequest
+                {
+                    RequestItems = new() { [Table] = new KeysAndAttributes { Keys = keys, ConsistentRead = true } },
+                }, cancellationToken);
+                if (response.Responses?.TryGetValue(Table, out var items) == true)
+                {
+                    tokens.AddRange(items.Select(found => Materialize(found)).OfType<DynamoDbToken>());
+                }
+
+                keys = response.UnprocessedKeys?.TryGetValue(Table, out var unprocessed) == true ? unprocessed.Keys ?? [] : [];
+            }
+        }
+
+        return await RevokeAllAsync(tokens.ToAsyncEnumerable(), cancellationToken);
     }
 
     internal override DynamoDbToken FromItem(ItemReader item)
@@ -342,6 +389,8 @@ public sealed class DynamoDbTokenStore(
         };
         token.StoredReferenceId = token.ReferenceId;
         token.StoredTtl = item.Number(DynamoDbSchema.Ttl);
+        token.StoredStatus = token.Status;
+        token.AuthorizationTracked = item.Flag(TokenFamily.Tracked);
         return token;
     }
 
@@ -360,6 +409,7 @@ public sealed class DynamoDbTokenStore(
         .String(DynamoDbSchema.Subject, token.Subject)
         .String("type", token.Type)
         .Number(DynamoDbSchema.Ttl, TtlPolicy.ForToken(token.Type, token.ExpirationDate))
+        .Flag(TokenFamily.Tracked, token.AuthorizationTracked)
         .Item;
 
     /// <summary>
@@ -431,8 +481,236 @@ public sealed class DynamoDbTokenStore(
 
     private static Dictionary<string, AttributeValue> ReferenceCopy(Dictionary<string, AttributeValue> item) => new(item, StringComparer.Ordinal);
 
-    private TransactWriteItem PutReferenceCopy(Dictionary<string, AttributeValue> item)
-        => new() { Put = new Put { TableName = Tables.TokenReferences, Item = ReferenceCopy(item) } };
+    /// <summary>
+    /// The reference copy, on condition that its reference id is free or already this token's: DynamoDB enforces that
+    /// reference ids are unique, so OpenIddict's read to check it is not needed (<c>FamilyRevokingTokenManager</c>).
+    /// </summary>
+    private TransactWriteItem PutReferenceCopy(Dictionary<string, AttributeValue> item, string tokenId) => new()
+    {
+        Put = new Put
+        {
+            TableName = Tables.TokenReferences,
+            Item = ReferenceCopy(item),
+            ConditionExpression = "attribute_not_exists(#ref) OR #id = :id",
+            ExpressionAttributeNames = new() { ["#ref"] = DynamoDbSchema.ReferenceId, ["#id"] = DynamoDbSchema.Id },
+            ExpressionAttributeValues = new() { [":id"] = new AttributeValue { S = tokenId } },
+        },
+    };
+
+    private TransactWriteItem UpdateLiveTokens(string authorizationId, string operation, string entry) => new()
+    {
+        Update = new Update
+        {
+            TableName = Tables.Authorizations,
+            Key = Key(DynamoDbSchema.Id, authorizationId),
+            UpdateExpression = $"{operation} #live :entry",
+            ConditionExpression = "attribute_exists(#id)",
+            ExpressionAttributeNames = new() { ["#live"] = TokenFamily.LiveTokens, ["#id"] = DynamoDbSchema.Id },
+            ExpressionAttributeValues = new() { [":entry"] = new AttributeValue { SS = [entry] } },
+        },
+    };
+
+    /// <summary>
+    /// Writes a new token in one conditional transaction: the token (its id unused), its reference copy (its reference id
+    /// unused) and, when it belongs to an authorization, that authorization (still valid; TTL raised past the token's when
+    /// needed; the token added to its live set while there is room). What the authorization needs is predicted (an access
+    /// token usually finds the TTL long enough, a refresh token or code raises it); a wrong guess costs one more
+    /// transaction, planned from the authorization as the failed one saw it.
+    /// </summary>
+    private async ValueTask WriteNewAsync(DynamoDbToken token, CancellationToken cancellationToken)
+    {
+        var tokenTtl = TtlPolicy.ForToken(token.Type, token.ExpirationDate);
+        var plan = token.AuthorizationId is null
+            ? AuthorizationPlan.None
+            : new AuthorizationPlan(Present: true, Raise: tokenTtl is not null && token.Type is not (TokenTypeIdentifiers.AccessToken or TokenTypeHints.AccessToken), Track: true);
+
+        for (var attempt = 0; ; attempt++)
+        {
+            token.AuthorizationTracked = plan.Track;
+            var item = ToItem(token);
+            var actions = new List<TransactWriteItem>
+            {
+                new()
+                {
+                    Put = new Put
+                    {
+                        TableName = Table,
+                        Item = item,
+                        ConditionExpression = "attribute_not_exists(#id)",
+                        ExpressionAttributeNames = new() { ["#id"] = DynamoDbSchema.Id },
+                    },
+                },
+            };
+            if (token.ReferenceId is not null)
+            {
+                actions.Add(PutReferenceCopy(item, token.Id));
+            }
+
+            if (plan.Present)
+            {
+                actions.Add(AuthorizationAction(token, tokenTtl, plan));
+            }
+
+            try
+            {
+                await WriteNewItemsAsync(actions, cancellationToken);
+                token.StoredReferenceId = token.ReferenceId;
+                token.StoredTtl = TtlOf(item);
+                token.StoredStatus = token.Status;
+                return;
+            }
+            catch (TransactionCanceledException exception) when (attempt == 0 && plan.Present
+                && exception.CancellationReasons is { } reasons && reasons.Count == actions.Count
+                && reasons[^1].Code == "ConditionalCheckFailed"
+                && reasons.Take(actions.Count - 1).All(reason => reason.Code is null or "None"))
+            {
+                plan = await ReplanAsync(token, tokenTtl, reasons[^1].Item, cancellationToken);
+            }
+            catch (TransactionCanceledException exception) when (IsConditionFailure(exception))
+            {
+                token.AuthorizationTracked = false;
+                throw ConcurrencyFailure(exception);
+            }
+            catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
+            {
+                token.AuthorizationTracked = false;
+                throw ConcurrencyFailure(exception);
+            }
+        }
+    }
+
+    private async ValueTask WriteNewItemsAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
+    {
+        if (actions is [{ Put: { } put }])
+        {
+            await Client.PutItemAsync(new PutItemRequest
+            {
+                TableName = put.TableName,
+                Item = put.Item,
+                ConditionExpression = put.ConditionExpression,
+                ExpressionAttributeNames = put.ExpressionAttributeNames,
+            }, cancellationToken);
+            return;
+        }
+
+        await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
+    }
+
+    /// <param name="Present">The token has an authorization, which the transaction checks.</param>
+    /// <param name="Raise">The authorization's TTL is raised to outlive the token (else it must already).</param>
+    /// <param name="Track">The token joins the authorization's live set (else the set must not matter).</param>
+    private readonly record struct AuthorizationPlan(bool Present, bool Raise, bool Track)
+    {
+        public static AuthorizationPlan None => default;
+    }
+
+    private TransactWriteItem AuthorizationAction(DynamoDbToken token, long? tokenTtl, AuthorizationPlan plan)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["#status"] = "status" };
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal) { [":valid"] = new AttributeValue { S = Statuses.Valid } };
+        var condition = "#status = :valid";
+        var updates = new List<string>();
+        if (tokenTtl is { } ttl)
+        {
+            names["#ttl"] = DynamoDbSchema.Ttl;
+            values[":ttl"] = ItemWriter.NumberValue(TtlPolicy.ForAuthorizationOf(ttl));
+            if (plan.Raise)
+            {
+                // Only an existing TTL is raised, and never lowered: a permanent authorization never gets one. (Equal
+                // passes: two tokens issued within the same second ask for the same TTL.)
+                condition += " AND #ttl <= :ttl";
+                updates.Add("SET #ttl = :ttl");
+            }
+            else
+            {
+                condition += " AND (attribute_not_exists(#ttl) OR #ttl >= :ttl)";
+            }
+        }
+
+        if (plan.Track)
+        {
+            names["#live"] = TokenFamily.LiveTokens;
+            values[":entry"] = new AttributeValue { SS = [TokenFamily.Entry(token.Id, tokenTtl)] };
+            values[":capacity"] = ItemWriter.NumberValue(TokenFamily.Capacity);
+            condition += " AND (attribute_not_exists(#live) OR size(#live) < :capacity)";
+            updates.Add("ADD #live :entry");
+        }
+
+        var key = Key(DynamoDbSchema.Id, token.AuthorizationId!);
+        return updates.Count == 0
+            ? new TransactWriteItem
+            {
+                ConditionCheck = new ConditionCheck
+                {
+                    TableName = Tables.Authorizations,
+                    Key = key,
+                    ConditionExpression = condition,
+                    ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = values,
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+            }
+            : new TransactWriteItem
+            {
+                Update = new Update
+                {
+                    TableName = Tables.Authorizations,
+                    Key = key,
+                    UpdateExpression = string.Join(" ", updates),
+                    ConditionExpression = condition,
+                    ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = values,
+                    ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
+                },
+            };
+    }
+
+    /// <summary>
+    /// The plan for the second attempt, from the authorization as the first one saw it: none when it is gone (the token
+    /// is written as before this scheme, and its introspection then finds no authorization), a concurrency failure
+    /// when it is no longer valid (no token is ever written for a revoked authorization), else exactly what it needs.
+    /// A full set is first pruned of entries past their TTL.
+    /// </summary>
+    private async ValueTask<AuthorizationPlan> ReplanAsync(
+        DynamoDbToken token, long? tokenTtl, Dictionary<string, AttributeValue>? authorization, CancellationToken cancellationToken)
+    {
+        if (authorization is not { Count: > 0 })
+        {
+            return AuthorizationPlan.None;
+        }
+
+        if (!authorization.TryGetValue("status", out var status) || status.S != Statuses.Valid)
+        {
+            throw new OpenIddictExceptions.ConcurrencyException("The token's authorization is no longer valid.");
+        }
+
+        var currentTtl = authorization.TryGetValue(DynamoDbSchema.Ttl, out var ttlValue) && long.TryParse(
+            ttlValue.N, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : (long?)null;
+        var raise = tokenTtl is { } ttl && currentTtl is { } current && current <= TtlPolicy.ForAuthorizationOf(ttl);
+
+        var live = authorization.TryGetValue(TokenFamily.LiveTokens, out var set) ? set.SS ?? [] : [];
+        var track = live.Count < TokenFamily.Capacity;
+        if (!track)
+        {
+            var now = Clock.GetUtcNow().ToUnixTimeSeconds();
+            var expired = live.Where(entry => TokenFamily.HasExpired(entry, now)).ToList();
+            if (expired.Count > 0)
+            {
+                await Client.UpdateItemAsync(new UpdateItemRequest
+                {
+                    TableName = Tables.Authorizations,
+                    Key = Key(DynamoDbSchema.Id, token.AuthorizationId!),
+                    UpdateExpression = "DELETE #live :expired",
+                    ConditionExpression = "attribute_exists(#id)",
+                    ExpressionAttributeNames = new() { ["#live"] = TokenFamily.LiveTokens, ["#id"] = DynamoDbSchema.Id },
+                    ExpressionAttributeValues = new() { [":expired"] = new AttributeValue { SS = expired } },
+                }, cancellationToken);
+                track = live.Count - expired.Count < TokenFamily.Capacity;
+            }
+        }
+
+        return new AuthorizationPlan(Present: true, Raise: raise, Track: track);
+    }
 
     private TransactWriteItem DeleteReferenceCopy(string referenceId)
         => new() { Delete = new Delete { TableName = Tables.TokenReferences, Key = Key(DynamoDbSchema.ReferenceId, referenceId) } };
