@@ -35,7 +35,7 @@ public static class AuthorizationServerExtensions
         builder.Services.AddOpenIddict()
             // Stores: applications, authorizations, scopes and tokens in DynamoDB. A client secret verified once
             // is not derived again for a few minutes: the MCP server presents it on every introspection. A replayed
-            // refresh token revokes its authorization too, which every refresh and introspection reads consistently.
+            // refresh token revokes its authorization too, and with it every token in its live set (TokenFamily).
             .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets().RevokeTokenFamiliesThroughTheirAuthorization())
             .AddServer(server =>
             {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.AspNetCore;
+using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 
@@ -22,9 +23,6 @@ public static class McpServerExtensions
         builder.Services.AddMcpServer(options =>
             {
                 options.ServerInfo = new() { Name = "jenkins", Title = "Jenkins", Version = typeof(McpServerExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" };
-                options.ServerInstructions =
-                    "Tools for one Jenkins controller. Jobs are named by full name with '/' between folders (see list_jobs). " +
-                    "Read tools need the mcp:read scope; trigger_build, rebuild, stop_build and cancel_queue_item need mcp:write.";
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
             .WithJenkinsTools()
@@ -34,6 +32,13 @@ public static class McpServerExtensions
                     context.Services!.GetRequiredService<ToolCallAudit>().InvokeAsync(next, context, cancellationToken))
                 .AddCallToolFilter(next => (context, cancellationToken) =>
                     context.Services!.GetRequiredService<RequireToolScope>().InvokeAsync(next, context, cancellationToken)));
+        // After the SDK has collected the tools: the instructions name the write tools from their own annotations
+        // (ToolScopes), so a tool added later is never missing from them.
+        builder.Services.PostConfigure<McpServerOptions>(options => options.ServerInstructions =
+            "Tools for one Jenkins controller. Jobs are named by full name with '/' between folders (see list_jobs). " +
+            "Read tools need the mcp:read scope; " +
+            string.Join(", ", (options.ToolCollection ?? []).Where(tool => ToolScopes.ScopeFor(tool) == McpScopes.Write).Select(tool => tool.ProtocolTool.Name).Order(StringComparer.Ordinal)) +
+            " need mcp:write.");
 
         // Browser-based clients (MCP Inspector in direct mode, web apps) call /mcp from another origin: the preflight
         // must be answered and the headers they read exposed. The origins are the ones the Origin check lets through;

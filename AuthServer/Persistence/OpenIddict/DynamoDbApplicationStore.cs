@@ -20,7 +20,7 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// </summary>
 public sealed class DynamoDbApplicationStore(
     IAmazonDynamoDB client, DynamoDbTableNames tables, TimeProvider clock, ILogger<DynamoDbApplicationStore> logger,
-    RecentApplications recent)
+    RecentApplications recent, IOpenIddictAuthorizationStore<DynamoDbAuthorization> authorizations)
     : DynamoDbStoreBase<DynamoDbApplication>(client, tables, clock, logger), IOpenIddictApplicationStore<DynamoDbApplication>
 {
     // DynamoDB transactions hold at most 100 actions: the application, its lookup copies, and deletions of stale ones.
@@ -90,8 +90,13 @@ public sealed class DynamoDbApplicationStore(
             ForgetEveryClientId(application);
         }
 
+        // Its authorizations are revoked first, and with them every token in their live sets (TokenFamily): the
+        // delete below finds tokens through an index that is updated eventually, and introspection does not read
+        // the authorization of a tracked token. Not cancellable once the client is gone.
+        await authorizations.RevokeByApplicationIdAsync(application.Id, CancellationToken.None);
+
         // Like OpenIddict's own stores, deleting a client deletes what was issued to it.
-        await DynamoDbCascade.DeleteByApplicationAsync(Client, Tables, application.Id, cancellationToken);
+        await DynamoDbCascade.DeleteByApplicationAsync(Client, Tables, application.Id, CancellationToken.None);
     }
 
     public async ValueTask<DynamoDbApplication?> FindByClientIdAsync(string identifier, CancellationToken cancellationToken)

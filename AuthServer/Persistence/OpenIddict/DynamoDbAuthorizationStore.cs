@@ -273,12 +273,17 @@ public sealed class DynamoDbAuthorizationStore(
             throw ConcurrencyFailure(exception);
         }
 
-        await RevokeLiveTokensAsync(response.Attributes, cancellationToken);
+        await RevokeLiveTokensAsync(response.Attributes);
     }
 
-    /// <summary>Revokes the tokens named by the live set of an authorization item just marked not valid.</summary>
-    private async ValueTask RevokeLiveTokensAsync(Dictionary<string, AttributeValue>? item, CancellationToken cancellationToken)
+    /// <summary>
+    /// Revokes the tokens named by the live set of an authorization item just marked not valid. Not cancellable: the
+    /// status change is committed, and introspection no longer reads the authorization of these tokens, so stopping
+    /// here (a client that hangs up) would leave them active until they expire.
+    /// </summary>
+    private async ValueTask RevokeLiveTokensAsync(Dictionary<string, AttributeValue>? item)
     {
+        var cancellationToken = CancellationToken.None;
         if (item?.TryGetValue(TokenFamily.LiveTokens, out var live) == true && live.SS is { Count: > 0 } entries)
         {
             var tokens = tokenStore as DynamoDbTokenStore
@@ -351,7 +356,7 @@ public sealed class DynamoDbAuthorizationStore(
                 continue; // Deleted meanwhile (its tokens with it).
             }
 
-            await RevokeLiveTokensAsync(response.Attributes, cancellationToken);
+            await RevokeLiveTokensAsync(response.Attributes);
             revoked++;
         }
 

@@ -225,6 +225,49 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     }
 
     [Fact]
+    public async Task A_revocation_whose_caller_hangs_up_once_the_authorization_is_marked_still_revokes_its_tokens()
+    {
+        var issued = await MeasureAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+        });
+        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
+
+        // The caller's cancellation fires as soon as DynamoDB has answered the status change, as when a client hangs up
+        // between the two steps of a revocation.
+        using var hangUp = new CancellationTokenSource();
+        void CancelAfterStatusChange(object? sender, ResponseEventArgs e)
+        {
+            if (e is WebServiceResponseEventArgs { Response: Amazon.DynamoDBv2.Model.UpdateItemResponse })
+            {
+                hangUp.Cancel();
+            }
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var token = await tokens.FindByReferenceIdAsync(accessToken) ?? throw new InvalidOperationException("The token is not stored.");
+            var authorization = await authorizations.FindByIdAsync((await tokens.GetAuthorizationIdAsync(token))!)
+                ?? throw new InvalidOperationException("The token has no authorization.");
+            _client.AfterResponseEvent += CancelAfterStatusChange;
+            try
+            {
+                Assert.True(await authorizations.TryRevokeAsync(authorization, hangUp.Token));
+            }
+            finally
+            {
+                _client.AfterResponseEvent -= CancelAfterStatusChange;
+            }
+        }
+
+        Assert.True(hangUp.IsCancellationRequested);
+        var after = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
+        Assert.False(after.Body.GetProperty("active").GetBoolean());
+    }
+
+    [Fact]
     public async Task Replaying_a_redeemed_refresh_token_revokes_the_access_token_its_rotation_issued()
     {
         var issued = await MeasureAsync("/connect/token", new()

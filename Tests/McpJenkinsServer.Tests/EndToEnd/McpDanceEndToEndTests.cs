@@ -66,6 +66,8 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
         Assert.Contains(transcript.RequestUris, u => u.AbsolutePath == "/register");
         Assert.Contains(transcript.RequestUris, u => u.AbsolutePath == "/token");
         Assert.Equal("jenkins", mcp.Client.ServerInfo?.Name);
+        // The instructions name every write tool, from the tools' own annotations.
+        Assert.All(WriteTools, tool => Assert.Contains(tool, mcp.Client.ServerInstructions ?? "", StringComparison.Ordinal));
 
         transcript.Note("10. tools/list, then every tool against JenkinsMock.");
         var tools = await mcp.Client.ListToolsAsync(cancellationToken: cancel.Token);
