@@ -31,7 +31,11 @@ public sealed record BuildRequester(string User, string? ClientId)
     /// <summary>The build description.</summary>
     public string Description => $"Requested through the MCP server by {Describe()}.";
 
-    /// <summary>Claims are the auth server's, but a description is no place for kilobytes or control characters.</summary>
+    /// <summary>
+    /// Claims are the auth server's, but a description is no place for kilobytes, control characters or markup: a
+    /// metadata-document client's id is a URL its author chose, and a Jenkins whose markup formatter renders HTML
+    /// would render it.
+    /// </summary>
     private static string? Bounded(string? value)
     {
         if (value is null)
@@ -39,7 +43,7 @@ public sealed record BuildRequester(string User, string? ClientId)
             return null;
         }
 
-        var clean = new string([.. value.Where(c => !char.IsControl(c))]);
+        var clean = new string([.. value.Where(c => !char.IsControl(c)).Select(c => c is '<' or '>' or '"' or '\'' or '`' ? '_' : c)]);
         return clean.Length > 200 ? clean[..200] : clean;
     }
 }
