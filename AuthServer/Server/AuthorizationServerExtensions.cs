@@ -80,8 +80,8 @@ public static class AuthorizationServerExtensions
                 // Signing and encryption keys shared by every replica and kept across restarts.
                 server.UseDynamoDbKeys();
 
-                // One DynamoDB call where OpenIddict's handlers make several: introspection reads only the token's item,
-                // a new token is one conditional transaction (AuthServer/Tokens/FamilyRevokingTokenManager.cs).
+                // A new token is one conditional transaction where OpenIddict's handlers make three calls
+                // (AuthServer/Tokens/FamilyRevokingTokenManager.cs).
                 server.CheckAndWriteTokensInOneCall();
 
                 server.AddEventHandler(AdvertisePublicClientAuthentication.Descriptor)
