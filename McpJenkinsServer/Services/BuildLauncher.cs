@@ -63,7 +63,7 @@ public sealed class BuildLauncher(JenkinsClient jenkins, TimeProvider time, Buil
             (item, waitingForAgent) = await WaitForStartAsync(queueId.Value, item, wait, progress, cancellationToken);
         }
 
-        await DescribeAsync(fullName, queueId.Value, item?.BuildNumber, requester, cancellationToken);
+        var attributionProblem = await DescribeAsync(fullName, queueId.Value, item?.BuildNumber, requester, cancellationToken);
         var message = item switch
         {
             { BuildNumber: { } number } when waitingForAgent is not null
@@ -72,20 +72,31 @@ public sealed class BuildLauncher(JenkinsClient jenkins, TimeProvider time, Buil
             { Cancelled: true } => $"Queue item {queueId} was cancelled before it started.",
             _ when waitForStart is not null => $"Queued as item {queueId}; it had not started within {waitForStart.Value.TotalSeconds:0} s ({item?.Why ?? "no reason given"}). Follow it with get_queue_item.",
             _ => $"Queued as item {queueId}; follow it with get_queue_item.",
-        };
+        } + attributionProblem;
         return new TriggeredBuild(fullName, queueId, item?.BuildNumber, parameters, item, waitingForAgent, message);
     }
 
-    /// <summary>The requester in the build's description: now when it has a number, else once it gets one.</summary>
-    private async Task DescribeAsync(string job, long queueId, int? number, BuildRequester requester, CancellationToken cancellationToken)
+    /// <summary>
+    /// The requester in the build's description: now when it has a number, else once it gets one. The build is
+    /// already queued here, so a refusal (the server's account may lack Run/Update) is said in the result, never
+    /// thrown: an error would invite the assistant to trigger the build again.
+    /// </summary>
+    private async Task<string> DescribeAsync(string job, long queueId, int? number, BuildRequester requester, CancellationToken cancellationToken)
     {
-        if (number is { } started)
-        {
-            await jenkins.SetDescriptionAsync(job, started, requester.Description, cancellationToken);
-        }
-        else
+        if (number is not { } started)
         {
             attribution?.Follow(job, queueId, requester.Description);
+            return "";
+        }
+
+        try
+        {
+            await jenkins.SetDescriptionAsync(job, started, requester.Description, cancellationToken);
+            return "";
+        }
+        catch (JenkinsException exception)
+        {
+            return $" (Its description could not name who asked: {exception.Message})";
         }
     }
 

@@ -23,6 +23,23 @@ public sealed class PermissionRefusalTests(JenkinsMockFactory mock) : IClassFixt
     }
 
     [Fact]
+    public async Task A_build_started_by_an_account_without_run_update_is_reported_started_not_as_an_error()
+    {
+        var admin = mock.CreateJenkinsClient();
+        var builder = mock.CreateJenkinsClientAs("builder");
+
+        // The build is queued before its description is set: refusing the description must not look like a failed
+        // trigger, or the assistant would start (deploy) again.
+        var started = await Control(builder).TriggerBuild("backend/platform/inventory-api", wait_for_start: true, wait_seconds: 60);
+
+        Assert.NotNull(started.BuildNumber);
+        Assert.Contains("started", started.Message, StringComparison.Ordinal);
+        Assert.Contains("description could not name who asked", started.Message, StringComparison.Ordinal);
+        Assert.Contains("Run/Update", started.Message, StringComparison.Ordinal);
+        await Control(admin).StopBuild("backend/platform/inventory-api", started.BuildNumber!.Value);
+    }
+
+    [Fact]
     public async Task Stopping_and_cancelling_without_job_cancel_are_tool_errors_naming_it()
     {
         var admin = mock.CreateJenkinsClient();
