@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using McpAspire.AuthServer.Authorization;
+using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Registration.Validation;
 using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Tokens;
@@ -29,6 +30,7 @@ namespace McpAspire.AuthServer.Pages;
 public sealed class AuthorizeModel(
     IOpenIddictApplicationManager applications,
     IOpenIddictAuthorizationManager authorizations,
+    IUserStore users,
     TokenIssuance issuance,
     IOptions<AuthServerOptions> settings,
     TimeProvider time) : PageModel
@@ -83,10 +85,18 @@ public sealed class AuthorizeModel(
             ?? throw new InvalidOperationException("The OpenIddict authorization request is missing.");
 
         var session = await HttpContext.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        var subject = session.Principal?.GetClaim(Claims.Subject);
-        var userName = session.Principal?.GetClaim(Claims.Name);
-        if (!session.Succeeded || subject is null || userName is null)
+        // The store, not the cookie, says who may be issued a grant: a user deleted or disabled since signing in
+        // loses the session here, and the groups in the token are today's.
+        var account = session.Succeeded
+            ? await users.FindActiveAsync(session.Principal?.GetClaim(Claims.Subject), session.Principal?.GetClaim(Claims.Name), cancellationToken)
+            : null;
+        if (account is null)
         {
+            if (session.Succeeded)
+            {
+                await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            }
+
             if (request.HasPromptValue(PromptValues.None))
             {
                 return RefuseWithoutInteraction(request, Errors.LoginRequired, "The user is not signed in.");
@@ -103,7 +113,7 @@ public sealed class AuthorizeModel(
         var applicationId = await applications.GetIdAsync(application, cancellationToken)
             ?? throw new InvalidOperationException("The client has no identifier.");
         var scopes = ScopeGrantPolicy.Grant(request.GetScopes());
-        var user = new SignedInUser(subject, userName);
+        var user = SignedInUser.From(account);
 
         if (string.Equals(decision, Deny, StringComparison.Ordinal))
         {

@@ -45,15 +45,15 @@ public static class TokenApi
                 return Refuse(Errors.InvalidGrant, "The grant is no longer valid.");
             }
 
-            // The user may have been removed since the code or refresh token was issued.
-            var user = await users.FindByNameAsync(userName, cancellationToken);
-            if (user is null || !string.Equals(user.Id, subject, StringComparison.Ordinal))
+            // The user may have been removed or disabled since the code or refresh token was issued.
+            var user = await users.FindActiveAsync(subject, userName, cancellationToken);
+            if (user is null)
             {
-                return Refuse(Errors.InvalidGrant, "The user the grant was issued to no longer exists.");
+                return Refuse(Errors.InvalidGrant, "The user the grant was issued to no longer exists or is disabled.");
             }
 
             return Results.SignIn(
-                TokenIssuance.Refresh(stored, new SignedInUser(user.Id, user.UserName)),
+                TokenIssuance.Refresh(stored, SignedInUser.From(user)),
                 authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         }
 

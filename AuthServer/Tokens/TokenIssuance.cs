@@ -16,6 +16,12 @@ namespace McpAspire.AuthServer.Tokens;
 public sealed class TokenIssuance(IOptions<McpServerOptions> mcpServer)
 {
     /// <summary>
+    /// The claim naming the user's groups, one claim per group, as Keycloak, Okta and Entra ID name it. It goes into
+    /// access tokens only: the MCP server reads it from the introspection answer to apply its access policy.
+    /// </summary>
+    public const string GroupsClaim = "groups";
+
+    /// <summary>
     /// The audiences of every token: the canonical MCP resource URI (what the MCP server checks) and the MCP
     /// server's own client id, because OpenIddict answers an introspection call in full only when the
     /// caller is one of the token's audiences.
@@ -32,7 +38,8 @@ public sealed class TokenIssuance(IOptions<McpServerOptions> mcpServer)
             roleType: Claims.Role);
         identity.SetClaim(Claims.Subject, user.Subject)
             .SetClaim(Claims.Name, user.UserName)
-            .SetClaim(Claims.PreferredUsername, user.UserName);
+            .SetClaim(Claims.PreferredUsername, user.UserName)
+            .SetClaims(GroupsClaim, [.. user.Groups]);
 
         identity.SetScopes(scopes);
         identity.SetResources(Audiences);
@@ -57,8 +64,9 @@ public sealed class TokenIssuance(IOptions<McpServerOptions> mcpServer)
     }
 
     /// <summary>
-    /// Copies a principal from a code or refresh token for re-issuance, with the user's current name.
-    /// Scopes, audiences, the authorization id and the token ids stay as OpenIddict stored them.
+    /// Copies a principal from a code or refresh token for re-issuance, with the user's current name and groups
+    /// (a group change reaches the next token). Scopes, audiences, the authorization id and the token ids stay as
+    /// OpenIddict stored them.
     /// </summary>
     public static ClaimsPrincipal Refresh(ClaimsPrincipal stored, SignedInUser user)
     {
@@ -68,7 +76,8 @@ public sealed class TokenIssuance(IOptions<McpServerOptions> mcpServer)
             nameType: Claims.Name,
             roleType: Claims.Role);
         identity.SetClaim(Claims.Name, user.UserName)
-            .SetClaim(Claims.PreferredUsername, user.UserName);
+            .SetClaim(Claims.PreferredUsername, user.UserName)
+            .SetClaims(GroupsClaim, [.. user.Groups]);
         identity.SetDestinations(claim => Destinations(claim, identity));
         return new ClaimsPrincipal(identity);
     }
@@ -81,6 +90,7 @@ public sealed class TokenIssuance(IOptions<McpServerOptions> mcpServer)
             [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
         Claims.Name or Claims.PreferredUsername => [OpenIddictConstants.Destinations.AccessToken],
         Claims.Subject => [OpenIddictConstants.Destinations.AccessToken, OpenIddictConstants.Destinations.IdentityToken],
+        GroupsClaim => [OpenIddictConstants.Destinations.AccessToken],
         // Security stamps and anything else stay out of tokens.
         _ => [],
     };

@@ -7,6 +7,8 @@ public sealed class AdminOptions
 
     public const string DefaultUserName = "admin";
 
+    public const string DefaultGroup = "admins";
+
     /// <summary>The user name of the administrator; blank means <see cref="DefaultUserName"/>.</summary>
     public string UserName { get; set; } = DefaultUserName;
 
@@ -16,6 +18,15 @@ public sealed class AdminOptions
     /// </summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// The group whose members may use the administration pages; the administrator account is put in it at
+    /// start-up. Blank means <see cref="DefaultGroup"/>.
+    /// </summary>
+    public string Group { get; set; } = DefaultGroup;
+
     /// <summary><see cref="UserName"/> as it is created and compared: trimmed, the default when blank.</summary>
     public string EffectiveUserName => string.IsNullOrWhiteSpace(UserName) ? DefaultUserName : UserName.Trim();
+
+    /// <summary><see cref="Group"/> as it is compared: trimmed, the default when blank.</summary>
+    public string EffectiveGroup => string.IsNullOrWhiteSpace(Group) ? DefaultGroup : Group.Trim();
 }

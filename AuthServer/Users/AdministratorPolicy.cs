@@ -1,26 +1,33 @@
+using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Users;
 
-/// <summary>The administration pages' requirement: the signed-in user is the configured administrator.</summary>
+/// <summary>The administration pages' requirement: the signed-in user is a member of the administrators' group.</summary>
 public sealed class AdministratorRequirement : IAuthorizationRequirement
 {
     public const string PolicyName = "administrator";
 }
 
-/// <summary>Checks <see cref="AdministratorRequirement"/> against the validated <see cref="AdminOptions"/>.</summary>
-public sealed class AdministratorHandler(IOptions<AdminOptions> admin) : AuthorizationHandler<AdministratorRequirement>
+/// <summary>
+/// Checks <see cref="AdministratorRequirement"/> against the user store on every request, not against claims
+/// copied into the session cookie at sign-in: a user removed from the group or disabled loses the pages at once.
+/// </summary>
+public sealed class AdministratorHandler(IUserStore users, IOptions<AdminOptions> admin) : AuthorizationHandler<AdministratorRequirement>
 {
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, AdministratorRequirement requirement)
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AdministratorRequirement requirement)
     {
         ArgumentNullException.ThrowIfNull(context);
-        // User names compare case-insensitively, as the user store compares them.
-        if (string.Equals(context.User.Identity?.Name, admin.Value.EffectiveUserName, StringComparison.OrdinalIgnoreCase))
+        var user = await users.FindActiveAsync(
+            context.User.GetClaim(Claims.Subject), context.User.Identity?.Name,
+            (context.Resource as HttpContext)?.RequestAborted ?? CancellationToken.None);
+        if (user?.IsMemberOf(admin.Value.EffectiveGroup) == true)
         {
             context.Succeed(requirement);
         }
-
-        return Task.CompletedTask;
     }
 }

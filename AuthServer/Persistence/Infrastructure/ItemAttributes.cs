@@ -50,6 +50,18 @@ internal sealed class ItemWriter
         return this;
     }
 
+    /// <summary>A string set, written only when it has members (DynamoDB has no empty sets).</summary>
+    public ItemWriter Strings(string name, IEnumerable<string> values)
+    {
+        var members = values.Where(value => !string.IsNullOrEmpty(value)).Distinct(StringComparer.Ordinal).ToList();
+        if (members.Count > 0)
+        {
+            Item[name] = new AttributeValue { SS = members };
+        }
+
+        return this;
+    }
+
     public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 }
 
@@ -91,6 +103,19 @@ internal readonly struct ItemReader(Dictionary<string, AttributeValue> item, str
         }
 
         return value.BOOL ?? throw new MalformedItemException(table, name, "a non-boolean");
+    }
+
+    /// <summary>A string set written by <see cref="ItemWriter.Strings"/>: empty when absent.</summary>
+    public IReadOnlyList<string> Strings(string name)
+    {
+        if (!item.TryGetValue(name, out var value))
+        {
+            return [];
+        }
+
+        return value.SS is { Count: > 0 } members
+            ? [.. members.Order(StringComparer.Ordinal)]
+            : throw new MalformedItemException(table, name, "a non-string-set");
     }
 
     public long? Number(string name)

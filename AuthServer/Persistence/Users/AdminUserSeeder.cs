@@ -8,7 +8,9 @@ namespace McpAspire.AuthServer.Persistence.Users;
 
 /// <summary>
 /// Creates the admin user from <c>Admin:UserName</c> (default "admin") and the AppHost's secret
-/// <c>Admin:Password</c> when it is missing; an existing admin, and its password, are left alone.
+/// <c>Admin:Password</c> when it is missing; an existing admin, and its password, are left alone. Either way the
+/// admin is made a member of the administrators' group (<c>Admin:Group</c>), which is what the admin pages check:
+/// an installation from before groups keeps its administrator.
 /// </summary>
 internal sealed class AdminUserSeeder(IUserStore users, IOptions<AdminOptions> admin, ILogger<AdminUserSeeder> logger) : IHostedService
 {
@@ -22,6 +24,7 @@ internal sealed class AdminUserSeeder(IUserStore users, IOptions<AdminOptions> a
         }
 
         await users.EnsureUserAsync(settings.EffectiveUserName, settings.Password, cancellationToken);
+        await users.AddToGroupAsync(settings.EffectiveUserName, settings.EffectiveGroup, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -20,6 +20,8 @@ internal sealed class DynamoDbUserStore(
     public const int MaxUserNameLength = 256;
 
     private const string PasswordHashAttribute = "password_hash";
+    private const string GroupsAttribute = "groups";
+    private const string DisabledAttribute = "disabled";
 
     // Verified against when the user is unknown, so that path costs as much as a real verification.
     private static readonly AppUser PlaceholderUser = new("placeholder", "placeholder", DateTimeOffset.UnixEpoch);
@@ -40,7 +42,8 @@ internal sealed class DynamoDbUserStore(
         }
 
         var result = hasher.VerifyHashedPassword(user.User, user.PasswordHash, password);
-        if (result == PasswordVerificationResult.Failed)
+        // A disabled user is refused after the verification, so the answer time does not tell disabled accounts apart.
+        if (result == PasswordVerificationResult.Failed || user.User.IsDisabled)
         {
             return null;
         }
@@ -103,6 +106,29 @@ internal sealed class DynamoDbUserStore(
         }
     }
 
+    public async Task<bool> AddToGroupAsync(string userName, string group, CancellationToken cancellationToken)
+    {
+        ValidateUserName(userName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(group);
+        try
+        {
+            await client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = tables.Users,
+                Key = new() { [DynamoDbSchema.NormalizedUserName] = new AttributeValue { S = Normalize(userName) } },
+                UpdateExpression = "ADD #groups :group",
+                ConditionExpression = "attribute_exists(#name)",
+                ExpressionAttributeNames = new() { ["#groups"] = GroupsAttribute, ["#name"] = DynamoDbSchema.NormalizedUserName },
+                ExpressionAttributeValues = new() { [":group"] = new AttributeValue { SS = [group] } },
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
     private sealed record StoredUser(AppUser User, string PasswordHash);
 
     private async Task<StoredUser?> FindItemAsync(string userName, CancellationToken cancellationToken)
@@ -123,7 +149,11 @@ internal sealed class DynamoDbUserStore(
         {
             var reader = new ItemReader(item, tables.Users);
             return new StoredUser(
-                new AppUser(reader.Required(DynamoDbSchema.Id), reader.Required("user_name"), reader.Date("created_at") ?? DateTimeOffset.UnixEpoch),
+                new AppUser(reader.Required(DynamoDbSchema.Id), reader.Required("user_name"), reader.Date("created_at") ?? DateTimeOffset.UnixEpoch)
+                {
+                    Groups = reader.Strings(GroupsAttribute),
+                    IsDisabled = reader.Flag(DisabledAttribute),
+                },
                 reader.Required(PasswordHashAttribute));
         }
         catch (MalformedItemException exception)

@@ -1,7 +1,16 @@
 namespace McpAspire.AuthServer.Persistence.Users;
 
 /// <summary>A user who can sign in to the auth server. The password hash never leaves the store.</summary>
-public sealed record AppUser(string Id, string UserName, DateTimeOffset CreatedAt);
+public sealed record AppUser(string Id, string UserName, DateTimeOffset CreatedAt)
+{
+    /// <summary>The groups the user belongs to (exact, case-sensitive names), sorted; what access policies name.</summary>
+    public IReadOnlyList<string> Groups { get; init; } = [];
+
+    /// <summary>A disabled user cannot sign in, and no code or token is issued or refreshed for them.</summary>
+    public bool IsDisabled { get; init; }
+
+    public bool IsMemberOf(string group) => Groups.Contains(group, StringComparer.Ordinal);
+}
 
 /// <summary>The auth server's users, with passwords hashed by ASP.NET Core's <c>PasswordHasher</c>.</summary>
 public interface IUserStore
@@ -19,6 +28,9 @@ public interface IUserStore
 
     /// <summary>Creates the user if missing (seeding); an existing user, and its password, are left alone.</summary>
     Task EnsureUserAsync(string userName, string password, CancellationToken cancellationToken);
+
+    /// <summary>Adds the user to <paramref name="group"/> (idempotent); false when no such user exists.</summary>
+    Task<bool> AddToGroupAsync(string userName, string group, CancellationToken cancellationToken);
 }
 
 /// <summary>A user with that name exists already (names compare case-insensitively).</summary>

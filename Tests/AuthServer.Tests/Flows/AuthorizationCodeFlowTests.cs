@@ -42,7 +42,15 @@ public sealed class AuthorizationCodeFlowTests(AuthServerFixture fixture)
         Assert.False(string.IsNullOrEmpty(introspection.GetProperty("sub").GetString()));
         Assert.Equal("mcp:read mcp:write offline_access", introspection.GetProperty("scope").GetString());
         Assert.Contains(fixture.McpResource, ClientCredentialsTests.Audiences(introspection));
+        // The administrator is seeded into the administrators' group; the MCP server's access policy reads it here.
+        Assert.Contains("admins", Groups(introspection));
     }
+
+    /// <summary>RFC 7662 answers a multi-valued claim as an array and a single value as a string.</summary>
+    internal static IReadOnlyList<string> Groups(System.Text.Json.JsonElement introspection) =>
+        !introspection.TryGetProperty("groups", out var groups) ? []
+        : groups.ValueKind == System.Text.Json.JsonValueKind.Array ? [.. groups.EnumerateArray().Select(group => group.GetString()!)]
+        : [groups.GetString()!];
 
     [Fact]
     public async Task Consent_is_remembered_for_the_same_client_and_scopes()

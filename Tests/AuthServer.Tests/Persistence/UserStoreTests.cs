@@ -1,3 +1,5 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
@@ -96,8 +98,52 @@ public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceT
 
         Assert.NotNull(await Users.ValidateCredentialsAsync(adminName, password, CancellationToken.None));
         Assert.Null(await Users.ValidateCredentialsAsync(adminName, otherPassword, CancellationToken.None));
+        Assert.Equal(["admins"], (await Users.FindByNameAsync(adminName, CancellationToken.None))!.Groups);
         Assert.Contains(logs.Entries, entry => entry.Message.Contains(adminName, StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Entries, entry => entry.Message.Contains(password, StringComparison.Ordinal)
             || entry.Message.Contains(otherPassword, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Groups_are_added_once_each_and_read_back_sorted()
+    {
+        var userName = Unique("erin");
+        await Users.CreateAsync(userName, NewPassword(), CancellationToken.None);
+        Assert.Empty((await Users.FindByNameAsync(userName, CancellationToken.None))!.Groups);
+
+        Assert.True(await Users.AddToGroupAsync(userName, "team-b", CancellationToken.None));
+        Assert.True(await Users.AddToGroupAsync(userName.ToUpperInvariant(), "team-a", CancellationToken.None));
+        Assert.True(await Users.AddToGroupAsync(userName, "team-b", CancellationToken.None));
+
+        var user = await Users.FindByNameAsync(userName, CancellationToken.None);
+        Assert.Equal(["team-a", "team-b"], user!.Groups);
+        Assert.True(user.IsMemberOf("team-a"));
+        Assert.False(user.IsMemberOf("TEAM-A"));
+    }
+
+    [Fact]
+    public async Task Adding_an_unknown_user_to_a_group_creates_nothing()
+    {
+        var userName = Unique("ghost");
+        Assert.False(await Users.AddToGroupAsync(userName, "team-a", CancellationToken.None));
+        Assert.Null(await RawItemAsync(Tables.Users, DynamoDbSchema.NormalizedUserName, userName.ToUpperInvariant()));
+    }
+
+    [Fact]
+    public async Task A_disabled_user_is_refused_with_the_right_password_and_read_as_disabled()
+    {
+        var userName = Unique("frank");
+        var password = NewPassword();
+        await Users.CreateAsync(userName, password, CancellationToken.None);
+        await Get<IAmazonDynamoDB>().UpdateItemAsync(new UpdateItemRequest
+        {
+            TableName = Tables.Users,
+            Key = new() { [DynamoDbSchema.NormalizedUserName] = new AttributeValue { S = userName.ToUpperInvariant() } },
+            UpdateExpression = "SET disabled = :true",
+            ExpressionAttributeValues = new() { [":true"] = new AttributeValue { BOOL = true } },
+        });
+
+        Assert.Null(await Users.ValidateCredentialsAsync(userName, password, CancellationToken.None));
+        Assert.True((await Users.FindByNameAsync(userName, CancellationToken.None))!.IsDisabled);
     }
 }
