@@ -1,3 +1,4 @@
+using McpAspire.AuthServer.ConnectedAssistants;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
@@ -12,6 +13,7 @@ builder.AddDynamoDbPersistence();
 builder.AddAuthorizationServer();
 builder.AddClientRegistration();
 builder.AddMachineClients();
+builder.AddConnectedAssistants();
 builder.AddRequestProtection();
 
 var app = builder.Build();

@@ -116,6 +116,14 @@ public static class AuthorizationServerExtensions
                     ? CookieSecurePolicy.SameAsRequest
                     : CookieSecurePolicy.Always;
                 cookie.SlidingExpiration = false;
+                // A signed-in user refused a page (an administration page) gets 403 there, not a redirect to an
+                // access-denied page this server does not have.
+                cookie.Events.OnRedirectToAccessDenied = context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    return context.Response.WriteAsync("You are signed in, but this page is not open to you.");
+                };
             });
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthServerOptions>>((cookie, settings) => cookie.ExpireTimeSpan = settings.Value.SessionLifetime);
