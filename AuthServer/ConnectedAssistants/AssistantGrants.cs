@@ -68,13 +68,26 @@ public static class AssistantConnections
     public static IReadOnlyList<string> Ordered(IEnumerable<string> scopes)
     {
         ArgumentNullException.ThrowIfNull(scopes);
-        var known = McpScopes.Supported;
         return
         [
             .. scopes.Distinct(StringComparer.Ordinal)
-                .OrderBy(scope => known.Contains(scope, StringComparer.Ordinal) ? known.ToList().IndexOf(scope) : known.Count)
+                .OrderBy(Rank)
                 .ThenBy(scope => scope, StringComparer.Ordinal),
         ];
+    }
+
+    private static int Rank(string scope)
+    {
+        var known = McpScopes.Supported;
+        for (var index = 0; index < known.Count; index++)
+        {
+            if (string.Equals(known[index], scope, StringComparison.Ordinal))
+            {
+                return index;
+            }
+        }
+
+        return known.Count;
     }
 
     private static AssistantConnection Connection(IGrouping<string, AssistantGrant> grants)

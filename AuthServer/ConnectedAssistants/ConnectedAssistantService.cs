@@ -17,8 +17,8 @@ public sealed record GrantRow(
 /// <summary>A page of the administrators' list: <see cref="NextOffset"/> is null on the last one.</summary>
 public sealed record GrantPage(IReadOnlyList<GrantRow> Rows, int Offset, int? NextOffset);
 
-/// <summary>What a revocation ended: the client (for the page's message) and how many grants it revoked.</summary>
-public sealed record RevokedAssistant(string ClientId, string Name, int Grants);
+/// <summary>What a revocation ended: whose access, to which client, and how many grants it revoked.</summary>
+public sealed record RevokedAssistant(string Subject, string ClientId, string Name, int Grants);
 
 /// <summary>
 /// The clients (assistants) users have allowed, listed and revoked through OpenIddict's managers. Revoking is per
@@ -165,7 +165,7 @@ public sealed partial class ConnectedAssistantService(
 
         var (clientId, name) = await ClientAsync(applicationId, CancellationToken.None);
         LogRevoked(logger, LogText.Safe(clientId), subject, actor, grantIds.Count);
-        return new RevokedAssistant(clientId, name, grantIds.Count);
+        return new RevokedAssistant(subject, clientId, name, grantIds.Count);
     }
 
     private async Task<AssistantGrant> ReadAsync(object authorization, CancellationToken cancellationToken)

@@ -59,7 +59,12 @@ public sealed class ConnectedAssistantsModel(ConnectedAssistantService assistant
             Message = $"{revoked.Name} ({revoked.ClientId}) no longer has access for that user: {revoked.Grants} grant(s) and their tokens revoked.";
         }
 
-        Grants = await assistants.ListPageAsync(Offset, cancellationToken);
+        var page = await assistants.ListPageAsync(Offset, cancellationToken);
+        // The scan may not show the revocation yet (eventually consistent): the grants just revoked are left out here.
+        Grants = revoked is null ? page : page with
+        {
+            Rows = [.. page.Rows.Where(row => row.Subject != revoked.Subject || row.ClientId != revoked.ClientId)],
+        };
         return Page();
     }
 }

@@ -120,16 +120,30 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
     public async Task A_user_who_is_not_an_administrator_is_forbidden_the_administration_pages()
     {
         var user = await TestUsers.CreateAsync(fixture, "not-admin");
+        var victim = await TestUsers.CreateAsync(fixture, "victim");
+        using var victimBrowser = fixture.CreateBrowserLikeClient();
+        var (victimsClientId, victimsToken, _) = await AssistantPages.ConnectAsync(_oauth, victimBrowser, victim, "Victim's assistant");
+        using var connecting = fixture.CreateBrowserLikeClient();
+        var (ownClientId, _, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Own assistant");
         using var browser = fixture.CreateBrowserLikeClient();
-        await TestUsers.SignInAndOpenAsync(browser, AssistantPages.UserPage, user.UserName, user.Password);
+        var ownPage = await TestUsers.SignInAndOpenAsync(browser, AssistantPages.UserPage, user.UserName, user.Password);
+        using var victimsPage = fixture.CreateBrowserLikeClient();
+        var victimsGrant = AssistantPages.Find(
+            await TestUsers.SignInAndOpenAsync(victimsPage, AssistantPages.UserPage, victim.UserName, victim.Password), victimsClientId)!.GrantId;
 
         using var assistants = await browser.GetAsync(AssistantPages.AdminPage);
+        // The administrators' revoke handler, with a valid antiforgery token of this user's own page.
+        using var adminRevoke = await AssistantPages.RevokeAsync(browser, AssistantPages.AdminPage, ownPage, victimsGrant);
         using var machineClients = await browser.GetAsync(OAuthFlows.MachineClientsPage);
         using var home = await browser.GetAsync("/");
         var homePage = await home.Content.ReadAsStringAsync();
 
+        Assert.NotNull(AssistantPages.Find(ownPage, ownClientId));
         Assert.Equal(HttpStatusCode.Forbidden, assistants.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, adminRevoke.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, machineClients.StatusCode);
+        var (_, introspection) = await _oauth.IntrospectAsync(victimsToken);
+        Assert.True(introspection.GetProperty("active").GetBoolean());
         Assert.Contains("assistants-link", homePage, StringComparison.Ordinal);
         Assert.DoesNotContain("admin-assistants-link", homePage, StringComparison.Ordinal);
     }
@@ -149,7 +163,9 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
 
         Assert.Contains("machine-clients-link", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
-        Assert.Contains("admin-message", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var afterPage = await revoked.Content.ReadAsStringAsync();
+        Assert.Contains("admin-message", afterPage, StringComparison.Ordinal);
+        Assert.Null(AssistantPages.Find(afterPage, clientId));
         Assert.Equal(HttpStatusCode.Unauthorized, await AssistantPages.CallMcpAsync(fixture, accessToken));
         var (refresh, refreshBody) = await _oauth.RefreshAsync(clientId, refreshToken);
         Assert.Equal(HttpStatusCode.BadRequest, refresh.StatusCode);
