@@ -25,7 +25,8 @@ public sealed record RevokedAssistant(string Subject, string ClientId, string Na
 /// user and client: every valid grant of that user to that client (the remembered consent and each sign-in) is
 /// revoked through the token manager's <c>RevokeByAuthorizationIdAsync</c>, the path a replayed refresh token
 /// takes (<c>FamilyRevokingTokenManager</c>): the authorization first, which revokes the tokens in its live set,
-/// then every token its index finds. Introspection reads the authorization, so the client's next MCP call is 401.
+/// then every token its index finds; then the authorization manager's <c>RevokeAsync(subject, client, …)</c> makes
+/// sure no grant stayed valid. Introspection reads the authorization, so the client's next MCP call is 401.
 /// </summary>
 public sealed partial class ConnectedAssistantService(
     IOpenIddictAuthorizationManager authorizations,
@@ -162,6 +163,12 @@ public sealed partial class ConnectedAssistantService(
         {
             await tokens.RevokeByAuthorizationIdAsync(id, CancellationToken.None);
         }
+
+        // That path revokes each grant with OpenIddict's TryRevokeAsync, which answers false, and leaves the grant valid,
+        // when a concurrent update of it wins the race (FamilyRevokingTokenManager does not look). The store's own
+        // revocation by subject and client marks every grant the index finds revoked unconditionally (revoked is
+        // terminal) with the tokens of its live set: the safety net for those races.
+        await authorizations.RevokeAsync(subject, applicationId, Statuses.Valid, type: null, CancellationToken.None);
 
         var (clientId, name) = await ClientAsync(applicationId, CancellationToken.None);
         LogRevoked(logger, LogText.Safe(clientId), subject, actor, grantIds.Count);
