@@ -35,9 +35,12 @@ public sealed partial class ValidateAuthorizationThroughTokenEntry(
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // The entry ValidateTokenEntry just read (OpenIddict's per-request entity cache: no DynamoDB call).
+        // The entry ValidateTokenEntry just read (OpenIddict's per-request entity cache: no DynamoDB call). Only a valid
+        // one is still in the live set: a refresh token or code already redeemed (which OpenIddict accepts again within
+        // the reuse leeway) left the set when it was redeemed, so a later revocation does not reach it: read the
+        // authorization for it.
         if (!string.IsNullOrEmpty(context.TokenId)
-            && await tokens.FindByIdAsync(context.TokenId) is DynamoDbToken { RevokedBeforeAuthorization: true } token
+            && await tokens.FindByIdAsync(context.TokenId) is DynamoDbToken { RevokedBeforeAuthorization: true, Status: Statuses.Valid } token
             && string.Equals(token.AuthorizationId, context.AuthorizationId, StringComparison.Ordinal))
         {
             return;
