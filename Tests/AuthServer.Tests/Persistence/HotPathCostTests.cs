@@ -416,6 +416,36 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         Assert.Equal(OneRead, after.Calls);
     }
 
+    [Fact]
+    public async Task Pruning_deletes_a_revoked_authorization_and_keeps_a_valid_one_with_a_live_token()
+    {
+        var live = await IssueAccessTokenWithAuthorizationAsync();
+        var ended = await IssueAccessTokenWithAuthorizationAsync();
+        string endedId;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var authorization = await FindAuthorizationAsync(scope, ended);
+            endedId = (await authorizations.GetIdAsync(authorization))!;
+            Assert.True(await authorizations.TryRevokeAsync(authorization));
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            // Every authorization here is older than the threshold.
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1));
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().FindByIdAsync(endedId));
+        }
+
+        Assert.Equal(Statuses.Valid, await StoredAuthorizationStatusAsync(live));
+        Assert.True((await MeasureAsync("/connect/introspect", new() { ["token"] = live })).Body.GetProperty("active").GetBoolean());
+        Assert.False((await MeasureAsync("/connect/introspect", new() { ["token"] = ended })).Body.GetProperty("active").GetBoolean());
+    }
+
     private static async Task<object> FindAuthorizationAsync(AsyncServiceScope scope, string accessToken)
     {
         var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
