@@ -94,17 +94,6 @@ internal readonly struct ItemReader(Dictionary<string, AttributeValue> item, str
             : throw new MalformedItemException(table, name, "an unparsable date");
     }
 
-    /// <summary>A string set (DynamoDB keeps no empty set: absent reads as empty).</summary>
-    public IReadOnlyList<string> StringSet(string name)
-    {
-        if (!item.TryGetValue(name, out var value))
-        {
-            return [];
-        }
-
-        return value.SS ?? throw new MalformedItemException(table, name, "a non-string-set");
-    }
-
     /// <summary>A flag written by <see cref="ItemWriter.Flag"/>: false when absent.</summary>
     public bool Flag(string name)
     {

@@ -417,7 +417,7 @@ public sealed class DynamoDbAuthorizationStore(
         Type = item.String("type"),
         LoadedTtl = item.Number(DynamoDbSchema.Ttl),
         StoredStatus = item.String("status"),
-        LoadedLiveTokens = item.StringSet(TokenFamily.LiveTokens),
+        LoadedLiveTokens = item.Strings(TokenFamily.LiveTokens),
     };
 
     internal override Dictionary<string, AttributeValue> ToItem(DynamoDbAuthorization authorization) => new ItemWriter()
