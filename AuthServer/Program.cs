@@ -1,3 +1,4 @@
+using McpAspire.AuthServer.ExternalSignIn;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDynamoDbPersistence();
 builder.AddAuthorizationServer();
+builder.AddExternalSignIn();
 builder.AddClientRegistration();
 builder.AddMachineClients();
 builder.AddRequestProtection();
@@ -24,6 +26,7 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapAuthorizationServer();
+app.MapExternalSignIn();
 app.MapClientRegistration();
 
 return await app.RunOrExitWithReasonAsync();

@@ -19,9 +19,11 @@ internal sealed class DynamoDbUserStore(
 {
     public const int MaxUserNameLength = 256;
 
-    private const string PasswordHashAttribute = "password_hash";
-    private const string GroupsAttribute = "groups";
-    private const string DisabledAttribute = "disabled";
+    internal const string PasswordHashAttribute = "password_hash";
+    internal const string GroupsAttribute = "groups";
+    internal const string DisabledAttribute = "disabled";
+    internal const string UserNameAttribute = "user_name";
+    internal const string CreatedAtAttribute = "created_at";
 
     // Verified against when the user is unknown, so that path costs as much as a real verification.
     private static readonly AppUser PlaceholderUser = new("placeholder", "placeholder", DateTimeOffset.UnixEpoch);
@@ -35,7 +37,8 @@ internal sealed class DynamoDbUserStore(
     {
         ArgumentNullException.ThrowIfNull(password);
         var found = IsPossibleUserName(userName) ? await FindItemAsync(userName, cancellationToken) : null;
-        if (found is not { } user)
+        // A user of an upstream identity provider has no password here: it signs in there only.
+        if (found is not { PasswordHash: not null } user)
         {
             hasher.VerifyHashedPassword(PlaceholderUser, _placeholderHash.Value, password);
             return null;
@@ -129,7 +132,7 @@ internal sealed class DynamoDbUserStore(
         }
     }
 
-    private sealed record StoredUser(AppUser User, string PasswordHash);
+    private sealed record StoredUser(AppUser User, string? PasswordHash);
 
     private async Task<StoredUser?> FindItemAsync(string userName, CancellationToken cancellationToken)
     {
@@ -154,7 +157,7 @@ internal sealed class DynamoDbUserStore(
                     Groups = reader.Strings(GroupsAttribute),
                     IsDisabled = reader.Flag(DisabledAttribute),
                 },
-                reader.Required(PasswordHashAttribute));
+                reader.String(PasswordHashAttribute));
         }
         catch (MalformedItemException exception)
         {
@@ -178,7 +181,8 @@ internal sealed class DynamoDbUserStore(
                 ExpressionAttributeValues = new()
                 {
                     [":new"] = new AttributeValue { S = hasher.HashPassword(user.User, password) },
-                    [":old"] = new AttributeValue { S = user.PasswordHash },
+                    // Only users who signed in with a password get here, so there is a hash.
+                    [":old"] = new AttributeValue { S = user.PasswordHash! },
                 },
             }, cancellationToken);
         }
@@ -200,5 +204,5 @@ internal sealed class DynamoDbUserStore(
         }
     }
 
-    private static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
+    internal static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
 }
