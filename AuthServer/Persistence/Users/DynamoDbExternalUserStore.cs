@@ -221,7 +221,9 @@ internal sealed class DynamoDbExternalUserStore(
             var reasons = exception.CancellationReasons ?? [];
             var linkLost = reasons.Count > 0 && reasons[0].Code == ConditionalCheckFailed;
             var nameTaken = reasons.Count > 1 && reasons[1].Code == ConditionalCheckFailed;
-            if (!linkLost && !nameTaken)
+            // Another sign-in's transaction on the same items at the same moment: read again and retry.
+            var conflict = reasons.Any(reason => reason.Code == "TransactionConflict");
+            if (!linkLost && !nameTaken && !conflict)
             {
                 throw;
             }

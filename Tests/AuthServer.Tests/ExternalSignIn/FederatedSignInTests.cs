@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using Aspire.Hosting.ApplicationModel;
 using McpAspire.AuthServer.Tests.Flows;
 using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
@@ -101,49 +103,35 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         // Still not signed in: the authorization request goes back to the sign-in page.
         using var again = await browser.Http.GetAsync(authorize);
         Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-        Assert.StartsWith("/account/login", again.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.Equal("/account/login", new Uri(browser.Http.BaseAddress!, again.Headers.Location!).AbsolutePath);
     }
 
     [Fact]
-    public async Task A_tampered_replayed_foreign_or_misdirected_callback_is_refused()
+    public async Task A_tampered_or_replayed_callback_is_refused()
     {
         var person = await NewPersonAsync(new { preferred_username = Unique("gus") });
         using var browser = new FederatedBrowser(app);
         var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2F"), _ => false);
         var upstreamRequest = await browser.ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider);
         var upstream = QueryHelpers.ParseQuery(upstreamRequest.Query);
-        // What OpenIddict's client sent upstream: PKCE S256, a state and a nonce, its own callback for this provider.
-        Assert.Equal("S256", upstream["code_challenge_method"].ToString());
-        Assert.False(string.IsNullOrEmpty(upstream["code_challenge"].ToString()));
-        Assert.False(string.IsNullOrEmpty(upstream["nonce"].ToString()));
-        Assert.EndsWith($"/account/external/{FederatedAppFixture.Provider}/callback", upstream["redirect_uri"].ToString(), StringComparison.Ordinal);
+        // The provider offers pushed authorization requests (RFC 9126), so OpenIddict's client sent the request (PKCE
+        // challenge, state, nonce, its callback for this provider) over the back channel, authenticated with its
+        // secret: the browser carries only a reference. The provider requires PKCE of every request, so each
+        // successful sign-in in these tests is also proof that the challenge was sent.
+        Assert.StartsWith("urn:ietf:params:oauth:request_uri:", upstream["request_uri"].ToString(), StringComparison.Ordinal);
+        Assert.Equal(FederatedAppFixture.UpstreamClientId, upstream["client_id"].ToString());
         Assert.DoesNotContain(app.UpstreamClientSecret, upstreamRequest.AbsoluteUri, StringComparison.Ordinal);
 
         var callback = await browser.SignInUpstreamAsync(upstreamRequest, person.Login, person.Password);
-        var query = QueryHelpers.ParseQuery(callback.Query);
 
         // The state changed by one character.
-        var state = query["state"].ToString();
-        var tampered = Replace(callback, "state", state[..^1] + (state[^1] == 'A' ? 'B' : 'A'));
-        using (var refused = await browser.Http.GetAsync(tampered))
+        var state = QueryHelpers.ParseQuery(callback.Query)["state"].ToString();
+        using (var refused = await browser.Http.GetAsync(Replace(callback, "state", state[..^1] + (state[^1] == 'A' ? 'B' : 'A'))))
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }
 
-        // Another browser (no correlation cookie) presenting this browser's callback.
-        using (var stranger = app.CreateHttpClient(DistributedApplicationFixture.AuthServer, keepCookies: true))
-        using (var refused = await stranger.GetAsync(callback))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        }
-
-        // The right callback delivered to another provider's callback path (a mix-up).
-        using (var refused = await browser.Http.GetAsync(new Uri(browser.Http.BaseAddress!, $"/account/external/{FederatedAppFixture.GitHub}/callback{callback.Query}")))
-        {
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        }
-
-        // The genuine one still works once...
+        // The genuine one works once...
         using (var accepted = await browser.Http.GetAsync(callback))
         {
             Assert.Equal(HttpStatusCode.Redirect, accepted.StatusCode);
@@ -155,6 +143,41 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         {
             Assert.Equal(HttpStatusCode.BadRequest, replayed.StatusCode);
         }
+    }
+
+    [Fact]
+    public async Task A_callback_presented_by_another_browser_is_refused_and_burnt()
+    {
+        var person = await NewPersonAsync(new { preferred_username = Unique("ida") });
+        using var browser = new FederatedBrowser(app);
+        var callback = await UpstreamCallbackAsync(browser, person);
+
+        // Another browser (no correlation cookie) presenting this browser's callback, as an attacker who caught it would.
+        using (var stranger = app.CreateHttpClient(DistributedApplicationFixture.AuthServer, keepCookies: true))
+        using (var refused = await stranger.GetAsync(callback))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
+                cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
+        }
+
+        // OpenIddict redeems a state at its first presentation, whatever follows: a leaked callback is spent.
+        using var late = await browser.Http.GetAsync(callback);
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_callback_delivered_to_another_providers_path_is_refused()
+    {
+        var person = await NewPersonAsync(new { preferred_username = Unique("kai") });
+        using var browser = new FederatedBrowser(app);
+        var callback = await UpstreamCallbackAsync(browser, person);
+
+        // The right response at the GitHub callback: the mix-up RFC 9207 and per-provider callbacks exist against.
+        using var refused = await browser.Http.GetAsync(new Uri(browser.Http.BaseAddress!, $"/account/external/{FederatedAppFixture.GitHub}/callback{callback.Query}"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
+            cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -207,7 +230,42 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
+    [Fact]
+    public async Task Neither_the_client_secret_nor_any_upstream_token_reaches_the_auth_servers_logs()
+    {
+        var person = await NewPersonAsync(new { preferred_username = Unique("lee"), groups = new List<string> { "developers" } });
+        var (tokens, _) = await SignInAndIntrospectAsync(person);
+
+        var lines = await AuthServerLogAsync();
+        Assert.NotEmpty(lines);
+        Assert.DoesNotContain(lines, line => line.Contains(app.UpstreamClientSecret, StringComparison.Ordinal));
+        // Identity tokens and the provider's signed responses are JWTs: none is ever written out.
+        Assert.DoesNotContain(lines, line => line.Contains("eyJ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains(tokens.GetProperty("access_token").GetString()!, StringComparison.Ordinal));
+    }
+
     // ---- helpers ----
+
+    /// <summary>Every line the auth server has logged so far (console and structured), as the dashboard shows them.</summary>
+    private async Task<List<string>> AuthServerLogAsync()
+    {
+        var lines = new List<string>();
+        var logs = app.App.Services.GetRequiredService<ResourceLoggerService>();
+        using var quiet = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await foreach (var batch in logs.WatchAsync(DistributedApplicationFixture.AuthServer).WithCancellation(quiet.Token))
+            {
+                lines.AddRange(batch.Select(line => line.Content));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The backlog has been read; the watch itself never ends.
+        }
+
+        return lines;
+    }
 
     public sealed record Person(string Login, string Password, string PreferredUserName, string UpstreamSubject);
 
@@ -234,6 +292,13 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         Assert.True(response.IsSuccessStatusCode, tokens.ToString());
         var (_, introspection) = await _oauth.IntrospectAsync(tokens.GetProperty("access_token").GetString()!);
         return (tokens, introspection);
+    }
+
+    /// <summary>Starts at the sign-in page, signs in upstream, and returns the callback URL (not yet presented).</summary>
+    private static async Task<Uri> UpstreamCallbackAsync(FederatedBrowser browser, Person person)
+    {
+        var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2F"), _ => false);
+        return await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider), person.Login, person.Password);
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";

@@ -27,8 +27,8 @@ const controlSecret = Buffer.from(required('CONTROL_SECRET'));
 // users on it (and on the issuer) alone.
 const accounts = new Map();
 const setAccount = (login, account) => accounts.set(login, {
-  sub: account.sub ?? `00u${createHash('sha256').update(login).digest('hex').slice(0, 17)}`,
   ...account,
+  sub: account.sub ?? `00u${createHash('sha256').update(login).digest('hex').slice(0, 17)}`,
 });
 setAccount('alice', { password: 'alice-password', claims: { name: 'Alice Example', preferred_username: 'alice', email: 'alice@example.test', email_verified: true, groups: ['developers', 'release-managers'] } });
 setAccount('bob', { password: 'bob-password', claims: { name: 'Bob Example', preferred_username: 'bob', email: 'bob@example.test', email_verified: true, groups: 'developers' } });
