@@ -73,6 +73,9 @@ public sealed class FederatedAppFixture() : DistributedApplicationFixture(typeof
 
         // The one setting the AppHost cannot know in advance: where the provider runs.
         authServer.WithEnvironment($"AuthServer__ExternalProviders__{Provider}__Authority", issuer);
+        // OpenIddict logs every request and response it handles at Information (Warning by default): on here, so the
+        // log test sees what an operator who turns it up would see.
+        authServer.WithEnvironment("Logging__LogLevel__OpenIddict", "Information");
         return [UpstreamResource];
     }
 
