@@ -21,6 +21,7 @@ var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
     .WithEnvironment("DataProtection__KeyEncryptionKey", dataProtectionKek)
     .WithEnvironment("McpServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("McpServer__IntrospectionClientSecret", introspectionSecret)
+    .WithExternalProviders()
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithConfiguredReplicas("AuthServer");

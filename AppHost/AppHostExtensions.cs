@@ -75,6 +75,47 @@ public static class AppHostExtensions
         return builder.CreateResourceBuilder<IResource>(mock.Resource);
     }
 
+    /// <summary>The AppHost configuration section whose children are the auth server's upstream identity providers.</summary>
+    public const string ExternalProvidersSection = "AuthServer:ExternalProviders";
+
+    /// <summary>
+    /// Hands the auth server its upstream identity providers (<c>AuthServer:ExternalProviders:&lt;name&gt;:*</c> of the
+    /// AppHost's configuration, e.g. <c>Authority</c>, <c>ClientId</c>, <c>Scopes</c>, <c>GroupsClaim</c>) and whether
+    /// local accounts are offered (<c>AuthServer:LocalAccounts:Enabled</c>). Each provider's client secret is the
+    /// secret parameter <c>&lt;name&gt;-client-secret</c> (user secrets locally, supplied by the deployment when
+    /// published), created only when that provider is configured; a secret written into the configuration itself is
+    /// refused. With no provider configured nothing is added: local accounts only, as before.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithExternalProviders(this IResourceBuilder<ProjectResource> authServer)
+    {
+        var configuration = authServer.ApplicationBuilder.Configuration;
+        foreach (var provider in configuration.GetSection(ExternalProvidersSection).GetChildren())
+        {
+            var prefix = $"AuthServer__ExternalProviders__{provider.Key}__";
+            foreach (var setting in provider.GetChildren().Where(setting => setting.Value is not null))
+            {
+                if (string.Equals(setting.Key, "ClientSecret", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new DistributedApplicationException(
+                        $"{ExternalProvidersSection}:{provider.Key}:ClientSecret must not be in the configuration: set the secret parameter " +
+                        $"Parameters:{provider.Key}-client-secret (dotnet user-secrets set Parameters:{provider.Key}-client-secret <secret> --project AppHost).");
+                }
+
+                authServer.WithEnvironment(prefix + setting.Key, setting.Value);
+            }
+
+            var secret = authServer.ApplicationBuilder.AddParameter($"{provider.Key}-client-secret", secret: true);
+            authServer.WithEnvironment(prefix + "ClientSecret", secret);
+        }
+
+        if (configuration["AuthServer:LocalAccounts:Enabled"] is { } localAccounts)
+        {
+            authServer.WithEnvironment("AuthServer__LocalAccounts__Enabled", localAccounts);
+        }
+
+        return authServer;
+    }
+
     /// <summary>Lets a service reach Jenkins by service discovery, whichever Jenkins <see cref="AddJenkins"/> chose.</summary>
     public static IResourceBuilder<ProjectResource> WithJenkins(this IResourceBuilder<ProjectResource> service, IResourceBuilder<IResource> jenkins)
         => jenkins.Resource switch

@@ -1,4 +1,5 @@
 using McpAspire.AuthServer.ConnectedAssistants;
+using McpAspire.AuthServer.ExternalSignIn;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
@@ -12,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddDynamoDbPersistence();
 builder.AddAuthorizationServer();
+builder.AddExternalSignIn();
 builder.AddClientRegistration();
 builder.AddUserAdministration();
 builder.AddMachineClients();
@@ -28,6 +30,7 @@ app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapAuthorizationServer();
+app.MapExternalSignIn();
 app.MapClientRegistration();
 
 return await app.RunOrExitWithReasonAsync();

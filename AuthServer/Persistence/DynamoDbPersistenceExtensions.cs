@@ -62,6 +62,7 @@ public static class DynamoDbPersistenceExtensions
 
         services.TryAddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
         services.TryAddSingleton<IUserStore, DynamoDbUserStore>();
+        services.TryAddSingleton<IExternalUserStore, DynamoDbExternalUserStore>();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
         services.AddHostedService<AdminUserSeeder>();
 

@@ -118,6 +118,8 @@ public static class RequestProtectionExtensions
             _ when Is(path, EndpointPaths.Revoke) => ("revoke", limits.Revoke),
             // Showing the form costs nothing; posting it is what a password-guesser repeats.
             _ when Is(path, EndpointPaths.Login) && HttpMethods.IsPost(request.Method) => ("login", limits.Login),
+            // An upstream provider's callback costs a code redemption there and writes here: counted like a sign-in.
+            _ when request.Path.StartsWithSegments(EndpointPaths.ExternalSignIn, StringComparison.OrdinalIgnoreCase) => ("login", limits.Login),
             _ => ("", null),
         };
     }

@@ -15,6 +15,9 @@ public static class EndpointPaths
     public const string Register = "/register";
 
     public const string Login = "/account/login";
+
+    /// <summary>Below it, each upstream identity provider's callback: <c>/account/external/{provider}/callback</c>.</summary>
+    public const string ExternalSignIn = "/account/external";
     public const string OAuthMetadata = "/.well-known/oauth-authorization-server";
     public const string OpenIdMetadata = "/.well-known/openid-configuration";
     public const string Jwks = "/.well-known/jwks";

@@ -92,19 +92,25 @@ public sealed partial class UserAdministration(
 
     /// <summary>
     /// Sets a new password. A reset is what an administrator does when an account may be in the wrong hands, so it
-    /// also ends the user's sessions (new session stamp) and revokes their grants and tokens.
+    /// also ends the user's sessions (new session stamp) and revokes their grants and tokens. A user who signs in at
+    /// an identity provider gets no password here: it would open a second way in that the provider does not control.
     /// </summary>
-    public async Task<bool> ResetPasswordAsync(string userName, string password, string administrator, CancellationToken cancellationToken)
+    public async Task<PasswordReset> ResetPasswordAsync(string userName, string password, string administrator, CancellationToken cancellationToken)
     {
         var user = await users.FindByNameAsync(userName, cancellationToken);
+        if (user is { ExternalIssuer: not null })
+        {
+            return PasswordReset.SignsInElsewhere;
+        }
+
         if (user is null || !await users.SetPasswordAsync(user.UserName, password, cancellationToken))
         {
-            return false;
+            return PasswordReset.NoSuchUser;
         }
 
         var revoked = await RevokeEverythingAsync(user);
         LogPasswordReset(logger, LogText.Safe(user.UserName), revoked, LogText.Safe(administrator));
-        return true;
+        return PasswordReset.Done;
     }
 
     // Not cancellable: an administrator who closes the tab must not leave half of a user's tokens valid. Grants
@@ -127,4 +133,12 @@ public sealed partial class UserAdministration(
 
     [LoggerMessage(LogLevel.Warning, "Password of user {UserName} reset by {Administrator}; sessions ended, {Revoked} grants and tokens revoked.")]
     private static partial void LogPasswordReset(ILogger logger, string userName, long revoked, string administrator);
+}
+
+/// <summary>What <see cref="UserAdministration.ResetPasswordAsync"/> did.</summary>
+public enum PasswordReset
+{
+    Done,
+    NoSuchUser,
+    SignsInElsewhere,
 }

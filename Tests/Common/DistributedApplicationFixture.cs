@@ -76,11 +76,18 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret);
-        _app = await DistributedApplicationTestFactory.StartAsync(builder, DistributedApplicationTestFactory.ResourceNames);
+        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret, [.. Arguments]);
+        var added = Configure(builder);
+        _app = await DistributedApplicationTestFactory.StartAsync(builder, [.. DistributedApplicationTestFactory.ResourceNames, .. added]);
         AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
         McpUrl = new Uri(_app.GetEndpoint(McpServer, "http"), "/mcp");
     }
+
+    /// <summary>More AppHost configuration (<c>key=value</c>) for a fixture whose app differs from the default one.</summary>
+    protected virtual IEnumerable<string> Arguments => [];
+
+    /// <summary>Changes the app before it starts (e.g. adds a resource); returns the names of added resources to await.</summary>
+    protected virtual IEnumerable<string> Configure(IDistributedApplicationTestingBuilder builder) => [];
 
     /// <summary>
     /// A client of <paramref name="resourceName"/> (its http endpoint as base address) that follows no redirects,

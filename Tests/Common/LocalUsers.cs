@@ -53,11 +53,14 @@ public static class LocalUsers
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         var login = first.Headers.Location!;
         var loginPage = await browser.GetStringAsync(login);
+        // With identity providers configured the page has a form per provider besides the password form, each with
+        // the same return URL and antiforgery token.
+        var hidden = HtmlForm.HiddenFields(loginPage);
         using var signedIn = await browser.PostAsync(login, new FormUrlEncodedContent(
         [
             new("username", userName), new("password", password),
-            new("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            new("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage)),
+            new("returnUrl", hidden.First(f => f.Key == "returnUrl").Value),
+            new("__RequestVerificationToken", hidden.First(f => f.Key == "__RequestVerificationToken").Value),
         ]));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return await browser.GetStringAsync(signedIn.Headers.Location);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using McpAspire.AuthServer.ExternalSignIn;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Users;
@@ -7,6 +8,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Options;
+using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Pages.Account;
@@ -17,7 +20,8 @@ namespace McpAspire.AuthServer.Pages.Account;
 /// <c>password</c>, <c>returnUrl</c> and the antiforgery token <c>__RequestVerificationToken</c>.
 /// </summary>
 [RequestSizeLimit(MaxBodyBytes)]
-public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle, ILogger<LoginModel> logger) : PageModel
+public sealed partial class LoginModel(
+    IUserStore users, LoginThrottle throttle, IOptions<ExternalSignInOptions> signIn, ILogger<LoginModel> logger) : PageModel
 {
     public const int MaxUserNameLength = 256;
 
@@ -37,12 +41,49 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
 
     public string? Error { get; private set; }
 
-    public void OnGet()
+    /// <summary>False: only the upstream providers are offered, and a posted password is refused.</summary>
+    public bool LocalAccountsEnabled => signIn.Value.LocalAccounts.Enabled;
+
+    /// <summary>The upstream identity providers, each a button posting to <see cref="OnPostExternal"/>.</summary>
+    public IReadOnlyList<(string Name, string DisplayName)> ExternalProviders =>
+        [.. signIn.Value.OrderedProviders().Select(entry => (entry.Name, entry.Provider.EffectiveDisplayName(entry.Name)))];
+
+    public void OnGet([FromQuery(Name = "error")] string? error)
     {
+        // Fixed messages chosen by code: nothing from the query is written into the page.
+        Error = error switch
+        {
+            ExternalSignInApi.DisabledError => "Your account is disabled. Ask an administrator.",
+            ExternalSignInApi.FailedError => "The sign-in with your company account could not be completed. Try again.",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Starts a sign-in at the upstream provider named <paramref name="provider"/> (a form with the antiforgery token,
+    /// like the password form). The return URL travels inside OpenIddict's protected state and is checked again
+    /// when it comes back: local URLs only.
+    /// </summary>
+    public IActionResult OnPostExternal([FromForm(Name = "provider")] string? provider)
+    {
+        if (signIn.Value.Find(provider) is null)
+        {
+            return NotFound();
+        }
+
+        var properties = new AuthenticationProperties { RedirectUri = Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/" };
+        properties.Items[OpenIddictClientAspNetCoreConstants.Properties.RegistrationId] = provider!.ToLowerInvariant();
+        return Challenge(properties, OpenIddictClientAspNetCoreDefaults.AuthenticationScheme);
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
+        if (!LocalAccountsEnabled)
+        {
+            UserName = "";
+            return Refuse(StatusCodes.Status403Forbidden, "Sign-in with a password is turned off here. Use your company account.");
+        }
+
         var address = HttpContext.Connection.RemoteIpAddress;
         if (string.IsNullOrWhiteSpace(UserName) || string.IsNullOrEmpty(Password))
         {

@@ -117,8 +117,15 @@ public sealed class UsersModel(IUserStore users, UserAdministration administrati
             return await RefuseAsync(weak, cancellationToken);
         }
 
-        return await ChangeAsync(() => administration.ResetPasswordAsync(UserName ?? "", Password!, Administrator, cancellationToken),
-            $"Password of {UserName} reset: signed out, and every grant and token revoked.", cancellationToken);
+        var reset = string.IsNullOrWhiteSpace(UserName) || UserName.Length > DynamoDbUserStore.MaxUserNameLength
+            ? PasswordReset.NoSuchUser
+            : await administration.ResetPasswordAsync(UserName, Password!, Administrator, cancellationToken);
+        return reset switch
+        {
+            PasswordReset.Done => await ShowAsync(message: $"Password of {UserName} reset: signed out, and every grant and token revoked.", cancellationToken: cancellationToken),
+            PasswordReset.SignsInElsewhere => await RefuseAsync($"{UserName} signs in at an identity provider: no password can be set here.", cancellationToken),
+            _ => await ChangeAsync(() => Task.FromResult(false), "", cancellationToken),
+        };
     }
 
     private string Administrator => User.Identity!.Name!;

@@ -30,6 +30,9 @@ public static class DynamoDbSchema
     public const string KeyPurpose = "purpose";
     public const string NormalizedUserName = "normalized_user_name";
 
+    /// <summary>Key of an external login: "issuer#subject" (an issuer URL has no '#').</summary>
+    public const string ExternalLoginKey = "external_login";
+
     /// <summary>Key of a coordination item: "login|…", "registration|…" or "lock|…".</summary>
     public const string CoordinationKey = "key";
 
@@ -47,6 +50,7 @@ public static class DynamoDbSchema
         Table(names.DataProtectionKeys, [Hash(KeyPurpose), Range(Id)]),
         Table(names.Users, [Hash(NormalizedUserName)]),
         Table(names.Coordination, [Hash(CoordinationKey)]),
+        Table(names.ExternalLogins, [Hash(ExternalLoginKey)]),
     ];
 
     /// <summary>The tables whose items may carry the <see cref="Ttl"/> attribute.</summary>

@@ -22,6 +22,7 @@ public sealed class DynamoDbTableNames
         Keys = $"{prefix}-auth-keys";
         DataProtectionKeys = $"{prefix}-auth-data-protection-keys";
         Users = $"{prefix}-auth-users";
+        ExternalLogins = $"{prefix}-auth-external-logins";
         Coordination = $"{prefix}-auth-coordination";
     }
 
@@ -50,6 +51,9 @@ public sealed class DynamoDbTableNames
 
     public string Users { get; }
 
+    /// <summary>Which user an upstream identity provider's (issuer, subject) is: one strongly consistent GetItem at each federated sign-in.</summary>
+    public string ExternalLogins { get; }
+
     /// <summary>
     /// What replicas must agree on beyond the entities: failed sign-ins, registration quotas and start-up locks, each
     /// item short-lived (TTL), so a limit means the same whichever replica a request reaches.
@@ -57,5 +61,5 @@ public sealed class DynamoDbTableNames
     public string Coordination { get; }
 
     public IReadOnlyList<string> All =>
-        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination];
+        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination, ExternalLogins];
 }

@@ -20,10 +20,13 @@ internal sealed class DynamoDbUserStore(
 {
     public const int MaxUserNameLength = 256;
 
-    private const string PasswordHashAttribute = "password_hash";
-    private const string GroupsAttribute = "groups";
-    private const string DisabledAttribute = "disabled";
-    private const string SessionStampAttribute = "session_stamp";
+    internal const string PasswordHashAttribute = "password_hash";
+    internal const string GroupsAttribute = "groups";
+    internal const string DisabledAttribute = "disabled";
+    internal const string UserNameAttribute = "user_name";
+    internal const string CreatedAtAttribute = "created_at";
+    internal const string SessionStampAttribute = "session_stamp";
+    internal const string ExternalIssuerAttribute = "external_issuer";
     private const int MaxPageSize = 100;
 
     // Verified against when the user is unknown, so that path costs as much as a real verification.
@@ -38,6 +41,7 @@ internal sealed class DynamoDbUserStore(
     {
         ArgumentNullException.ThrowIfNull(password);
         var found = IsPossibleUserName(userName) ? await FindItemAsync(userName, cancellationToken) : null;
+        // A user of an upstream identity provider has no password here: it signs in there only.
         if (found is not { PasswordHash: not null } user)
         {
             hasher.VerifyHashedPassword(PlaceholderUser, _placeholderHash.Value, password);
@@ -68,8 +72,8 @@ internal sealed class DynamoDbUserStore(
         var item = new ItemWriter()
             .String(DynamoDbSchema.NormalizedUserName, Normalize(userName))
             .String(DynamoDbSchema.Id, user.Id)
-            .String("user_name", user.UserName)
-            .Date("created_at", user.CreatedAt)
+            .String(UserNameAttribute, user.UserName)
+            .Date(CreatedAtAttribute, user.CreatedAt)
             .String(PasswordHashAttribute, hasher.HashPassword(user, password))
             .String(SessionStampAttribute, NewSessionStamp())
             .Item;
@@ -249,6 +253,16 @@ internal sealed class DynamoDbUserStore(
         }
     }
 
+    /// <summary>The user an item of the users table describes (local or upstream); <see cref="MalformedItemException"/> when it breaks the schema.</summary>
+    internal static AppUser ToUser(ItemReader reader) =>
+        new(reader.Required(DynamoDbSchema.Id), reader.Required(UserNameAttribute), reader.Date(CreatedAtAttribute) ?? DateTimeOffset.UnixEpoch)
+        {
+            Groups = reader.Strings(GroupsAttribute),
+            IsDisabled = reader.Flag(DisabledAttribute),
+            SessionStamp = reader.String(SessionStampAttribute),
+            ExternalIssuer = reader.String(ExternalIssuerAttribute),
+        };
+
     /// <summary>A user as stored; a user who signs in elsewhere (a company identity provider) has no password hash.</summary>
     private sealed record StoredUser(AppUser User, string? PasswordHash);
 
@@ -274,14 +288,7 @@ internal sealed class DynamoDbUserStore(
         try
         {
             var reader = new ItemReader(item, tables.Users);
-            return new StoredUser(
-                new AppUser(reader.Required(DynamoDbSchema.Id), reader.Required("user_name"), reader.Date("created_at") ?? DateTimeOffset.UnixEpoch)
-                {
-                    Groups = reader.Strings(GroupsAttribute),
-                    IsDisabled = reader.Flag(DisabledAttribute),
-                    SessionStamp = reader.String(SessionStampAttribute),
-                },
-                reader.String(PasswordHashAttribute));
+            return new StoredUser(ToUser(reader), reader.String(PasswordHashAttribute));
         }
         catch (MalformedItemException exception)
         {
@@ -305,7 +312,8 @@ internal sealed class DynamoDbUserStore(
                 ExpressionAttributeValues = new()
                 {
                     [":new"] = new AttributeValue { S = hasher.HashPassword(user.User, password) },
-                    [":old"] = new AttributeValue { S = user.PasswordHash },
+                    // Only users who signed in with a password get here, so there is a hash.
+                    [":old"] = new AttributeValue { S = user.PasswordHash! },
                 },
             }, cancellationToken);
         }
@@ -327,5 +335,5 @@ internal sealed class DynamoDbUserStore(
         }
     }
 
-    private static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
+    internal static string Normalize(string userName) => userName.Trim().ToUpperInvariant();
 }

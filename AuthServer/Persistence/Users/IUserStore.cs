@@ -15,6 +15,9 @@ public sealed record AppUser(string Id, string UserName, DateTimeOffset CreatedA
     /// </summary>
     public string? SessionStamp { get; init; }
 
+    /// <summary>The identity provider a user signs in at (its issuer); null for a local account, which has a password here.</summary>
+    public string? ExternalIssuer { get; init; }
+
     public bool IsMemberOf(string group) => Groups.Contains(group, StringComparer.Ordinal);
 }
 

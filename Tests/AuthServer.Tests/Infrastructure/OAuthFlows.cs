@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
 /// <summary>What an MCP client and the MCP server do against the auth server, one HTTP step at a time.</summary>
-public sealed class OAuthFlows(AuthServerFixture fixture)
+public sealed class OAuthFlows(DistributedApplicationFixture fixture)
 {
     /// <summary>A loopback redirect URI as native MCP clients register it (RFC 8252: no port).</summary>
     public const string LoopbackRedirectUri = "http://127.0.0.1/callback";
@@ -19,7 +19,7 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     /// <summary>Registers a public client through RFC 7591 <c>/register</c>, as MCP clients do on connect.</summary>
     public async Task<string> RegisterPublicClientAsync(string clientName, string redirectUri = LoopbackRedirectUri)
     {
-        using var http = fixture.CreateClient();
+        using var http = fixture.CreateHttpClient(DistributedApplicationFixture.AuthServer);
         using var response = await http.PostAsJsonAsync("/register", new Dictionary<string, object>
         {
             ["client_name"] = clientName,
@@ -138,7 +138,7 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     /// </summary>
     public async Task<MachineClient> CreateMachineClientAsync(string name, params string[] scopes)
     {
-        using var browser = fixture.CreateBrowserLikeClient();
+        using var browser = fixture.CreateHttpClient(DistributedApplicationFixture.AuthServer, keepCookies: true);
         var page = await SignInAsAdministratorAsync(browser, MachineClientsPage);
         var fields = new List<KeyValuePair<string, string>>
         {
@@ -176,7 +176,7 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     {
         var clientId = await RegisterPublicClientAsync(clientName);
         var pkce = Pkce.Create();
-        using var browser = fixture.CreateBrowserLikeClient();
+        using var browser = fixture.CreateHttpClient(DistributedApplicationFixture.AuthServer, keepCookies: true);
         var callback = await SignInAndConsentAsync(browser, AuthorizeUrl(clientId, pkce, "s1", scope),
             user?.UserName ?? AuthServerFixture.AdminUserName, user?.Password ?? fixture.AdminPassword);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
@@ -187,7 +187,7 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
 
     public async Task<(HttpResponseMessage Response, JsonElement Body)> PostAsync(string path, HttpContent content, AuthenticationHeaderValue? authorization = null)
     {
-        using var http = fixture.CreateClient();
+        using var http = fixture.CreateHttpClient(DistributedApplicationFixture.AuthServer);
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
         request.Headers.Authorization = authorization;
         var response = await http.SendAsync(request);

@@ -1,0 +1,85 @@
+using McpAspire.AuthServer.Tests.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Playwright;
+
+namespace McpAspire.AuthServer.Tests.ExternalSignIn;
+
+/// <summary>The company sign-in in a real headless Chromium without JavaScript, on a phone-sized screen.</summary>
+[Collection(FederatedAppGroup.Name)]
+public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : IAsyncLifetime
+{
+    private const string Callback = "http://127.0.0.1:53682/callback";
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumFactAttribute.ExecutablePath))
+        {
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [ChromiumFact]
+    public async Task A_person_signs_in_with_the_company_account_and_allows_access()
+    {
+        var login = $"jo-{Guid.NewGuid().ToString("N")[..8]}";
+        var password = DistributedApplicationTestFactory.RandomSecret();
+        await app.PutUpstreamAccountAsync(login, password, new { preferred_username = login, groups = new List<string> { "developers" } });
+        var clientId = await new OAuthFlows(app).RegisterPublicClientAsync("Company phone client");
+        var context = await _browser!.NewContextAsync(new()
+        {
+            JavaScriptEnabled = false,
+            ViewportSize = new() { Width = 375, Height = 667 },
+            IsMobile = true,
+        });
+        var page = await context.NewPageAsync();
+        var redirected = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(Callback + "**", async route =>
+        {
+            redirected.TrySetResult(new Uri(route.Request.Url));
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "signed in" });
+        });
+
+        await page.GotoAsync(new Uri(app.AuthServerUrl, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "company-state")).AbsoluteUri);
+        Assert.Equal($"Sign in with {FederatedAppFixture.ProviderDisplayName}", await page.Locator($"#external-{FederatedAppFixture.Provider}-submit").InnerTextAsync());
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The sign-in page is {overflow}px wider than a phone screen.");
+        await page.ClickAsync($"#external-{FederatedAppFixture.Provider}-submit");
+
+        // The provider's own page, at its own origin.
+        await page.WaitForSelectorAsync("#upstream-login");
+        Assert.StartsWith(app.UpstreamUrl.GetLeftPart(UriPartial.Authority), page.Url, StringComparison.Ordinal);
+        await page.FillAsync("#login", login);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#upstream-submit");
+
+        // Back here, signed in: the consent page names the client.
+        await page.WaitForSelectorAsync("#consent-form");
+        Assert.Equal("Company phone client", await page.Locator("#client-name").InnerTextAsync());
+        await page.ClickAsync("#consent-allow");
+
+        var callback = await redirected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var query = QueryHelpers.ParseQuery(callback.Query);
+        Assert.Equal("company-state", query["state"].ToString());
+        Assert.False(string.IsNullOrEmpty(query["code"].ToString()));
+    }
+}
