@@ -47,6 +47,7 @@ public static class DynamoDbSchema
         Table(names.DataProtectionKeys, [Hash(KeyPurpose), Range(Id)]),
         Table(names.Users, [Hash(NormalizedUserName)]),
         Table(names.Coordination, [Hash(CoordinationKey)]),
+        Table(names.AccessPolicy, [Hash(Id)]),
     ];
 
     /// <summary>The tables whose items may carry the <see cref="Ttl"/> attribute.</summary>
