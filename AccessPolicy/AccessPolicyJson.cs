@@ -134,4 +134,7 @@ public sealed class AccessPolicyFormatException : Exception
     public AccessPolicyFormatException()
     {
     }
+
+    /// <summary>The version of a stored document that cannot be read, when known: what replacing it must expect.</summary>
+    public long? StoredVersion { get; init; }
 }

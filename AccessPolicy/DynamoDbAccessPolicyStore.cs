@@ -42,7 +42,15 @@ public sealed class DynamoDbAccessPolicyStore(IAmazonDynamoDB dynamoDb, IOptions
             throw new AccessPolicyFormatException($"The stored policy (version {version}) has no '{AccessPolicyTable.Rules}' document.");
         }
 
-        return new AccessPolicyDocument(version, AccessPolicyJson.Read(rulesValue.S));
+        try
+        {
+            return new AccessPolicyDocument(version, AccessPolicyJson.Read(rulesValue.S));
+        }
+        catch (AccessPolicyFormatException exception)
+        {
+            // The version is known: an administrator can replace the broken document without losing the version check.
+            throw new AccessPolicyFormatException($"The stored policy (version {version}) cannot be read. {exception.Message}", exception) { StoredVersion = version };
+        }
     }
 
     public async Task<AccessPolicyDocument> SaveAsync(IReadOnlyList<AccessRule> rules, long expectedVersion, string updatedBy, CancellationToken cancellationToken)
