@@ -51,7 +51,7 @@ public sealed partial class PolicyAdministrator : IDisposable
         var (_, page) = await GetAsync(cancellationToken);
         var form = new List<KeyValuePair<string, string>>
         {
-            new("__RequestVerificationToken", Antiforgery().Match(page).Groups[1].Value),
+            new("__RequestVerificationToken", AntiforgeryToken(page)),
             new("version", (version ?? Version(page)).ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         form.AddRange(fields);
@@ -65,14 +65,32 @@ public sealed partial class PolicyAdministrator : IDisposable
 
     public void Dispose() => _browser.Dispose();
 
+    /// <summary>The hidden inputs of the page's first form, whatever order their attributes come in.</summary>
     private static Dictionary<string, string> HiddenFields(string html)
-        => HiddenInput().Matches(html).ToDictionary(m => WebUtility.HtmlDecode(m.Groups["name"].Value), m => WebUtility.HtmlDecode(m.Groups["value"].Value), StringComparer.Ordinal);
+    {
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (Match input in Input().Matches(html))
+        {
+            if (Attribute(input.Value, "type") == "hidden" && Attribute(input.Value, "name") is { } name)
+            {
+                fields.TryAdd(name, Attribute(input.Value, "value") ?? "");
+            }
+        }
 
-    [GeneratedRegex(@"<input type=""hidden"" name=""(?<name>[^""]+)"" value=""(?<value>[^""]*)""")]
-    private static partial Regex HiddenInput();
+        return fields;
+    }
 
-    [GeneratedRegex(@"name=""__RequestVerificationToken"" type=""hidden"" value=""([^""]+)""")]
-    private static partial Regex Antiforgery();
+    private static string AntiforgeryToken(string html)
+        => HiddenFields(html).GetValueOrDefault("__RequestVerificationToken") ?? throw new InvalidOperationException("The page has no antiforgery token.");
+
+    private static string? Attribute(string tag, string name)
+    {
+        var match = Regex.Match(tag, $@"\s{name}=""([^""]*)""", RegexOptions.IgnoreCase, TimeSpan.FromSeconds(1));
+        return match.Success ? WebUtility.HtmlDecode(match.Groups[1].Value) : null;
+    }
+
+    [GeneratedRegex(@"<input\b[^>]*>", RegexOptions.IgnoreCase)]
+    private static partial Regex Input();
 
     [GeneratedRegex(@"name=""version"" value=""(\d+)""")]
     private static partial Regex VersionField();
