@@ -4,6 +4,7 @@ using McpAspire.AuthServer.Persistence.Faults;
 using McpAspire.AuthServer.Registration;
 using McpAspire.AuthServer.RequestProtection;
 using McpAspire.AuthServer.Server;
+using McpAspire.AuthServer.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddDynamoDbPersistence();
 builder.AddAuthorizationServer();
 builder.AddClientRegistration();
+builder.AddUserAdministration();
 builder.AddMachineClients();
 builder.AddRequestProtection();
 

@@ -1,21 +1,11 @@
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authorization;
-
 namespace McpAspire.AuthServer.MachineClients;
 
-/// <summary>
-/// Administrator-provisioned machine clients and the policy that guards their page (the administrator is
-/// <see cref="AdminOptions"/>, bound with the user store).
-/// </summary>
+/// <summary>Administrator-provisioned machine clients (their page is guarded by the administrator policy).</summary>
 public static class MachineClientsExtensions
 {
     public static IHostApplicationBuilder AddMachineClients(this IHostApplicationBuilder builder)
     {
         builder.Services.AddScoped<MachineClientService>();
-        builder.Services.AddSingleton<IAuthorizationHandler, AdministratorHandler>();
-        builder.Services.AddAuthorizationBuilder().AddPolicy(AdministratorRequirement.PolicyName, policy => policy
-            .RequireAuthenticatedUser()
-            .AddRequirements(new AdministratorRequirement()));
         return builder;
     }
 }

@@ -116,7 +116,9 @@ public static class AuthorizationServerExtensions
                     ? CookieSecurePolicy.SameAsRequest
                     : CookieSecurePolicy.Always;
                 cookie.SlidingExpiration = false;
+                cookie.EventsType = typeof(SessionCookieEvents);
             });
+        builder.Services.AddScoped<SessionCookieEvents>();
         builder.Services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthServerOptions>>((cookie, settings) => cookie.ExpireTimeSpan = settings.Value.SessionLifetime);
         builder.Services.AddAuthorization();

@@ -74,10 +74,7 @@ public sealed partial class LoginModel(IUserStore users, LoginThrottle throttle,
         }
 
         await throttle.RecordSuccessAsync(UserName, address, cancellationToken);
-        var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
-        identity.AddClaim(new Claim(Claims.Subject, user.Id));
-        identity.AddClaim(new Claim(Claims.Name, user.UserName));
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, UserSession.For(user));
 
         // Only ever back into this site: an open redirect here would hand the session to anyone.
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
@@ -22,6 +23,8 @@ internal sealed class DynamoDbUserStore(
     private const string PasswordHashAttribute = "password_hash";
     private const string GroupsAttribute = "groups";
     private const string DisabledAttribute = "disabled";
+    private const string SessionStampAttribute = "session_stamp";
+    private const int MaxPageSize = 100;
 
     // Verified against when the user is unknown, so that path costs as much as a real verification.
     private static readonly AppUser PlaceholderUser = new("placeholder", "placeholder", DateTimeOffset.UnixEpoch);
@@ -35,7 +38,7 @@ internal sealed class DynamoDbUserStore(
     {
         ArgumentNullException.ThrowIfNull(password);
         var found = IsPossibleUserName(userName) ? await FindItemAsync(userName, cancellationToken) : null;
-        if (found is not { } user)
+        if (found is not { PasswordHash: not null } user)
         {
             hasher.VerifyHashedPassword(PlaceholderUser, _placeholderHash.Value, password);
             return null;
@@ -68,6 +71,7 @@ internal sealed class DynamoDbUserStore(
             .String("user_name", user.UserName)
             .Date("created_at", user.CreatedAt)
             .String(PasswordHashAttribute, hasher.HashPassword(user, password))
+            .String(SessionStampAttribute, NewSessionStamp())
             .Item;
 
         try
@@ -129,7 +133,124 @@ internal sealed class DynamoDbUserStore(
         }
     }
 
-    private sealed record StoredUser(AppUser User, string PasswordHash);
+    public async Task<UserPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var request = new ScanRequest
+        {
+            TableName = tables.Users,
+            Limit = Math.Min(pageSize, MaxPageSize),
+            ConsistentRead = true,
+        };
+        if (pageToken is not null)
+        {
+            request.ExclusiveStartKey = new() { [DynamoDbSchema.NormalizedUserName] = new AttributeValue { S = DecodePageToken(pageToken) } };
+        }
+
+        var response = await client.ScanAsync(request, cancellationToken);
+        var users = new List<AppUser>(response.Items?.Count ?? 0);
+        foreach (var item in response.Items ?? [])
+        {
+            if (Read(item) is { } stored)
+            {
+                users.Add(stored.User);
+            }
+        }
+
+        var next = response.LastEvaluatedKey is { Count: > 0 } last && last.TryGetValue(DynamoDbSchema.NormalizedUserName, out var key) && key.S is not null
+            ? Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(key.S))
+            : null;
+        return new UserPage(users, next);
+    }
+
+    public Task<bool> SetGroupsAsync(string userName, IReadOnlyCollection<string> groups, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        var members = groups.Where(group => !string.IsNullOrWhiteSpace(group)).Distinct(StringComparer.Ordinal).ToList();
+        return members.Count == 0
+            ? UpdateExistingAsync(userName, "REMOVE #groups", new() { ["#groups"] = GroupsAttribute }, [], cancellationToken)
+            : UpdateExistingAsync(userName, "SET #groups = :groups", new() { ["#groups"] = GroupsAttribute },
+                new() { [":groups"] = new AttributeValue { SS = members } }, cancellationToken);
+    }
+
+    public Task<bool> SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken)
+        => UpdateExistingAsync(userName,
+            disabled ? "SET #disabled = :true, #stamp = :stamp" : "REMOVE #disabled SET #stamp = :stamp",
+            new() { ["#disabled"] = DisabledAttribute, ["#stamp"] = SessionStampAttribute },
+            disabled
+                ? new() { [":true"] = new AttributeValue { BOOL = true }, [":stamp"] = new AttributeValue { S = NewSessionStamp() } }
+                : new() { [":stamp"] = new AttributeValue { S = NewSessionStamp() } },
+            cancellationToken);
+
+    public async Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        var user = await FindByNameAsync(userName, cancellationToken);
+        if (user is null)
+        {
+            return false;
+        }
+
+        return await UpdateExistingAsync(userName, "SET #hash = :hash, #stamp = :stamp",
+            new() { ["#hash"] = PasswordHashAttribute, ["#stamp"] = SessionStampAttribute },
+            new()
+            {
+                [":hash"] = new AttributeValue { S = hasher.HashPassword(user, password) },
+                [":stamp"] = new AttributeValue { S = NewSessionStamp() },
+            },
+            cancellationToken);
+    }
+
+    /// <summary>An update of an existing user only: the condition keeps a mistyped name from creating a stray item.</summary>
+    private async Task<bool> UpdateExistingAsync(
+        string userName,
+        string update,
+        Dictionary<string, string> names,
+        Dictionary<string, AttributeValue> values,
+        CancellationToken cancellationToken)
+    {
+        if (!IsPossibleUserName(userName))
+        {
+            return false;
+        }
+
+        names["#name"] = DynamoDbSchema.NormalizedUserName;
+        try
+        {
+            await client.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = tables.Users,
+                Key = new() { [DynamoDbSchema.NormalizedUserName] = new AttributeValue { S = Normalize(userName) } },
+                UpdateExpression = update,
+                ConditionExpression = "attribute_exists(#name)",
+                ExpressionAttributeNames = names,
+                ExpressionAttributeValues = values.Count > 0 ? values : null,
+            }, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static string NewSessionStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    private static string DecodePageToken(string pageToken)
+    {
+        try
+        {
+            var key = System.Text.Encoding.UTF8.GetString(Base64Url.DecodeFromChars(pageToken));
+            return IsPossibleUserName(key) ? key : throw new InvalidPageTokenException();
+        }
+        catch (FormatException)
+        {
+            throw new InvalidPageTokenException();
+        }
+    }
+
+    /// <summary>A user as stored; a user who signs in elsewhere (a company identity provider) has no password hash.</summary>
+    private sealed record StoredUser(AppUser User, string? PasswordHash);
 
     private async Task<StoredUser?> FindItemAsync(string userName, CancellationToken cancellationToken)
     {
@@ -145,6 +266,11 @@ internal sealed class DynamoDbUserStore(
             return null;
         }
 
+        return Read(item);
+    }
+
+    private StoredUser? Read(Dictionary<string, AttributeValue> item)
+    {
         try
         {
             var reader = new ItemReader(item, tables.Users);
@@ -153,12 +279,13 @@ internal sealed class DynamoDbUserStore(
                 {
                     Groups = reader.Strings(GroupsAttribute),
                     IsDisabled = reader.Flag(DisabledAttribute),
+                    SessionStamp = reader.String(SessionStampAttribute),
                 },
-                reader.Required(PasswordHashAttribute));
+                reader.String(PasswordHashAttribute));
         }
         catch (MalformedItemException exception)
         {
-            PersistenceLog.MalformedItem(logger, tables.Users, Normalize(userName), exception.Message);
+            PersistenceLog.MalformedItem(logger, tables.Users, item.TryGetValue(DynamoDbSchema.NormalizedUserName, out var key) ? key.S ?? "" : "", exception.Message);
             return null;
         }
     }

@@ -9,6 +9,12 @@ public sealed record AppUser(string Id, string UserName, DateTimeOffset CreatedA
     /// <summary>A disabled user cannot sign in, and no code or token is issued or refreshed for them.</summary>
     public bool IsDisabled { get; init; }
 
+    /// <summary>
+    /// Changes when the password is reset or the user is disabled; a session cookie carrying another stamp is
+    /// refused, so those changes end every session at once. Null for users written before stamps existed.
+    /// </summary>
+    public string? SessionStamp { get; init; }
+
     public bool IsMemberOf(string group) => Groups.Contains(group, StringComparer.Ordinal);
 }
 
@@ -31,6 +37,26 @@ public interface IUserStore
 
     /// <summary>Adds the user to <paramref name="group"/> (idempotent); false when no such user exists.</summary>
     Task<bool> AddToGroupAsync(string userName, string group, CancellationToken cancellationToken);
+
+    /// <summary>A page of users in no particular order, and the token of the next page (null after the last).</summary>
+    Task<UserPage> ListAsync(int pageSize, string? pageToken, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the user's groups; false when no such user exists.</summary>
+    Task<bool> SetGroupsAsync(string userName, IReadOnlyCollection<string> groups, CancellationToken cancellationToken);
+
+    /// <summary>Disables or enables the user and renews the session stamp; false when no such user exists.</summary>
+    Task<bool> SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the password (hashed) and renews the session stamp; false when no such user exists.</summary>
+    Task<bool> SetPasswordAsync(string userName, string password, CancellationToken cancellationToken);
+}
+
+/// <summary>One page of <see cref="IUserStore.ListAsync"/>.</summary>
+public sealed record UserPage(IReadOnlyList<AppUser> Users, string? NextPageToken);
+
+/// <summary>A page token that this store did not hand out.</summary>
+public sealed class InvalidPageTokenException() : Exception("The page token is not valid.")
+{
 }
 
 /// <summary>A user with that name exists already (names compare case-insensitively).</summary>

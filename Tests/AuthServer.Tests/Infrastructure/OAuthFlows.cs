@@ -156,19 +156,7 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     public const string MachineClientsPage = "/admin/machine-clients";
 
     /// <summary>Follows a protected page's redirect to the sign-in form, signs in as the administrator and returns the page.</summary>
-    public async Task<string> SignInAsAdministratorAsync(HttpClient browser, string path)
-    {
-        using var first = await browser.GetAsync(path);
-        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        var login = first.Headers.Location!;
-        var loginPage = await browser.GetStringAsync(login);
-        using var signedIn = await browser.PostAsync(login, Form(
-            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return await browser.GetStringAsync(signedIn.Headers.Location);
-    }
+    public Task<string> SignInAsAdministratorAsync(HttpClient browser, string path) => fixture.SignInAsAdministratorAsync(browser, path);
 
     /// <summary>RFC 7662 introspection as the MCP server does it.</summary>
     public Task<(HttpResponseMessage Response, JsonElement Body)> IntrospectAsync(string token, string? clientId = null, string? secret = null) =>
@@ -183,13 +171,14 @@ public sealed class OAuthFlows(AuthServerFixture fixture)
     public Task<(HttpResponseMessage Response, JsonElement Body)> RevokeAsync(MachineClient client, string token) =>
         PostAsync("/revoke", Form(("token", token)), Basic(client.ClientId, client.Secret));
 
-    /// <summary>Signs in, consents and redeems the code: a user's tokens for a freshly registered client.</summary>
-    public async Task<(string ClientId, JsonElement Tokens)> ObtainUserTokensAsync(string clientName, string scope = "mcp:read mcp:write offline_access")
+    /// <summary>Signs in (as <paramref name="user"/>, the administrator by default), consents and redeems the code: a user's tokens for a freshly registered client.</summary>
+    public async Task<(string ClientId, JsonElement Tokens)> ObtainUserTokensAsync(string clientName, string scope = "mcp:read mcp:write offline_access", TestUser? user = null)
     {
         var clientId = await RegisterPublicClientAsync(clientName);
         var pkce = Pkce.Create();
         using var browser = fixture.CreateBrowserLikeClient();
-        var callback = await SignInAndConsentAsync(browser, AuthorizeUrl(clientId, pkce, "s1", scope), AuthServerFixture.AdminUserName, fixture.AdminPassword);
+        var callback = await SignInAndConsentAsync(browser, AuthorizeUrl(clientId, pkce, "s1", scope),
+            user?.UserName ?? AuthServerFixture.AdminUserName, user?.Password ?? fixture.AdminPassword);
         var code = QueryHelpers.ParseQuery(callback.Query)["code"].ToString();
         var (response, body) = await RedeemCodeAsync(clientId, code, pkce.Verifier);
         Assert.True(response.IsSuccessStatusCode, body.ToString());

@@ -146,4 +146,61 @@ public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceT
         Assert.Null(await Users.ValidateCredentialsAsync(userName, password, CancellationToken.None));
         Assert.True((await Users.FindByNameAsync(userName, CancellationToken.None))!.IsDisabled);
     }
+
+    [Fact]
+    public async Task Users_are_listed_page_by_page_each_once()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < 5; i++)
+        {
+            names.Add((await Users.CreateAsync(Unique("listed"), NewPassword(), CancellationToken.None)).UserName);
+        }
+
+        var seen = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Users.ListAsync(2, token, CancellationToken.None);
+            Assert.True(page.Users.Count <= 2);
+            seen.AddRange(page.Users.Select(user => user.UserName));
+            token = page.NextPageToken;
+        }
+        while (token is not null);
+
+        Assert.Subset(seen.ToHashSet(StringComparer.Ordinal), names);
+        Assert.Equal(seen.Count, seen.Distinct(StringComparer.Ordinal).Count());
+        await Assert.ThrowsAsync<InvalidPageTokenException>(() => Users.ListAsync(2, "not base64 !", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_new_password_or_disabling_renews_the_session_stamp_and_the_old_password_stops_working()
+    {
+        var userName = Unique("grace");
+        var password = NewPassword();
+        var created = await Users.CreateAsync(userName, password, CancellationToken.None);
+        var first = (await Users.FindByNameAsync(userName, CancellationToken.None))!.SessionStamp;
+        Assert.NotNull(first);
+
+        var replacement = NewPassword();
+        Assert.True(await Users.SetPasswordAsync(userName, replacement, CancellationToken.None));
+        var second = (await Users.FindByNameAsync(userName, CancellationToken.None))!.SessionStamp;
+        Assert.True(await Users.SetDisabledAsync(userName, disabled: true, CancellationToken.None));
+        Assert.True(await Users.SetDisabledAsync(userName, disabled: false, CancellationToken.None));
+        var third = (await Users.FindByNameAsync(userName, CancellationToken.None))!;
+
+        Assert.Equal(3, new[] { first, second, third.SessionStamp }.Distinct().Count());
+        Assert.False(third.IsDisabled);
+        Assert.Null(await Users.ValidateCredentialsAsync(userName, password, CancellationToken.None));
+        Assert.Equal(created.Id, (await Users.ValidateCredentialsAsync(userName, replacement, CancellationToken.None))?.Id);
+    }
+
+    [Fact]
+    public async Task Changing_an_unknown_user_creates_nothing()
+    {
+        var userName = Unique("nobody");
+        Assert.False(await Users.SetGroupsAsync(userName, ["admins"], CancellationToken.None));
+        Assert.False(await Users.SetDisabledAsync(userName, disabled: false, CancellationToken.None));
+        Assert.False(await Users.SetPasswordAsync(userName, NewPassword(), CancellationToken.None));
+        Assert.Null(await RawItemAsync(Tables.Users, DynamoDbSchema.NormalizedUserName, userName.ToUpperInvariant()));
+    }
 }

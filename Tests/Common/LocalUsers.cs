@@ -1,0 +1,64 @@
+using System.Net;
+using McpAspire.AuthServer.Tests.Infrastructure;
+
+namespace McpAspire.Tests.Common;
+
+/// <summary>A local account created for one test: a unique name, a random password, its groups.</summary>
+public sealed record TestUser(string UserName, string Password, IReadOnlyList<string> Groups);
+
+/// <summary>
+/// Local accounts managed the way an administrator does it: signed in on the auth server's users page, posting its
+/// forms. Every test creates its own users, so tests sharing one app never share an account.
+/// </summary>
+public static class LocalUsers
+{
+    public const string Page = "/admin/users";
+
+    /// <summary>Creates a user named <paramref name="prefix"/> plus a unique suffix, in <paramref name="groups"/>.</summary>
+    public static async Task<TestUser> CreateUserAsync(this DistributedApplicationFixture app, string prefix, params string[] groups)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var user = new TestUser($"{prefix}-{Guid.NewGuid():N}", DistributedApplicationTestFactory.RandomSecret(), groups);
+        using var created = await app.AdministerUsersAsync("create",
+            ("username", user.UserName), ("password", user.Password), ("groups", string.Join(' ', groups)));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        return user;
+    }
+
+    /// <summary>Posts the users page's form <paramref name="handler"/> (create, groups, disable, enable, password) as the administrator.</summary>
+    public static async Task<HttpResponseMessage> AdministerUsersAsync(this DistributedApplicationFixture app, string handler, params (string Name, string Value)[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        using var browser = app.CreateHttpClient(DistributedApplicationFixture.AuthServer, keepCookies: true);
+        var page = await app.SignInAsAdministratorAsync(browser, Page);
+        var form = fields.Select(field => new KeyValuePair<string, string>(field.Name, field.Value)).ToList();
+        // The page has a form per user and action, each with the same antiforgery token.
+        form.Add(new("__RequestVerificationToken", HtmlForm.HiddenFields(page).First(field => field.Key == "__RequestVerificationToken").Value));
+        return await browser.PostAsync($"{Page}?handler={handler}", new FormUrlEncodedContent(form));
+    }
+
+    /// <summary>Follows a protected page's redirect to the sign-in form, signs in as the administrator and returns the page.</summary>
+    public static Task<string> SignInAsAdministratorAsync(this DistributedApplicationFixture app, HttpClient browser, string path)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return SignInAsync(browser, path, DistributedApplicationFixture.AdminUserName, app.AdminPassword);
+    }
+
+    /// <summary>Follows a protected page's redirect to the sign-in form, signs in and returns the page.</summary>
+    public static async Task<string> SignInAsync(HttpClient browser, string path, string userName, string password)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        using var first = await browser.GetAsync(path);
+        Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
+        var login = first.Headers.Location!;
+        var loginPage = await browser.GetStringAsync(login);
+        using var signedIn = await browser.PostAsync(login, new FormUrlEncodedContent(
+        [
+            new("username", userName), new("password", password),
+            new("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
+            new("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage)),
+        ]));
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        return await browser.GetStringAsync(signedIn.Headers.Location);
+    }
+}
