@@ -22,10 +22,10 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
     public long Version { get; set; }
 
     [BindProperty(Name = "who")]
-    public string Who { get; set; } = "";
+    public string? Who { get; set; }
 
     [BindProperty(Name = "items")]
-    public string Items { get; set; } = "";
+    public string? Items { get; set; }
 
     [BindProperty(Name = "action")]
     public List<string> Actions { get; set; } = [];
@@ -37,7 +37,7 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
     public int Rule { get; set; }
 
     [BindProperty(Name = "direction")]
-    public string Direction { get; set; } = "";
+    public string? Direction { get; set; }
 
     [BindProperty(Name = "document")]
     public string? Document { get; set; }
@@ -56,7 +56,8 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
         AccessRule rule;
         try
         {
-            rule = AccessPolicyJson.ParseRule(Who.Trim(), Items.Trim(), Actions, number: (Position ?? 0) > 0 ? Position!.Value : 0);
+            // An empty field binds as null (MVC turns empty strings into null).
+            rule = AccessPolicyJson.ParseRule(Who?.Trim(), Items?.Trim(), Actions, number: (Position ?? 0) > 0 ? Position!.Value : 0);
         }
         catch (AccessPolicyFormatException exception)
         {
