@@ -36,7 +36,7 @@ public sealed class OAuthMcpClient : IAsyncDisposable
     /// <param name="user">Who signs in (a local user a test created); null for the seeded admin.</param>
     public static async Task<OAuthMcpClient> ConnectAsync(
         McpAspireAppFixture app, Transcript? transcript = null, ScopeSelectorDelegate? scopeSelector = null, CapturingTokenCache? tokens = null,
-        CancellationToken cancellationToken = default, TestUser? user = null)
+        TestUser? user = null, CancellationToken cancellationToken = default)
     {
         transcript ??= new Transcript();
         var signIn = user is null
