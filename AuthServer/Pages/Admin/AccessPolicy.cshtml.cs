@@ -115,6 +115,8 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
 
     private async Task<IActionResult> ChangeAsync(Func<List<AccessRule>, string?> change, CancellationToken cancellationToken)
     {
+        // The version the administrator saw; loading the page's state below replaces the bound value by the stored one.
+        var seen = Version;
         await LoadAsync(cancellationToken);
         if (Policy is null)
         {
@@ -122,9 +124,9 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
             return Page();
         }
 
-        if (Policy.Version != Version)
+        if (Policy.Version != seen)
         {
-            return await ConflictAsync(cancellationToken);
+            return await ConflictAsync(seen, cancellationToken);
         }
 
         var rules = Policy.Rules.ToList();
@@ -145,7 +147,7 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
         }
         catch (AccessPolicyConflictException)
         {
-            return await ConflictAsync(cancellationToken);
+            return await ConflictAsync(Version, cancellationToken);
         }
 
         Message = $"{done} Saved as version {Policy.Version}; the MCP server applies it from its next tool call.";
@@ -155,9 +157,9 @@ public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
     }
 
     /// <summary>Another administrator saved since this one loaded the page: nothing is overwritten, their input stays in the form.</summary>
-    private async Task<IActionResult> ConflictAsync(CancellationToken cancellationToken)
+    private async Task<IActionResult> ConflictAsync(long seen, CancellationToken cancellationToken)
         => await RefuseAsync(StatusCodes.Status409Conflict,
-            $"The policy was changed by someone else since you loaded version {Version}; your change was not saved. " +
+            $"The policy was changed by someone else since you loaded version {seen}; your change was not saved. " +
             "Here is the policy as it is now; apply your change to it again.", cancellationToken);
 
     private async Task<IActionResult> RefuseAsync(int status, string error, CancellationToken cancellationToken)
