@@ -1,3 +1,4 @@
+using McpAspire.AuthServer.ConnectedAssistants;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
@@ -14,6 +15,7 @@ builder.AddAuthorizationServer();
 builder.AddClientRegistration();
 builder.AddUserAdministration();
 builder.AddMachineClients();
+builder.AddConnectedAssistants();
 builder.AddRequestProtection();
 
 var app = builder.Build();

@@ -80,8 +80,9 @@ public static class AuthorizationServerExtensions
                 // Signing and encryption keys shared by every replica and kept across restarts.
                 server.UseDynamoDbKeys();
 
-                // A new token is one conditional transaction where OpenIddict's handlers make three calls
-                // (AuthServer/Tokens/FamilyRevokingTokenManager.cs).
+                // A new token is one conditional transaction where OpenIddict's handlers make three calls, and a token
+                // revoked before its authorization answers for it alone: introspection reads one item
+                // (AuthServer/Tokens/FamilyRevokingTokenManager.cs, ValidateAuthorizationThroughTokenEntry.cs).
                 server.CheckAndWriteTokensInOneCall();
 
                 server.AddEventHandler(AdvertisePublicClientAuthentication.Descriptor)

@@ -102,22 +102,20 @@ public static class FamilyRevocationExtensions
     }
 
     /// <summary>
-    /// A reference token's entry written once, with its payload, in one conditional transaction
-    /// (<see cref="DeferTokenEntryUntilPayload"/>). Needs <see cref="RevokeTokenFamiliesThroughTheirAuthorization"/> on
-    /// the core builder and the DynamoDB stores.
+    /// The token paths at one DynamoDB call each where OpenIddict's own handlers make several: a token's authorization is
+    /// not read when the token's own item answers for it (<see cref="ValidateAuthorizationThroughTokenEntry"/>, which
+    /// replaces OpenIddict's <c>ValidateAuthorizationEntry</c>), and a reference token's entry is written once, with its
+    /// payload, in one conditional transaction (<see cref="DeferTokenEntryUntilPayload"/>). Needs
+    /// <see cref="RevokeTokenFamiliesThroughTheirAuthorization"/> on the core builder and the DynamoDB stores, whose
+    /// revocation of an authorization revokes its live set before its status changes (<c>TokenFamily</c>).
     /// </summary>
-    /// <remarks>
-    /// OpenIddict's own <c>ValidateAuthorizationEntry</c> stays: introspection and redemption still read the token's
-    /// authorization. Skipping that read when the token is in its authorization's live set (TokenFamily) is safe only
-    /// if revoking an authorization can never stop between its status change and the revocation of that set; today a
-    /// failure there (a crash, a throttled write) is not retried, and the revoked authorization's tokens would stay
-    /// active until they expire. Revocation stays immediate first; the single read waits for a revocation that
-    /// revokes the tokens before it flips the status.
-    /// </remarks>
     public static OpenIddictServerBuilder CheckAndWriteTokensInOneCall(this OpenIddictServerBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddScoped<TokenEntryDeferral>();
-        return builder.AddEventHandler(DeferTokenEntryUntilPayload.Descriptor);
+        return builder
+            .RemoveEventHandler(OpenIddictServerHandlers.Protection.ValidateAuthorizationEntry.Descriptor)
+            .AddEventHandler(ValidateAuthorizationThroughTokenEntry.Descriptor)
+            .AddEventHandler(DeferTokenEntryUntilPayload.Descriptor);
     }
 }

@@ -3,8 +3,8 @@ using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.Tests.Common;
 
-/// <summary>A local account created for one test: a unique name, a random password, its groups.</summary>
-public sealed record TestUser(string UserName, string Password, IReadOnlyList<string> Groups);
+/// <summary>A local account created for one test: a unique name, a random password, its groups, its subject (the tokens' <c>sub</c>).</summary>
+public sealed record TestUser(string UserName, string Password, IReadOnlyList<string> Groups, string Subject);
 
 /// <summary>
 /// Local accounts managed the way an administrator does it: signed in on the auth server's users page, posting its
@@ -18,11 +18,12 @@ public static class LocalUsers
     public static async Task<TestUser> CreateUserAsync(this DistributedApplicationFixture app, string prefix, params string[] groups)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var user = new TestUser($"{prefix}-{Guid.NewGuid():N}", DistributedApplicationTestFactory.RandomSecret(), groups);
+        var userName = $"{prefix}-{Guid.NewGuid():N}";
+        var password = DistributedApplicationTestFactory.RandomSecret();
         using var created = await app.AdministerUsersAsync("create",
-            ("username", user.UserName), ("password", user.Password), ("groups", string.Join(' ', groups)));
+            ("username", userName), ("password", password), ("groups", string.Join(' ', groups)));
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
-        return user;
+        return new TestUser(userName, password, groups, HtmlForm.ElementText(await created.Content.ReadAsStringAsync(), "created-subject"));
     }
 
     /// <summary>Posts the users page's form <paramref name="handler"/> (create, groups, disable, enable, password) as the administrator.</summary>

@@ -30,6 +30,9 @@ public sealed class UsersModel(IUserStore users, UserAdministration administrati
 
     public IReadOnlyList<AppUser> Listed { get; private set; } = [];
 
+    /// <summary>The user just created: its subject is what the connected-assistants page and the audit logs show.</summary>
+    public AppUser? Created { get; private set; }
+
     public string? NextPage { get; private set; }
 
     public string? Message { get; private set; }
@@ -75,7 +78,7 @@ public sealed class UsersModel(IUserStore users, UserAdministration administrati
 
         try
         {
-            await administration.CreateAsync(name, Password!, groups, Administrator, cancellationToken);
+            Created = await administration.CreateAsync(name, Password!, groups, Administrator, cancellationToken);
         }
         catch (UserAlreadyExistsException)
         {

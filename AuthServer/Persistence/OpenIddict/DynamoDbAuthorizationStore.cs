@@ -16,9 +16,10 @@ namespace McpAspire.AuthServer.Persistence.OpenIddict;
 /// therefore use UpdateItem (never a whole-item Put) so they cannot shorten a TTL a token just extended, nor
 /// drop the set of live tokens the token store keeps on the item.
 /// <para>
-/// An authorization leaving "valid" (revoked, or about to be deleted) revokes the tokens in its live set, read
-/// atomically with the status change (<see cref="TokenFamily"/>): that is what lets a token's own item answer for
-/// its authorization on introspection and redemption.
+/// An authorization leaving "valid" (revoked, or about to be deleted) revokes the tokens in its live set first, then
+/// changes its status on condition that the set is still the one revoked (<see cref="TokenFamily"/>, which lists every
+/// interleaving): that is what lets a token's own item answer for its authorization on introspection and redemption,
+/// and what leaves the authorization valid, so that a retry redoes the revocation, when anything stops it half-way.
 /// </para>
 /// </summary>
 public sealed class DynamoDbAuthorizationStore(
@@ -45,6 +46,7 @@ public sealed class DynamoDbAuthorizationStore(
         }
 
         await PutNewAsync(item, cancellationToken);
+        authorization.StoredStatus = authorization.Status;
     }
 
     public async ValueTask DeleteAsync(DynamoDbAuthorization authorization, CancellationToken cancellationToken)
@@ -144,6 +146,7 @@ public sealed class DynamoDbAuthorizationStore(
     public async ValueTask<long> PruneAsync(DateTimeOffset threshold, CancellationToken cancellationToken)
     {
         var deletes = new List<(string, WriteRequest)>();
+        long pruned = 0;
         await foreach (var authorization in ScanAsync(cancellationToken))
         {
             if (authorization.CreationDate is not { } created || created >= threshold)
@@ -151,22 +154,48 @@ public sealed class DynamoDbAuthorizationStore(
                 continue;
             }
 
-            var prune = authorization.Status != Statuses.Valid;
-            if (!prune && authorization.Type == AuthorizationTypes.AdHoc)
-            {
-                prune = !await DynamoDbQueries.QueryIndexAsync(
-                    Client, Tables.Tokens, DynamoDbSchema.AuthorizationIdIndex, DynamoDbSchema.AuthorizationId, authorization.Id, cancellationToken)
-                    .AnyAsync(cancellationToken);
-            }
-
-            if (prune)
+            // Not valid: its tracked tokens were revoked before its status changed, and no token joins it any more.
+            if (authorization.Status != Statuses.Valid)
             {
                 deletes.Add(DynamoDbBatchWriter.Delete(Table, Key(DynamoDbSchema.Id, authorization.Id)));
+                continue;
+            }
+
+            var now = Clock.GetUtcNow().ToUnixTimeSeconds();
+            if (authorization.Type != AuthorizationTypes.AdHoc
+                || authorization.LoadedLiveTokens.Any(entry => !TokenFamily.HasExpired(entry, now))
+                || await DynamoDbQueries.QueryIndexAsync(
+                    Client, Tables.Tokens, DynamoDbSchema.AuthorizationIdIndex, DynamoDbSchema.AuthorizationId, authorization.Id, cancellationToken)
+                    .AnyAsync(cancellationToken))
+            {
+                continue;
+            }
+
+            // Valid and apparently unused: the scan and the index are eventually consistent, so the delete is conditional
+            // on the live set still holding nothing but the expired entries seen. A token that joined meanwhile keeps it.
+            var (condition, names, values) = LiveSetIs(authorization.LoadedLiveTokens);
+            names["#status"] = "status";
+            values[":valid"] = new AttributeValue { S = Statuses.Valid };
+            try
+            {
+                await Client.DeleteItemAsync(new DeleteItemRequest
+                {
+                    TableName = Table,
+                    Key = Key(DynamoDbSchema.Id, authorization.Id),
+                    ConditionExpression = "#status = :valid AND " + condition,
+                    ExpressionAttributeNames = names,
+                    ExpressionAttributeValues = values,
+                }, cancellationToken);
+                pruned++;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Used, revoked or deleted meanwhile: the next prune decides again.
             }
         }
 
         await DynamoDbBatchWriter.WriteAllAsync(Client, deletes, cancellationToken);
-        return deletes.Count;
+        return pruned + deletes.Count;
     }
 
     public ValueTask<long> RevokeAsync(string? subject, string? client, string? status, string? type, CancellationToken cancellationToken)
@@ -252,44 +281,127 @@ public sealed class DynamoDbAuthorizationStore(
             remove.Add("#ttl");
         }
 
-        UpdateItemResponse response;
+        var request = new UpdateItemRequest
+        {
+            TableName = Table,
+            Key = Key(DynamoDbSchema.Id, authorization.Id),
+            UpdateExpression = "SET " + string.Join(", ", set) + (remove.Count > 0 ? " REMOVE " + string.Join(", ", remove) : ""),
+            ConditionExpression = condition,
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+        };
         try
         {
-            response = await Client.UpdateItemAsync(new UpdateItemRequest
+            if (authorization.Status == Statuses.Valid)
             {
-                TableName = Table,
-                Key = Key(DynamoDbSchema.Id, authorization.Id),
-                UpdateExpression = "SET " + string.Join(", ", set) + (remove.Count > 0 ? " REMOVE " + string.Join(", ", remove) : ""),
-                ConditionExpression = condition,
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-                // The live set as it is at the instant the status changes (TokenFamily).
-                ReturnValues = authorization.Status == Statuses.Valid ? ReturnValue.NONE : ReturnValue.ALL_NEW,
-            }, cancellationToken);
+                await Client.UpdateItemAsync(request, cancellationToken);
+            }
+            else if (await RevokeLiveTokensThenUpdateAsync(request, authorization.LoadedLiveTokens, expectedToken) is not { } live)
+            {
+                throw new OpenIddictExceptions.ConcurrencyException("The authorization was deleted by another request since it was read.");
+            }
+            else
+            {
+                authorization.LoadedLiveTokens = live;
+            }
         }
         catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
             authorization.ConcurrencyToken = expectedToken;
+            authorization.Status = authorization.StoredStatus;
             throw ConcurrencyFailure(exception);
         }
+        catch
+        {
+            // Whatever stopped it (a concurrency failure, throttling, DynamoDB unreachable), the stored status did not
+            // change: the entity says so again, so that revoking it once more redoes the revocation.
+            authorization.ConcurrencyToken = expectedToken;
+            authorization.Status = authorization.StoredStatus;
+            throw;
+        }
 
-        await RevokeLiveTokensAsync(response.Attributes);
+        authorization.StoredStatus = authorization.Status;
     }
 
     /// <summary>
-    /// Revokes the tokens named by the live set of an authorization item just marked not valid. Not cancellable: the
-    /// status change is committed, and introspection no longer reads the authorization of these tokens, so stopping
-    /// here (a client that hangs up) would leave them active until they expire.
+    /// Revokes every token of the live set, then applies <paramref name="update"/> (the status change) on its own
+    /// condition and on condition that the set is exactly the one whose tokens were revoked; if a token joined or left
+    /// meanwhile, DynamoDB returns the item as it is and the new set is revoked before the next try (<see cref="TokenFamily"/>).
+    /// Not cancellable once started: the caller hanging up would otherwise leave a revocation half done for nobody to retry.
     /// </summary>
-    private async ValueTask RevokeLiveTokensAsync(Dictionary<string, AttributeValue>? item)
+    /// <param name="seen">The set as last read, a starting guess (the condition checks it).</param>
+    /// <param name="expectedToken">The concurrency token the update is conditional on, or null for a bulk revocation.</param>
+    /// <returns>The set as it was when the status changed, or null when the item is gone.</returns>
+    private async ValueTask<IReadOnlyList<string>?> RevokeLiveTokensThenUpdateAsync(
+        UpdateItemRequest update, IReadOnlyList<string> seen, string? expectedToken)
     {
-        var cancellationToken = CancellationToken.None;
-        if (item?.TryGetValue(TokenFamily.LiveTokens, out var live) == true && live.SS is { Count: > 0 } entries)
+        var tokens = tokenStore as DynamoDbTokenStore
+            ?? throw new InvalidOperationException("The DynamoDB authorization store needs the DynamoDB token store.");
+        var ownCondition = update.ConditionExpression;
+        var ownNames = update.ExpressionAttributeNames;
+        var ownValues = update.ExpressionAttributeValues;
+        update.ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD;
+        var revoked = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 1; ; attempt++)
         {
-            var tokens = tokenStore as DynamoDbTokenStore
-                ?? throw new InvalidOperationException("The DynamoDB authorization store needs the DynamoDB token store.");
-            await tokens.RevokeTrackedAsync(entries, cancellationToken);
+            // A token once revoked stays revoked (its new concurrency token fails any write from an older read).
+            var pending = seen.Where(entry => !revoked.Contains(entry)).ToList();
+            if (pending.Count > 0)
+            {
+                await tokens.RevokeTrackedAsync(pending, CancellationToken.None);
+                revoked.UnionWith(pending);
+            }
+
+            var (setCondition, setNames, setValues) = LiveSetIs(seen);
+            update.ConditionExpression = "(" + ownCondition + ") AND " + setCondition;
+            update.ExpressionAttributeNames = new Dictionary<string, string>(ownNames.Concat(setNames), StringComparer.Ordinal);
+            update.ExpressionAttributeValues = new Dictionary<string, AttributeValue>(ownValues.Concat(setValues), StringComparer.Ordinal);
+            try
+            {
+                await Client.UpdateItemAsync(update, CancellationToken.None);
+                return seen;
+            }
+            catch (ConditionalCheckFailedException exception) when (attempt < MaxRevocationRounds)
+            {
+                if (exception.Item is not { Count: > 0 } current)
+                {
+                    return null;
+                }
+
+                if (expectedToken is not null
+                    && !(current.TryGetValue(DynamoDbSchema.ConcurrencyToken, out var token) && token.S == expectedToken))
+                {
+                    throw;
+                }
+
+                seen = current.TryGetValue(TokenFamily.LiveTokens, out var live) && live.SS is { } entries ? entries : [];
+            }
+            catch (TransactionConflictException) when (attempt < MaxRevocationRounds)
+            {
+                // A transaction (a token being issued or redeemed) was writing the item: try again, the condition decides.
+            }
         }
+    }
+
+    /// <summary>
+    /// At most this many rounds of "revoke the set, change the status": each further round needs a token issued or
+    /// redeemed between the two steps, and a revoked refresh token issues no more, so a few suffice; past them the
+    /// revocation fails (the authorization stays valid, and the caller may retry).
+    /// </summary>
+    private const int MaxRevocationRounds = 8;
+
+    /// <summary>The condition "the live set is exactly <paramref name="entries"/>" (DynamoDB keeps no empty set: absent).</summary>
+    private static (string Condition, Dictionary<string, string> Names, Dictionary<string, AttributeValue> Values) LiveSetIs(IReadOnlyList<string> entries)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["#live"] = TokenFamily.LiveTokens };
+        var values = new Dictionary<string, AttributeValue>(StringComparer.Ordinal);
+        if (entries.Count == 0)
+        {
+            return ("attribute_not_exists(#live)", names, values);
+        }
+
+        values[":seen"] = new AttributeValue { SS = [.. entries] };
+        return ("#live = :seen", names, values);
     }
 
     internal override DynamoDbAuthorization FromItem(ItemReader item) => new()
@@ -304,6 +416,8 @@ public sealed class DynamoDbAuthorizationStore(
         Subject = item.String(DynamoDbSchema.Subject),
         Type = item.String("type"),
         LoadedTtl = item.Number(DynamoDbSchema.Ttl),
+        StoredStatus = item.String("status"),
+        LoadedLiveTokens = item.Strings(TokenFamily.LiveTokens),
     };
 
     internal override Dictionary<string, AttributeValue> ToItem(DynamoDbAuthorization authorization) => new ItemWriter()
@@ -319,9 +433,10 @@ public sealed class DynamoDbAuthorizationStore(
         .Item;
 
     /// <summary>
-    /// Marks every authorization revoked, each with one UpdateItem of its status and concurrency token (revoked is
-    /// terminal, so no condition on the token read: any concurrent update loses), which returns its live set at that
-    /// instant; then that set's tokens are revoked. Not a blind put of the item: that would drop the live set.
+    /// Marks every authorization revoked, each as <see cref="UpdateAsync"/> does (its live set's tokens first, then the
+    /// status on condition that the set is unchanged), with one UpdateItem of its status and concurrency token (revoked
+    /// is terminal, so no condition on the concurrency token read: any concurrent update loses). Not a blind put of the
+    /// item: that would drop the live set.
     /// </summary>
     private async ValueTask<long> RevokeAllAsync(IAsyncEnumerable<DynamoDbAuthorization> authorizations, CancellationToken cancellationToken)
     {
@@ -333,30 +448,32 @@ public sealed class DynamoDbAuthorizationStore(
                 continue;
             }
 
-            UpdateItemResponse response;
+            var update = new UpdateItemRequest
+            {
+                TableName = Table,
+                Key = Key(DynamoDbSchema.Id, authorization.Id),
+                UpdateExpression = "SET #status = :revoked, #ct = :ct",
+                ConditionExpression = "attribute_exists(#id)",
+                ExpressionAttributeNames = new() { ["#status"] = "status", ["#ct"] = DynamoDbSchema.ConcurrencyToken, ["#id"] = DynamoDbSchema.Id },
+                ExpressionAttributeValues = new()
+                {
+                    [":revoked"] = new AttributeValue { S = Statuses.Revoked },
+                    [":ct"] = new AttributeValue { S = NewConcurrencyToken() },
+                },
+            };
             try
             {
-                response = await Client.UpdateItemAsync(new UpdateItemRequest
+                if (await RevokeLiveTokensThenUpdateAsync(update, authorization.LoadedLiveTokens, expectedToken: null) is null)
                 {
-                    TableName = Table,
-                    Key = Key(DynamoDbSchema.Id, authorization.Id),
-                    UpdateExpression = "SET #status = :revoked, #ct = :ct",
-                    ConditionExpression = "attribute_exists(#id)",
-                    ExpressionAttributeNames = new() { ["#status"] = "status", ["#ct"] = DynamoDbSchema.ConcurrencyToken, ["#id"] = DynamoDbSchema.Id },
-                    ExpressionAttributeValues = new()
-                    {
-                        [":revoked"] = new AttributeValue { S = Statuses.Revoked },
-                        [":ct"] = new AttributeValue { S = NewConcurrencyToken() },
-                    },
-                    ReturnValues = ReturnValue.ALL_NEW,
-                }, cancellationToken);
+                    continue; // Deleted meanwhile (its tokens with it).
+                }
             }
-            catch (ConditionalCheckFailedException)
+            catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
             {
-                continue; // Deleted meanwhile (its tokens with it).
+                // Tokens kept joining through every round: this one stays valid (and the rest untouched) for a retry.
+                throw ConcurrencyFailure(exception);
             }
 
-            await RevokeLiveTokensAsync(response.Attributes);
             revoked++;
         }
 

@@ -45,6 +45,18 @@ public sealed class DynamoDbAuthorization
 
     /// <summary>The TTL as read (owned by the TTL policy, not by OpenIddict), kept when a revocation rewrites the item.</summary>
     internal long? LoadedTtl { get; set; }
+
+    /// <summary>
+    /// The status as last read or written. A failed update puts it back, so that the same entity can be revoked again:
+    /// OpenIddict's <c>TryRevokeAsync</c> returns at once for an entity whose status already says revoked.
+    /// </summary>
+    internal string? StoredStatus { get; set; }
+
+    /// <summary>
+    /// The live set (<see cref="TokenFamily"/>) as last read: what a revocation revokes first. Only a starting guess: the
+    /// status change is conditional on the set being exactly what was revoked.
+    /// </summary>
+    internal IReadOnlyList<string> LoadedLiveTokens { get; set; } = [];
 }
 
 /// <summary>A scope as stored in DynamoDB.</summary>
@@ -91,9 +103,17 @@ public sealed class DynamoDbToken
 
     /// <summary>
     /// In its authorization's set of live tokens (<see cref="TokenFamily"/>): revoking the authorization revokes this
-    /// token, so checking the token's own status is enough. False for tokens written before that scheme.
+    /// token, and a redemption or revocation of the token takes it out of the set. False for tokens written before that
+    /// scheme, or while the set was full.
     /// </summary>
     internal bool AuthorizationTracked { get; set; }
+
+    /// <summary>
+    /// Tracked, and written by a version whose revocation of an authorization revokes the live set before it changes the
+    /// authorization's status (<see cref="TokenFamily.RevokedFirst"/>): the token's own status answers for its
+    /// authorization, so introspection and redemption need not read the authorization.
+    /// </summary>
+    internal bool RevokedBeforeAuthorization { get; set; }
 
     /// <summary>
     /// Created in memory only: OpenIddict attaches the payload and reference id next, and the store writes the

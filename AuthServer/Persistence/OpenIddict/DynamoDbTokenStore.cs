@@ -337,7 +337,8 @@ public sealed class DynamoDbTokenStore(
 
     /// <summary>
     /// Marks revoked the tracked tokens an authorization's set names (<see cref="TokenFamily"/>): read by key, strongly
-    /// consistent, in batches of 100, then written as <see cref="RevokeAllAsync"/> does.
+    /// consistent, in batches of 100, then written as <see cref="RevokeAllAsync"/> does. Tokens already revoked, gone or
+    /// past their TTL are skipped, so running it again over the same set writes nothing.
     /// </summary>
     internal async ValueTask<long> RevokeTrackedAsync(IEnumerable<string> entries, CancellationToken cancellationToken)
     {
@@ -391,6 +392,7 @@ public sealed class DynamoDbTokenStore(
         token.StoredTtl = item.Number(DynamoDbSchema.Ttl);
         token.StoredStatus = token.Status;
         token.AuthorizationTracked = item.Flag(TokenFamily.Tracked);
+        token.RevokedBeforeAuthorization = item.Flag(TokenFamily.RevokedFirst);
         return token;
     }
 
@@ -410,6 +412,7 @@ public sealed class DynamoDbTokenStore(
         .String("type", token.Type)
         .Number(DynamoDbSchema.Ttl, TtlPolicy.ForToken(token.Type, token.ExpirationDate))
         .Flag(TokenFamily.Tracked, token.AuthorizationTracked)
+        .Flag(TokenFamily.RevokedFirst, token.RevokedBeforeAuthorization)
         .Item;
 
     /// <summary>
@@ -527,6 +530,7 @@ public sealed class DynamoDbTokenStore(
         for (var attempt = 0; ; attempt++)
         {
             token.AuthorizationTracked = plan.Track;
+            token.RevokedBeforeAuthorization = plan.Track;
             var item = ToItem(token);
             var actions = new List<TransactWriteItem>
             {
@@ -569,11 +573,13 @@ public sealed class DynamoDbTokenStore(
             catch (TransactionCanceledException exception) when (IsConditionFailure(exception))
             {
                 token.AuthorizationTracked = false;
+                token.RevokedBeforeAuthorization = false;
                 throw ConcurrencyFailure(exception);
             }
             catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
             {
                 token.AuthorizationTracked = false;
+                token.RevokedBeforeAuthorization = false;
                 throw ConcurrencyFailure(exception);
             }
         }

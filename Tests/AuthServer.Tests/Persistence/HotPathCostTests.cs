@@ -36,8 +36,13 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     private const string ClientId = "hot-path-client";
     private readonly string _prefix = TablePrefix.New("hotpath");
     private readonly string _clientSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private static readonly string[] OneRead = ["GetItem"];
     private static readonly string[] TokenThenAuthorization = ["GetItem", "GetItem"];
-    private static readonly string[] Rotation = ["GetItem", "GetItem", "TransactWriteItems", "TransactWriteItems", "TransactWriteItems"];
+    private static readonly string[] Rotation = ["GetItem", "TransactWriteItems", "TransactWriteItems", "TransactWriteItems"];
+    // Revoking an authorization (its entity already read): the live set's tokens read by key, written revoked (token and
+    // reference copy), then the status changed on condition that the set is the one revoked.
+    private static readonly string[] Revocation = ["BatchGetItem", "BatchWriteItem", "UpdateItem"];
+    private static readonly string[] RevocationInTwoRounds = [.. Revocation, .. Revocation];
     private readonly ConcurrentQueue<string> _calls = new();
     private WebApplication _app = null!;
     private AmazonDynamoDBClient _client = null!;
@@ -168,12 +173,11 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         Assert.NotEqual(refreshToken, redemption.Body.GetProperty("refresh_token").GetString());
 
         Assert.All(new[] { issued.Calls, introspection.Calls, redemption.Calls }.SelectMany(calls => calls), call => Assert.NotEqual("Scan", call));
-        // Introspection = two GetItems: the token by reference id, then its authorization (OpenIddict's
-        // ValidateAuthorizationEntry, kept so that a revoked authorization ends its tokens whatever happens after its
-        // status change); the caller's application was read by the token request just before and is reused, its
-        // secret not derived again.
-        Assert.Equal(TokenThenAuthorization, introspection.Calls);
-        // Redemption = the refresh token by reference id, its authorization, the conditional redeem (which also takes it out of its
+        // Introspection = one GetItem: the token by reference id, whose item answers for its authorization (revoking the
+        // authorization revokes its live set before the status changes: TokenFamily); the caller's application was read
+        // by the token request just before and is reused, its secret not derived again.
+        Assert.Equal(OneRead, introspection.Calls);
+        // Redemption = the refresh token by reference id, the conditional redeem (which also takes it out of its
         // authorization's live set), then one conditional transaction per new token (access, refresh): the token, its
         // reference copy, its authorization checked valid (TTL raised, token added to its live set).
         Assert.Equal(Rotation, redemption.Calls);
@@ -204,20 +208,20 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
         var before = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
         Assert.True(before.Body.GetProperty("active").GetBoolean());
-        Assert.Equal(TokenThenAuthorization, before.Calls);
+        Assert.Equal(OneRead, before.Calls);
 
         await using (var scope = _app.Services.CreateAsyncScope())
         {
-            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
             var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
-            var token = await tokens.FindByReferenceIdAsync(accessToken) ?? throw new InvalidOperationException("The token is not stored.");
-            var authorization = await authorizations.FindByIdAsync((await tokens.GetAuthorizationIdAsync(token))!)
-                ?? throw new InvalidOperationException("The token has no authorization.");
+            var authorization = await FindAuthorizationAsync(scope, accessToken);
+            _calls.Clear();
             Assert.True(await authorizations.TryRevokeAsync(authorization));
+            Assert.Equal(Revocation, _calls.ToArray());
         }
 
         var after = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
         Assert.False(after.Body.GetProperty("active").GetBoolean());
+        Assert.Equal(OneRead, after.Calls);
 
         var refresh = await SendAsync("/connect/token", new() { ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken });
         Assert.Equal(HttpStatusCode.BadRequest, refresh.Status);
@@ -225,7 +229,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     }
 
     [Fact]
-    public async Task A_revocation_whose_caller_hangs_up_once_the_authorization_is_marked_still_revokes_its_tokens()
+    public async Task A_revocation_whose_caller_hangs_up_between_its_steps_still_revokes_the_authorization_and_its_tokens()
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
@@ -233,12 +237,12 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         });
         var accessToken = issued.Body.GetProperty("access_token").GetString()!;
 
-        // The caller's cancellation fires as soon as DynamoDB has answered the status change, as when a client hangs up
-        // between the two steps of a revocation.
+        // The caller's cancellation fires as soon as DynamoDB has answered the tokens' revocation, as when a client hangs
+        // up between the two steps of a revocation: the status change still follows.
         using var hangUp = new CancellationTokenSource();
-        void CancelAfterStatusChange(object? sender, ResponseEventArgs e)
+        void CancelAfterTokensRevoked(object? sender, ResponseEventArgs e)
         {
-            if (e is WebServiceResponseEventArgs { Response: Amazon.DynamoDBv2.Model.UpdateItemResponse })
+            if (e is WebServiceResponseEventArgs { Response: Amazon.DynamoDBv2.Model.BatchWriteItemResponse })
             {
                 hangUp.Cancel();
             }
@@ -246,25 +250,217 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
 
         await using (var scope = _app.Services.CreateAsyncScope())
         {
-            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
             var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
-            var token = await tokens.FindByReferenceIdAsync(accessToken) ?? throw new InvalidOperationException("The token is not stored.");
-            var authorization = await authorizations.FindByIdAsync((await tokens.GetAuthorizationIdAsync(token))!)
-                ?? throw new InvalidOperationException("The token has no authorization.");
-            _client.AfterResponseEvent += CancelAfterStatusChange;
+            var authorization = await FindAuthorizationAsync(scope, accessToken);
+            _client.AfterResponseEvent += CancelAfterTokensRevoked;
             try
             {
                 Assert.True(await authorizations.TryRevokeAsync(authorization, hangUp.Token));
             }
             finally
             {
-                _client.AfterResponseEvent -= CancelAfterStatusChange;
+                _client.AfterResponseEvent -= CancelAfterTokensRevoked;
             }
         }
 
         Assert.True(hangUp.IsCancellationRequested);
+        Assert.Equal(Statuses.Revoked, await StoredAuthorizationStatusAsync(accessToken));
         var after = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
         Assert.False(after.Body.GetProperty("active").GetBoolean());
+    }
+
+    /// <summary>The process stopping (or a write throttled past the SDK's retries) at one step of a revocation.</summary>
+    private const string SimulatedCrash = "A simulated crash between two steps of a revocation.";
+
+    [Theory]
+    [InlineData("BatchWriteItem")] // before any token is revoked
+    [InlineData("UpdateItem")] // after the tokens, before the status change
+    public async Task A_revocation_stopped_at_any_step_leaves_the_authorization_valid_and_a_retry_revokes_every_token(string failingCall)
+    {
+        var issued = await MeasureAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+        });
+        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
+        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+
+        void Crash(object? sender, RequestEventArgs e)
+        {
+            if (e is WebServiceRequestEventArgs request && request.Request.GetType().Name == failingCall + "Request")
+            {
+                throw new InvalidOperationException(SimulatedCrash);
+            }
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var authorization = await FindAuthorizationAsync(scope, accessToken);
+            _client.BeforeRequestEvent += Crash;
+            try
+            {
+                // OpenIddict's manager reports a failed revocation as false (or lets the exception through).
+                var revoked = await Record.ExceptionAsync(async () => Assert.False(await authorizations.TryRevokeAsync(authorization)));
+                Assert.True(revoked is null || revoked.Message == SimulatedCrash, revoked?.ToString());
+            }
+            finally
+            {
+                _client.BeforeRequestEvent -= Crash;
+            }
+
+            // Nothing claims a revocation that did not happen: the authorization is still valid, so a retry is not a no-op.
+            Assert.Equal(Statuses.Valid, await StoredAuthorizationStatusAsync(accessToken));
+            var between = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
+            Assert.Equal(failingCall == "BatchWriteItem", between.Body.GetProperty("active").GetBoolean());
+            Assert.Equal(OneRead, between.Calls);
+
+            // The retry, with the very entity the failed attempt used (the store put its status back).
+            Assert.True(await authorizations.TryRevokeAsync(authorization));
+        }
+
+        Assert.Equal(Statuses.Revoked, await StoredAuthorizationStatusAsync(accessToken));
+        Assert.False((await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken })).Body.GetProperty("active").GetBoolean());
+        var refresh = await SendAsync("/connect/token", new() { ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken });
+        Assert.Equal(Errors.InvalidGrant, refresh.Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_refresh_rotation_between_the_tokens_revocation_and_the_status_change_is_caught_by_the_next_round()
+    {
+        var issued = await MeasureAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+        });
+        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
+        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+
+        // Just before the revocation writes the tokens it read, the client rotates its refresh token: the redemption
+        // commits (the token's concurrency token is still the one it read) and two new tokens join the live set.
+        JsonElement? rotated = null;
+        var calls = new List<string>();
+        void RotateFirst(object? sender, RequestEventArgs e)
+        {
+            if (e is WebServiceRequestEventArgs request)
+            {
+                calls.Add(request.Request.GetType().Name.Replace("Request", "", StringComparison.Ordinal));
+                if (request.Request is Amazon.DynamoDBv2.Model.BatchWriteItemRequest && rotated is null)
+                {
+                    _client.BeforeRequestEvent -= RotateFirst;
+                    rotated = Task.Run(() => MeasureAsync("/connect/token", new()
+                    {
+                        ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken,
+                    })).GetAwaiter().GetResult().Body;
+                    _client.BeforeRequestEvent += RotateFirst;
+                }
+            }
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var authorization = await FindAuthorizationAsync(scope, accessToken);
+            _client.BeforeRequestEvent += RotateFirst;
+            try
+            {
+                Assert.True(await authorizations.TryRevokeAsync(authorization));
+            }
+            finally
+            {
+                _client.BeforeRequestEvent -= RotateFirst;
+            }
+        }
+
+        Assert.NotNull(rotated);
+        // The first status change fails its condition (the set changed); the second round revokes the new tokens first.
+        Assert.Equal(RevocationInTwoRounds, calls);
+        Assert.Equal(Statuses.Revoked, await StoredAuthorizationStatusAsync(accessToken));
+        foreach (var token in new[] { accessToken, rotated.Value.GetProperty("access_token").GetString()!, rotated.Value.GetProperty("refresh_token").GetString()! })
+        {
+            Assert.False((await MeasureAsync("/connect/introspect", new() { ["token"] = token })).Body.GetProperty("active").GetBoolean());
+        }
+
+        // And no token joins it any more.
+        var refresh = await SendAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = rotated.Value.GetProperty("refresh_token").GetString()!,
+        });
+        Assert.Equal(Errors.InvalidGrant, refresh.Body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Two_revocations_at_once_and_a_bulk_one_leave_every_token_inactive()
+    {
+        var first = await IssueAccessTokenWithAuthorizationAsync();
+        var second = await IssueAccessTokenWithAuthorizationAsync();
+
+        async Task<bool> RevokeAsync(string accessToken)
+        {
+            await using var scope = _app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>()
+                .TryRevokeAsync(await FindAuthorizationAsync(scope, accessToken));
+        }
+
+        // Both read it valid; the status change of one of them may lose on the concurrency token (OpenIddict's false).
+        var outcomes = await Task.WhenAll(RevokeAsync(first), RevokeAsync(first));
+        Assert.Contains(true, outcomes);
+        Assert.Equal(Statuses.Revoked, await StoredAuthorizationStatusAsync(first));
+        Assert.False((await MeasureAsync("/connect/introspect", new() { ["token"] = first })).Body.GetProperty("active").GetBoolean());
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeBySubjectAsync("hot-path-user"));
+        }
+
+        var after = await MeasureAsync("/connect/introspect", new() { ["token"] = second });
+        Assert.False(after.Body.GetProperty("active").GetBoolean());
+        Assert.Equal(OneRead, after.Calls);
+    }
+
+    [Fact]
+    public async Task Pruning_deletes_a_revoked_authorization_and_keeps_a_valid_one_with_a_live_token()
+    {
+        var live = await IssueAccessTokenWithAuthorizationAsync();
+        var ended = await IssueAccessTokenWithAuthorizationAsync();
+        string endedId;
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+            var authorization = await FindAuthorizationAsync(scope, ended);
+            endedId = (await authorizations.GetIdAsync(authorization))!;
+            Assert.True(await authorizations.TryRevokeAsync(authorization));
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            // Every authorization here is older than the threshold.
+            await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(DateTimeOffset.UtcNow.AddMinutes(1));
+        }
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().FindByIdAsync(endedId));
+        }
+
+        Assert.Equal(Statuses.Valid, await StoredAuthorizationStatusAsync(live));
+        Assert.True((await MeasureAsync("/connect/introspect", new() { ["token"] = live })).Body.GetProperty("active").GetBoolean());
+        Assert.False((await MeasureAsync("/connect/introspect", new() { ["token"] = ended })).Body.GetProperty("active").GetBoolean());
+    }
+
+    private static async Task<object> FindAuthorizationAsync(AsyncServiceScope scope, string accessToken)
+    {
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var authorizations = scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>();
+        var token = await tokens.FindByReferenceIdAsync(accessToken) ?? throw new InvalidOperationException("The token is not stored.");
+        return await authorizations.FindByIdAsync((await tokens.GetAuthorizationIdAsync(token))!)
+            ?? throw new InvalidOperationException("The token has no authorization.");
+    }
+
+    /// <summary>The status the authorization's item holds now, read in a scope of its own (no entity cache).</summary>
+    private async Task<string?> StoredAuthorizationStatusAsync(string accessToken)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>()
+            .GetStatusAsync(await FindAuthorizationAsync(scope, accessToken));
     }
 
     [Fact]
@@ -288,7 +484,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     }
 
     [Fact]
-    public async Task A_token_written_before_authorization_tracking_is_checked_against_its_authorization()
+    public async Task A_token_written_before_revocations_revoked_tokens_first_is_checked_against_its_authorization()
     {
         var accessToken = await IssueAccessTokenWithAuthorizationAsync();
         string authorizationId;
@@ -298,14 +494,15 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
             var token = (DynamoDbToken)(await tokens.FindByReferenceIdAsync(accessToken) ?? throw new InvalidOperationException("The token is not stored."));
             authorizationId = token.AuthorizationId!;
 
-            // As an item written by the previous version: no tracking flag on the token or its reference copy.
+            // As an item written by the version that changed the authorization's status before revoking its live set: in
+            // the set (authorization_tracked), but a revocation cut between its two steps could have left it valid.
             foreach (var (table, key) in new[] { (Tables.Tokens, ("id", token.Id)), (Tables.TokenReferences, ("reference_id", token.ReferenceId!)) })
             {
                 await _client.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest
                 {
                     TableName = table,
                     Key = new() { [key.Item1] = new Amazon.DynamoDBv2.Model.AttributeValue { S = key.Item2 } },
-                    UpdateExpression = "REMOVE authorization_tracked",
+                    UpdateExpression = "REMOVE revoked_before_authorization",
                 });
             }
         }
@@ -314,7 +511,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         Assert.True(before.Body.GetProperty("active").GetBoolean());
         Assert.Equal(TokenThenAuthorization, before.Calls);
 
-        // Revoked the way an index-found token is not: only the authorization item changes.
+        // Revoked as that version's cut revocation left it: only the authorization item changes.
         await _client.UpdateItemAsync(new Amazon.DynamoDBv2.Model.UpdateItemRequest
         {
             TableName = Tables.Authorizations,

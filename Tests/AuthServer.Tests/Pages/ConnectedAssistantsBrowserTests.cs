@@ -1,0 +1,118 @@
+using System.Net;
+using McpAspire.AuthServer.Tests.ConnectedAssistants;
+using McpAspire.AuthServer.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace McpAspire.AuthServer.Tests.Pages;
+
+/// <summary>The connected-assistants pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) : IAsyncLifetime
+{
+    private readonly OAuthFlows _oauth = new(fixture);
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumFactAttribute.ExecutablePath))
+        {
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    [ChromiumFact]
+    public async Task A_person_finds_their_assistant_from_the_home_page_and_revokes_it_on_a_phone_without_JavaScript()
+    {
+        var user = await fixture.CreateUserAsync("phone");
+        using var connecting = fixture.CreateBrowserLikeClient();
+        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Phone assistant", "mcp:read mcp:write offline_access");
+        var page = await NewPhonePageAsync();
+
+        await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/login").AbsoluteUri);
+        await page.FillAsync("#username", user.UserName);
+        await page.FillAsync("#password", user.Password);
+        await page.ClickAsync("#login-submit");
+        await page.ClickAsync("#assistants-link");
+
+        var entry = page.Locator($"li.assistant[data-client-id='{clientId}']");
+        Assert.Equal("Phone assistant", await entry.Locator(".assistant-name").InnerTextAsync());
+        Assert.Equal(clientId, await entry.Locator(".client-id").InnerTextAsync());
+        var scopes = await entry.Locator(".scopes li").AllInnerTextsAsync();
+        Assert.Contains("Read your Jenkins jobs, builds and build logs", scopes);
+        Assert.Contains("Start and stop Jenkins builds on your behalf", scopes);
+        Assert.EndsWith("UTC", await entry.Locator(".last-use").InnerTextAsync(), StringComparison.Ordinal);
+        await AssertFitsTheScreenAsync(page);
+        await entry.Locator("button.revoke").ClickAsync();
+
+        await page.WaitForSelectorAsync("#assistants-message");
+        Assert.Contains("Phone assistant no longer has access", await page.Locator("#assistants-message").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator($"li.assistant[data-client-id='{clientId}']").CountAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, await AssistantPages.CallMcpAsync(fixture, accessToken));
+    }
+
+    [ChromiumFact]
+    public async Task The_administrator_revokes_a_users_assistant_and_reaches_the_machine_clients_page()
+    {
+        var user = await fixture.CreateUserAsync("admin-phone");
+        using var connecting = fixture.CreateBrowserLikeClient();
+        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Assistant an admin ends");
+        var page = await NewPhonePageAsync();
+
+        await page.GotoAsync(new Uri(fixture.BaseAddress, AssistantPages.AdminPage).AbsoluteUri);
+        await page.FillAsync("#username", AuthServerFixture.AdminUserName);
+        await page.FillAsync("#password", fixture.AdminPassword);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForSelectorAsync("h1");
+        var entry = page.Locator($"li.grant[data-client-id='{clientId}']").First;
+        for (var pages = 0; pages < 200 && await entry.CountAsync() == 0; pages++)
+        {
+            await page.ClickAsync("#next-page");
+        }
+
+        Assert.Equal(user.Subject, await entry.GetAttributeAsync("data-subject"));
+        await AssertFitsTheScreenAsync(page);
+        await entry.Locator("button.revoke").ClickAsync();
+        await page.WaitForSelectorAsync("#admin-message");
+        Assert.Equal(HttpStatusCode.Unauthorized, await AssistantPages.CallMcpAsync(fixture, accessToken));
+
+        await page.ClickAsync("#machine-clients-link");
+        Assert.Equal("Machine clients", await page.Locator("h1").InnerTextAsync());
+    }
+
+    private async Task<IPage> NewPhonePageAsync()
+    {
+        var context = await _browser!.NewContextAsync(new()
+        {
+            JavaScriptEnabled = false,
+            ViewportSize = new() { Width = 375, Height = 667 },
+            IsMobile = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    private static async Task AssertFitsTheScreenAsync(IPage page)
+    {
+        // Measured by the browser's layout engine (evaluation works with page scripts disabled).
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a phone screen.");
+    }
+}
