@@ -26,9 +26,12 @@ var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
     .WithHttpHealthCheck("/health")
     .WithConfiguredReplicas("AuthServer");
 
-// The MCP server (steps 7 and 10): introspects every token at the auth server, found by service discovery.
+// The MCP server (steps 7 and 10): introspects every token at the auth server, found by service discovery, and
+// reads the Jenkins access policy the auth server's admin page keeps in DynamoDB (in production: GetItem on that one
+// table only; docs/mcp-server.md, "Access policy").
 var mcpServer = builder.AddProject<Projects.McpJenkinsServer>("mcp-server")
     .WithReference(authServer).WaitFor(authServer)
+    .WithReference(dynamoDb)
     .WithJenkins(jenkins).WaitFor(jenkins)
     .WithEnvironment("Jenkins__User", jenkinsUser)
     .WithEnvironment("Jenkins__ApiToken", jenkinsApiToken)

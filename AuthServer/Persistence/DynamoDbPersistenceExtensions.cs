@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime.Credentials;
+using McpAspire.AccessPolicy;
 using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
@@ -50,6 +51,8 @@ public static class DynamoDbPersistenceExtensions
             return new AmazonDynamoDBClient(DefaultAWSCredentialsIdentityResolver.GetCredentials(config), config);
         });
         services.TryAddSingleton<DynamoDbTableNames>();
+        // The Jenkins access policy the admin page edits (the MCP server reads the same item).
+        builder.AddAccessPolicyStore();
         // What replicas share beyond the entities: limits' counts and start-up locks.
         services.TryAddSingleton<DynamoDbFailureCounts>();
         services.TryAddSingleton<DynamoDbQuotaWindows>();

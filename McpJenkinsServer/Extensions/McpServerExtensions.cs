@@ -1,3 +1,4 @@
+using McpAspire.AccessPolicy;
 using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model;
 using McpAspire.McpJenkinsServer.Services;
@@ -20,18 +21,25 @@ public static class McpServerExtensions
     {
         builder.Services.AddSingleton<ToolCallAudit>();
         builder.Services.AddSingleton<RequireToolScope>();
+        // The Jenkins access policy: read from DynamoDB at every tool call, applied to the caller in the request's scope.
+        builder.AddAccessPolicyStore();
+        builder.Services.AddSingleton<EnforceAccessPolicy>();
+        builder.Services.AddScoped<JenkinsAccess>();
         builder.Services.AddMcpServer(options =>
             {
                 options.ServerInfo = new() { Name = "jenkins", Title = "Jenkins", Version = typeof(McpServerExtensions).Assembly.GetName().Version?.ToString() ?? "1.0" };
             })
             .WithHttpTransport(transport => transport.SessionMode = HttpServerSessionMode.Stateless)
             .WithJenkinsTools()
-            // The audit first (outermost), then where a tool call is authorized (Authorization/RequireToolScope.cs).
+            // The audit first (outermost), then where a tool call is authorized: its scope (Authorization/RequireToolScope.cs),
+            // then the Jenkins access policy (Authorization/EnforceAccessPolicy.cs), which only narrows what the scope allows.
             .WithRequestFilters(filters => filters
                 .AddCallToolFilter(next => (context, cancellationToken) =>
                     context.Services!.GetRequiredService<ToolCallAudit>().InvokeAsync(next, context, cancellationToken))
                 .AddCallToolFilter(next => (context, cancellationToken) =>
-                    context.Services!.GetRequiredService<RequireToolScope>().InvokeAsync(next, context, cancellationToken)));
+                    context.Services!.GetRequiredService<RequireToolScope>().InvokeAsync(next, context, cancellationToken))
+                .AddCallToolFilter(next => (context, cancellationToken) =>
+                    context.Services!.GetRequiredService<EnforceAccessPolicy>().InvokeAsync(next, context, cancellationToken)));
         // After the SDK has collected the tools: the instructions name the write tools from their own annotations
         // (ToolScopes), so a tool added later is never missing from them.
         builder.Services.PostConfigure<McpServerOptions>(options => options.ServerInstructions =

@@ -36,6 +36,9 @@ public sealed partial class BuildAttribution(IServiceScopeFactory scopes, TimePr
             }
 
             await using var scope = scopes.CreateAsyncScope();
+            // The server's own follow-up of builds it started for callers already authorized: no caller's policy applies.
+            // (Where no JenkinsAccess is registered, the client reads everything anyway.)
+            scope.ServiceProvider.GetService<McpAspire.McpJenkinsServer.Authorization.JenkinsAccess>()?.ActAsServer();
             var jenkins = scope.ServiceProvider.GetRequiredService<JenkinsClient>();
             foreach (var item in pending.ToList())
             {

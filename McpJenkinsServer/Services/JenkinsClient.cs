@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Jenkins;
 using ModelContextProtocol;
 
@@ -11,10 +12,18 @@ namespace McpAspire.McpJenkinsServer.Services;
 /// <summary>
 /// A typed client for the Jenkins REST API. It authenticates with the server's own API token (so CSRF crumbs
 /// are not needed: API-token requests are exempt), asks only for the fields it uses (<c>?tree=</c>), and turns
-/// every failure into a <see cref="JenkinsException"/> whose message tells a model what to do next.
+/// every failure into a <see cref="JenkinsException"/> whose message tells a model what to do next. Before any request
+/// about a job it asks the caller's <see cref="JenkinsAccess"/>: a job the caller may not read is "not found", with the
+/// very words Jenkins' 404 would give, and no request is sent.
 /// </summary>
-public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient> logger)
+/// <param name="access">
+/// The request's access (scoped, decided by <see cref="EnforceAccessPolicy"/>); null only where tests build a client
+/// by hand, which then reads everything.
+/// </param>
+public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient> logger, JenkinsAccess? access = null)
 {
+    private readonly JenkinsAccess _access = access ?? JenkinsAccess.Unrestricted;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Permalinks Jenkins resolves in place of a build number.</summary>
@@ -27,19 +36,32 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
         => GetJsonAsync<JenkinsRootDto>("api/json", tree, "Jenkins", cancellationToken);
 
     public Task<JobDto> GetItemAsync(string fullName, string tree, CancellationToken cancellationToken)
-        => GetJsonAsync<JobDto>($"{JenkinsPaths.JobPath(fullName)}api/json", tree, $"Job '{fullName}'", cancellationToken);
+    {
+        var path = $"{JenkinsPaths.JobPath(fullName)}api/json";
+        _access.EnsureReadable(fullName, $"Job '{fullName}'");
+        return GetJsonAsync<JobDto>(path, tree, $"Job '{fullName}'", cancellationToken);
+    }
 
     /// <summary>The children of a folder, or of the root when <paramref name="folder"/> is empty.</summary>
     public async Task<IReadOnlyList<JobDto>> GetChildrenAsync(string folder, string tree, CancellationToken cancellationToken)
     {
         var path = $"{JenkinsPaths.FolderPath(folder)}api/json";
         var what = folder.Length == 0 ? "Jenkins" : $"Folder '{folder}'";
+        if (folder.Length > 0)
+        {
+            _access.EnsureVisible(folder, what);
+        }
+
         var container = await GetJsonAsync<JobDto>(path, $"jobs[{tree}]", what, cancellationToken);
         return container.Jobs ?? [];
     }
 
     public Task<BuildDto> GetBuildAsync(string job, string build, string tree, CancellationToken cancellationToken)
-        => GetJsonAsync<BuildDto>($"{BuildPath(job, build)}api/json", tree, $"Build {build} of job '{job}'", cancellationToken);
+    {
+        var path = $"{BuildPath(job, build)}api/json";
+        _access.EnsureReadable(job, $"Build {build} of job '{job}'");
+        return GetJsonAsync<BuildDto>(path, tree, $"Build {build} of job '{job}'", cancellationToken);
+    }
 
     public async Task<TestReportDto?> GetTestReportAsync(string job, string build, string tree, CancellationToken cancellationToken)
     {
@@ -64,6 +86,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     public async Task<LogChunk> GetLogChunkAsync(string job, string build, long offset, int maxBytes, CancellationToken cancellationToken)
     {
         var path = Invariant($"{BuildPath(job, build)}logText/progressiveText?start={offset}");
+        _access.EnsureReadable(job, $"Build {build} of job '{job}'");
         using var response = await SendAsync(HttpMethod.Get, path, cancellationToken);
         await EnsureSuccessAsync(response, $"Build {build} of job '{job}'", cancellationToken);
         var (size, stillWriting) = ProgressiveHeaders(response);
@@ -95,6 +118,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     {
         var path = $"{BuildPath(job, build)}logText/progressiveText";
         var what = $"Build {build} of job '{job}'";
+        _access.EnsureReadable(job, what);
         long size;
         using (var head = await SendAsync(HttpMethod.Head, path + "?start=0", cancellationToken))
         {
@@ -127,7 +151,9 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     /// <summary>The whole console log, line by line, streamed (logs can be large).</summary>
     public async IAsyncEnumerable<string> ReadLogLinesAsync(string job, string build, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, $"{BuildPath(job, build)}consoleText", cancellationToken);
+        var path = $"{BuildPath(job, build)}consoleText";
+        _access.EnsureReadable(job, $"Build {build} of job '{job}'");
+        using var response = await SendAsync(HttpMethod.Get, path, cancellationToken);
         await EnsureSuccessAsync(response, $"Build {build} of job '{job}'", cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new StreamReader(stream, Encoding.UTF8);
@@ -141,9 +167,11 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
         => await GetJsonAsync<QueueDto>("queue/api/json", tree, "The queue", cancellationToken);
 
     public Task<QueueItemDto> GetQueueItemAsync(long id, string tree, CancellationToken cancellationToken)
-        => GetJsonAsync<QueueItemDto>(Invariant($"queue/item/{id}/api/json"), tree,
-            Invariant($"Queue item {id} (items live about 5 minutes after they leave the queue; find the build by its queueId with list_builds)"),
-            cancellationToken);
+        => GetJsonAsync<QueueItemDto>(Invariant($"queue/item/{id}/api/json"), tree, QueueItemWhat(id), cancellationToken);
+
+    /// <summary>How a queue item is named in errors (its 404 included, which a hidden item repeats word for word).</summary>
+    internal static string QueueItemWhat(long id)
+        => Invariant($"Queue item {id} (items live about 5 minutes after they leave the queue; find the build by its queueId with list_builds)");
 
     /// <summary>
     /// Queue.doCancelItem: 204 cancelled; 422 when the account lacks Job/Cancel; 500 when the item already left the
@@ -188,6 +216,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     public async Task<long?> TriggerAsync(string job, bool parameterized, IReadOnlyDictionary<string, string?> parameters, CancellationToken cancellationToken)
     {
         var path = JenkinsPaths.JobPath(job) + (parameterized ? "buildWithParameters" : "build");
+        _access.EnsureReadable(job, $"Job '{job}'");
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = parameterized
@@ -215,17 +244,17 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
 
     /// <summary>A Pipeline run's stages (pipeline-stage-view's <c>wfapi/describe</c>); a run of another kind is not found there.</summary>
     public Task<WorkflowRunDto> GetPipelineRunAsync(string job, int number, CancellationToken cancellationToken)
-        => GetWorkflowJsonAsync<WorkflowRunDto>(Invariant($"{JenkinsPaths.JobPath(job)}{number}/wfapi/describe"),
+        => GetWorkflowJsonAsync<WorkflowRunDto>(job, Invariant($"{JenkinsPaths.JobPath(job)}{number}/wfapi/describe"),
             Invariant($"Build {number} of job '{job}' as a Pipeline run (wfapi needs a Pipeline job and the Pipeline Stage View plugin)"), cancellationToken);
 
     /// <summary>One stage and its step nodes (<c>execution/node/ID/wfapi/describe</c>).</summary>
     public Task<WorkflowStageDto> GetPipelineStageAsync(string job, int number, string nodeId, CancellationToken cancellationToken)
-        => GetWorkflowJsonAsync<WorkflowStageDto>(Invariant($"{JenkinsPaths.JobPath(job)}{number}/execution/node/{Uri.EscapeDataString(nodeId)}/wfapi/describe"),
+        => GetWorkflowJsonAsync<WorkflowStageDto>(job, Invariant($"{JenkinsPaths.JobPath(job)}{number}/execution/node/{Uri.EscapeDataString(nodeId)}/wfapi/describe"),
             Invariant($"Stage {nodeId} of build {number} of job '{job}'"), cancellationToken);
 
     /// <summary>A step node's log (<c>execution/node/ID/wfapi/log</c>).</summary>
     public Task<WorkflowLogDto> GetPipelineNodeLogAsync(string job, int number, string nodeId, CancellationToken cancellationToken)
-        => GetWorkflowJsonAsync<WorkflowLogDto>(Invariant($"{JenkinsPaths.JobPath(job)}{number}/execution/node/{Uri.EscapeDataString(nodeId)}/wfapi/log"),
+        => GetWorkflowJsonAsync<WorkflowLogDto>(job, Invariant($"{JenkinsPaths.JobPath(job)}{number}/execution/node/{Uri.EscapeDataString(nodeId)}/wfapi/log"),
             Invariant($"The log of step {nodeId} of build {number} of job '{job}'"), cancellationToken);
 
     /// <summary>
@@ -235,6 +264,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     public async Task<(byte[] Bytes, bool Truncated, string? ContentType)> ReadArtifactAsync(string job, int number, string path, int maxBytes, CancellationToken cancellationToken)
     {
         var escaped = string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
+        _access.EnsureReadable(job, Invariant($"Artifact '{path}' of build {number} of job '{job}'"));
         using var response = await SendAsync(HttpMethod.Get, Invariant($"{JenkinsPaths.JobPath(job)}{number}/artifact/{escaped}"), cancellationToken);
         await EnsureSuccessAsync(response, Invariant($"Artifact '{path}' of build {number} of job '{job}'"), cancellationToken);
         var buffer = new byte[maxBytes + 1];
@@ -248,6 +278,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     /// </summary>
     public async Task ReplayAsync(string job, int number, CancellationToken cancellationToken)
     {
+        _access.EnsureReadable(job, Invariant($"Build {number} of job '{job}' (replay needs a Pipeline build)"));
         using var response = await SendAsync(HttpMethod.Post, Invariant($"{JenkinsPaths.JobPath(job)}{number}/replay/rebuild"), cancellationToken);
         await EnsureSuccessAsync(response, Invariant($"Build {number} of job '{job}' (replay needs a Pipeline build)"), cancellationToken);
     }
@@ -258,6 +289,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     /// </summary>
     public async Task SetDescriptionAsync(string job, int number, string description, CancellationToken cancellationToken)
     {
+        _access.EnsureReadable(job, Invariant($"Build {number} of job '{job}'"));
         using var request = new HttpRequestMessage(HttpMethod.Post, Invariant($"{JenkinsPaths.JobPath(job)}{number}/submitDescription"))
         {
             Content = new FormUrlEncodedContent([KeyValuePair.Create("description", description)]),
@@ -269,6 +301,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     /// <summary>Asks Jenkins to abort a build. Jenkins answers with a redirect whether or not it was running.</summary>
     public async Task StopAsync(string job, int number, CancellationToken cancellationToken)
     {
+        _access.EnsureReadable(job, Invariant($"Build {number} of job '{job}'"));
         using var response = await SendAsync(HttpMethod.Post, Invariant($"{JenkinsPaths.JobPath(job)}{number}/stop"), cancellationToken);
         await EnsureSuccessAsync(response, Invariant($"Build {number} of job '{job}'"), cancellationToken);
     }
@@ -372,8 +405,9 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     }
 
     /// <summary>wfapi answers are Jackson JSON, not Stapler's: no <c>tree</c> parameter.</summary>
-    private async Task<T> GetWorkflowJsonAsync<T>(string path, string what, CancellationToken cancellationToken)
+    private async Task<T> GetWorkflowJsonAsync<T>(string job, string path, string what, CancellationToken cancellationToken)
     {
+        _access.EnsureReadable(job, what);
         using var response = await SendAsync(HttpMethod.Get, path, cancellationToken);
         await EnsureSuccessAsync(response, what, cancellationToken);
         return await ReadJsonAsync<T>(response, cancellationToken);
@@ -452,7 +486,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
 
         throw response.StatusCode switch
         {
-            HttpStatusCode.NotFound => new JenkinsException(JenkinsError.NotFound, $"{what} was not found in Jenkins. Check the name with list_jobs (full names use '/' between folders)."),
+            HttpStatusCode.NotFound => new JenkinsException(JenkinsError.NotFound, NotFoundMessage(what)),
             HttpStatusCode.Conflict => new JenkinsException(JenkinsError.Disabled, $"{what} is disabled in Jenkins, so it cannot be built. Ask a Jenkins administrator to enable it."),
             HttpStatusCode.BadRequest when detail.Contains("not parameterized", StringComparison.OrdinalIgnoreCase)
                 => new JenkinsException(JenkinsError.NotParameterized, $"{what} is not parameterized: trigger it without parameters."),
@@ -464,6 +498,10 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
             _ => new JenkinsException(JenkinsError.Unexpected, Invariant($"Jenkins answered HTTP {status} for {what}.")),
         };
     }
+
+    /// <summary>What a 404 says; also what an item the caller may not read says (<see cref="JenkinsAccess"/>).</summary>
+    internal static string NotFoundMessage(string what)
+        => $"{what} was not found in Jenkins. Check the name with list_jobs (full names use '/' between folders).";
 
     /// <summary>
     /// A 403: missing a permission (hudson.security.AccessDeniedHandlerImpl names it in X-Required-Permission, e.g.

@@ -13,7 +13,9 @@ namespace McpAspire.McpJenkinsServer.Services;
 /// <summary>
 /// Wraps every tool call (outermost filter) and audits who called what, with which arguments (secrets masked), the
 /// outcome and the duration, both as a log entry and as a span on the shared McpAspire activity source. The scope
-/// check is not here: it is <see cref="RequireToolScope"/>, inside this filter, whose refusal is audited as "denied".
+/// check is not here: it is <see cref="RequireToolScope"/>, inside this filter, whose refusal is audited as "denied"; so is
+/// a refusal by the Jenkins access policy (<see cref="EnforceAccessPolicy"/>), whose decision (the action, the item and the
+/// rule that granted it, or "no rule") and the count of items lists left out are in the line too.
 /// </summary>
 public sealed partial class ToolCallAudit(ILogger<ToolCallAudit> logger, TimeProvider time)
 {
@@ -51,6 +53,16 @@ public sealed partial class ToolCallAudit(ILogger<ToolCallAudit> logger, TimePro
             outcome = "denied";
             throw;
         }
+        catch (JenkinsAccessDeniedException)
+        {
+            outcome = "denied";
+            throw;
+        }
+        catch (AccessPolicyUnavailableException)
+        {
+            outcome = "policy_unavailable";
+            throw;
+        }
         catch (McpProtocolException exception)
         {
             outcome = exception.ErrorCode == McpErrorCode.InvalidParams ? "invalid_params" : "protocol_error";
@@ -69,14 +81,17 @@ public sealed partial class ToolCallAudit(ILogger<ToolCallAudit> logger, TimePro
         finally
         {
             var duration = time.GetElapsedTime(started);
+            // Resolved only now: the access policy filter, inside this one, decided it during the call.
+            var access = LogText.Safe(context.Services?.GetService<JenkinsAccess>()?.AuditText ?? "n/a");
             activity?.SetTag("mcp.tool.outcome", outcome);
+            activity?.SetTag("mcp.tool.access", access);
             activity?.SetTag("mcp.tool.duration_ms", (long)duration.TotalMilliseconds);
             if (outcome is not "ok")
             {
                 activity?.SetStatus(ActivityStatusCode.Error, outcome);
             }
 
-            LogToolCall(logger, safeSubject, safeClientId, safeTool, arguments, outcome, (long)duration.TotalMilliseconds);
+            LogToolCall(logger, safeSubject, safeClientId, safeTool, arguments, outcome, access, (long)duration.TotalMilliseconds);
         }
     }
 
@@ -126,6 +141,6 @@ public sealed partial class ToolCallAudit(ILogger<ToolCallAudit> logger, TimePro
     private static partial Regex SecretName();
 
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information,
-        Message = "MCP tool call: subject {Subject} client {ClientId} tool {Tool} arguments {Arguments} outcome {Outcome} in {DurationMs} ms")]
-    private static partial void LogToolCall(ILogger logger, string subject, string clientId, string tool, string arguments, string outcome, long durationMs);
+        Message = "MCP tool call: subject {Subject} client {ClientId} tool {Tool} arguments {Arguments} outcome {Outcome} access {Access} in {DurationMs} ms")]
+    private static partial void LogToolCall(ILogger logger, string subject, string clientId, string tool, string arguments, string outcome, string access, long durationMs);
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Jenkins;
 using McpAspire.McpJenkinsServer.Model.Results;
 using McpAspire.McpJenkinsServer.Services;
@@ -7,10 +8,12 @@ using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
 
-/// <summary>Jobs and folders.</summary>
+/// <summary>Jobs and folders. Lists show only what the caller may see (<see cref="JenkinsAccess"/>).</summary>
 [McpServerToolType]
-public sealed class JobTools(JenkinsClient jenkins)
+public sealed class JobTools(JenkinsClient jenkins, JenkinsAccess? access = null)
 {
+    private readonly JenkinsAccess _access = access ?? JenkinsAccess.Unrestricted;
+
     private const string SummaryTree = "_class,name,fullName,url,color,description,buildable,lastBuild[" + JenkinsClient.BuildSummaryTree + "]";
     private const int MaxRecursiveItems = 20_000;
 
@@ -41,7 +44,7 @@ public sealed class JobTools(JenkinsClient jenkins)
         {
             var children = await jenkins.GetChildrenAsync(current, tree, cancellationToken);
             var deeper = new List<string>();
-            Flatten(children, current, recursive, items, deeper);
+            Flatten(children, current, recursive, items, deeper, _access);
 
             // Push in reverse so folders are visited in Jenkins' order.
             for (var i = deeper.Count - 1; i >= 0; i--)
@@ -63,12 +66,19 @@ public sealed class JobTools(JenkinsClient jenkins)
     /// <summary>
     /// Depth first, in Jenkins' order: each item, then what its folder holds when the answer nested it; a folder whose
     /// children were beyond the nested levels goes to <paramref name="deeper"/>, to be fetched on its own.
+    /// Items the caller may not see are left out as they stream past, with all they hold (never collected and filtered after).
     /// </summary>
-    private static void Flatten(IReadOnlyList<JobDto> children, string parent, bool recursive, List<JobSummary> items, List<string> deeper)
+    private static void Flatten(IReadOnlyList<JobDto> children, string parent, bool recursive, List<JobSummary> items, List<string> deeper, JenkinsAccess access)
     {
         foreach (var child in children)
         {
             var summary = JenkinsMapper.ToSummary(child, parent);
+            if (!access.ReadsEverything && !access.CanSee(summary.FullName))
+            {
+                access.Hid(1);
+                continue;
+            }
+
             items.Add(summary);
             if (!recursive || !JenkinsMapper.IsFolder(child))
             {
@@ -77,7 +87,7 @@ public sealed class JobTools(JenkinsClient jenkins)
 
             if (child.Jobs is { } nested)
             {
-                Flatten(nested, summary.FullName, recursive, items, deeper);
+                Flatten(nested, summary.FullName, recursive, items, deeper, access);
             }
             else
             {
@@ -102,6 +112,12 @@ public sealed class JobTools(JenkinsClient jenkins)
                    "lastBuild[number],lastCompletedBuild[number],lastSuccessfulBuild[number],lastFailedBuild[number],jobs[name,fullName]";
         JobDto dto = await jenkins.GetItemAsync(fullName, tree, cancellationToken);
         var detail = JenkinsMapper.ToDetail(dto, fullName);
+        if (!_access.ReadsEverything)
+        {
+            // A folder's children are a list too: the caller sees only those they may see.
+            detail = detail with { Children = [.. detail.Children.Where(_access.CanSee)] };
+        }
+
         return builds == 0 ? detail with { RecentBuilds = [] } : detail;
     }
 }

@@ -1,14 +1,21 @@
 using System.ComponentModel;
+using McpAspire.McpJenkinsServer.Authorization;
+using McpAspire.McpJenkinsServer.Model.Jenkins;
 using McpAspire.McpJenkinsServer.Model.Results;
 using McpAspire.McpJenkinsServer.Services;
 using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Tools;
 
-/// <summary>Nodes (the built-in node and agents) and their executors.</summary>
+/// <summary>
+/// Nodes (the built-in node and agents) and their executors. Open to every caller, as Overall/Read opens them in Jenkins;
+/// a build of a job the caller may not read is left out, as Jenkins' <c>Executor.getCurrentExecutableForApi</c> does.
+/// </summary>
 [McpServerToolType]
-public sealed class NodeTools(JenkinsClient jenkins)
+public sealed class NodeTools(JenkinsClient jenkins, JenkinsAccess? access = null)
 {
+    private readonly JenkinsAccess _access = access ?? JenkinsAccess.Unrestricted;
+
     [McpServerTool(Name = "list_nodes", Title = "List nodes and executors", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Lists Jenkins nodes with their executors: online or offline (and why), idle or busy, labels, and the builds running on them.")]
     public async Task<NodeList> ListNodes(CancellationToken cancellationToken = default)
@@ -17,7 +24,7 @@ public sealed class NodeTools(JenkinsClient jenkins)
             "busyExecutors,totalExecutors,computer[displayName,numExecutors,offline,temporarilyOffline,idle,offlineCauseReason,assignedLabels[name]," +
             "executors[idle,number,progress,currentExecutable[_class,url,number,fullDisplayName]],oneOffExecutors[currentExecutable[_class,url,number,fullDisplayName]]]",
             cancellationToken);
-        return new NodeList(set.BusyExecutors ?? 0, set.TotalExecutors ?? 0, [.. (set.Computer ?? []).Select(JenkinsMapper.ToNode)]);
+        return new NodeList(set.BusyExecutors ?? 0, set.TotalExecutors ?? 0, [.. (set.Computer ?? []).Select(HideUnreadable).Select(JenkinsMapper.ToNode)]);
     }
 
     /// <summary>
@@ -31,7 +38,7 @@ public sealed class NodeTools(JenkinsClient jenkins)
         var set = await jenkins.GetComputersAsync(
             "computer[displayName,executors[progress,currentExecutable[_class,url,number,timestamp]],oneOffExecutors[progress,currentExecutable[_class,url,number,timestamp]]]",
             cancellationToken);
-        var held = (set.Computer ?? []).SelectMany(computer =>
+        var held = (set.Computer ?? []).Select(HideUnreadable).SelectMany(computer =>
                 (computer.Executors ?? []).Select(executor => (Computer: computer.DisplayName ?? "", Executor: executor, OneOff: false))
                 .Concat((computer.OneOffExecutors ?? []).Select(executor => (Computer: computer.DisplayName ?? "", Executor: executor, OneOff: true))))
             .Where(slot => slot.Executor.CurrentExecutable?.Url is { Length: > 0 })
@@ -54,5 +61,31 @@ public sealed class NodeTools(JenkinsClient jenkins)
             .OrderBy(build => build.StartedAt)
             .ToList();
         return new RunningBuildList(builds);
+    }
+
+    /// <summary>The node with the builds of jobs the caller may not read taken off its executors (the executors stay busy).</summary>
+    private ComputerDto HideUnreadable(ComputerDto computer)
+    {
+        if (_access.ReadsEverything)
+        {
+            return computer;
+        }
+
+        return computer with
+        {
+            Executors = computer.Executors?.Select(HideUnreadable).ToList(),
+            OneOffExecutors = computer.OneOffExecutors?.Select(HideUnreadable).ToList(),
+        };
+    }
+
+    private ExecutorDto HideUnreadable(ExecutorDto executor)
+    {
+        if (executor.CurrentExecutable is not { } executable || _access.CanRead(JenkinsPaths.FullNameFromUrl(executable.Url)))
+        {
+            return executor;
+        }
+
+        _access.Hid(1);
+        return executor with { CurrentExecutable = null };
     }
 }

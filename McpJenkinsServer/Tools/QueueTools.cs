@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using McpAspire.AccessPolicy;
+using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Results;
 using McpAspire.McpJenkinsServer.Services;
 using ModelContextProtocol.Server;
@@ -6,10 +8,12 @@ using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
 
-/// <summary>The build queue.</summary>
+/// <summary>The build queue: items of jobs the caller may not read are left out, and are "not found" by id.</summary>
 [McpServerToolType]
-public sealed class QueueTools(JenkinsClient jenkins)
+public sealed class QueueTools(JenkinsClient jenkins, JenkinsAccess? access = null)
 {
+    private readonly JenkinsAccess _access = access ?? JenkinsAccess.Unrestricted;
+
     internal const string ItemTree = "_class,id,url,why,blocked,buildable,stuck,cancelled,inQueueSince,params,task[name,url],executable[number,url]";
 
     [McpServerTool(Name = "get_queue", Title = "Show the build queue", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
@@ -22,7 +26,9 @@ public sealed class QueueTools(JenkinsClient jenkins)
         var items = (queue.Items ?? []).Select(JenkinsMapper.ToQueueItem)
             .Where(i => string.IsNullOrWhiteSpace(job) || (i.Job?.Contains(job.Trim(), StringComparison.OrdinalIgnoreCase) ?? false))
             .ToList();
-        return new QueueSnapshot(items);
+        var readable = _access.ReadsEverything ? items : [.. items.Where(i => _access.CanRead(i.Job))];
+        _access.Hid(items.Count - readable.Count);
+        return new QueueSnapshot(readable);
     }
 
     [McpServerTool(Name = "get_queue_item", Title = "Get a queue item", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
@@ -32,7 +38,9 @@ public sealed class QueueTools(JenkinsClient jenkins)
         CancellationToken cancellationToken = default)
     {
         InRange(id, 1, long.MaxValue, nameof(id));
-        return JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
+        var item = JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
+        _access.EnsureReadable(item.Job, JenkinsClient.QueueItemWhat(id));
+        return item;
     }
 
     [McpServerTool(Name = "cancel_queue_item", Title = "Cancel a queued build", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
@@ -43,6 +51,8 @@ public sealed class QueueTools(JenkinsClient jenkins)
     {
         InRange(id, 1, long.MaxValue, nameof(id));
         var item = JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
+        _access.EnsureReadable(item.Job, JenkinsClient.QueueItemWhat(id));
+        _access.Require(JenkinsAction.Cancel, item.Job);
         if (item.BuildNumber is { } number)
         {
             return new CancelQueueItemResult(id, $"Queue item {id} already started as build #{number} of '{item.Job}'; use stop_build to abort it.");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Results;
 using McpAspire.McpJenkinsServer.Services;
 using ModelContextProtocol.Protocol;
@@ -7,17 +8,19 @@ using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tools;
 
-/// <summary>Jenkins as a whole, and who is asking.</summary>
+/// <summary>Jenkins as a whole, and who is asking. Counts of items count only what the caller may see.</summary>
 [McpServerToolType]
-public sealed class StatusTools(JenkinsClient jenkins)
+public sealed class StatusTools(JenkinsClient jenkins, JenkinsAccess? access = null)
 {
+    private readonly JenkinsAccess _access = access ?? JenkinsAccess.Unrestricted;
+
     [McpServerTool(Name = "get_jenkins_status", Title = "Jenkins status", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Summarizes the Jenkins controller: version, whether it is quieting down (no new builds start), security, number of top-level items, queue length and executor use.")]
     public async Task<JenkinsStatus> GetJenkinsStatus(CancellationToken cancellationToken = default)
     {
         var version = jenkins.GetVersionAsync(cancellationToken);
         var root = jenkins.GetRootAsync("description,useSecurity,useCrumbs,quietingDown,jobs[name]", cancellationToken);
-        var queue = jenkins.GetQueueAsync("items[id]", cancellationToken);
+        var queue = jenkins.GetQueueAsync("items[id,task[url]]", cancellationToken);
         var computers = jenkins.GetComputersAsync("busyExecutors,totalExecutors", cancellationToken);
         await Task.WhenAll(version, root, queue, computers);
 
@@ -27,8 +30,8 @@ public sealed class StatusTools(JenkinsClient jenkins)
             (await root).QuietingDown ?? false,
             (await root).UseSecurity ?? false,
             (await root).Description,
-            (await root).Jobs?.Count ?? 0,
-            (await queue).Items?.Count ?? 0,
+            ((await root).Jobs ?? []).Count(job => _access.ReadsEverything || (job.Name is { } name && _access.CanSee(name))),
+            ((await queue).Items ?? []).Count(item => _access.ReadsEverything || _access.CanRead(JenkinsPaths.FullNameFromUrl(item.Task?.Url))),
             (await computers).BusyExecutors ?? 0,
             (await computers).TotalExecutors ?? 0);
     }

@@ -51,6 +51,7 @@ public static class DynamoDbSchema
         Table(names.Users, [Hash(NormalizedUserName)]),
         Table(names.Coordination, [Hash(CoordinationKey)]),
         Table(names.ExternalLogins, [Hash(ExternalLoginKey)]),
+        Table(names.AccessPolicy, [Hash(Id)]),
     ];
 
     /// <summary>The tables whose items may carry the <see cref="Ttl"/> attribute.</summary>

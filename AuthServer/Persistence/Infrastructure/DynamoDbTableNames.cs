@@ -1,3 +1,4 @@
+using McpAspire.AccessPolicy;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
@@ -24,6 +25,7 @@ public sealed class DynamoDbTableNames
         Users = $"{prefix}-auth-users";
         ExternalLogins = $"{prefix}-auth-external-logins";
         Coordination = $"{prefix}-auth-coordination";
+        AccessPolicy = AccessPolicyTable.Name(prefix);
     }
 
     public string Applications { get; }
@@ -60,6 +62,12 @@ public sealed class DynamoDbTableNames
     /// </summary>
     public string Coordination { get; }
 
+    /// <summary>
+    /// The Jenkins access policy (one item), written by the admin page and read by the MCP server on every tool call:
+    /// a table of its own so the MCP server's identity can be granted GetItem on it and nothing else.
+    /// </summary>
+    public string AccessPolicy { get; }
+
     public IReadOnlyList<string> All =>
-        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination, ExternalLogins];
+        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination, ExternalLogins, AccessPolicy];
 }

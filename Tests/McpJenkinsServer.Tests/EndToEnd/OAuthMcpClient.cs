@@ -33,11 +33,15 @@ public sealed class OAuthMcpClient : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <param name="scopeSelector">Narrows the scopes of the first authorization (e.g. to mcp:read only); null keeps the server's.</param>
+    /// <param name="user">Who signs in (a local user a test created); null for the seeded admin.</param>
     public static async Task<OAuthMcpClient> ConnectAsync(
-        McpAspireAppFixture app, Transcript? transcript = null, ScopeSelectorDelegate? scopeSelector = null, CapturingTokenCache? tokens = null, CancellationToken cancellationToken = default)
+        McpAspireAppFixture app, Transcript? transcript = null, ScopeSelectorDelegate? scopeSelector = null, CapturingTokenCache? tokens = null,
+        TestUser? user = null, CancellationToken cancellationToken = default)
     {
         transcript ??= new Transcript();
-        var signIn = new HeadlessSignIn("admin", app.AdminPassword, transcript);
+        var signIn = user is null
+            ? new HeadlessSignIn(DistributedApplicationFixture.AdminUserName, app.AdminPassword, transcript)
+            : new HeadlessSignIn(user.UserName, user.Password, transcript);
         tokens ??= new CapturingTokenCache();
         var http = new HttpClient(new TranscriptHandler(transcript, new SocketsHttpHandler()));
         var transport = new HttpClientTransport(new HttpClientTransportOptions

@@ -28,6 +28,10 @@ public sealed class JenkinsMockFactory : JenkinsMockFactory<jenkinsmock::Program
     public JenkinsClient CreateJenkinsClient(string? apiToken = null)
         => new(CreateTokenClient(apiToken), NullLogger<JenkinsClient>.Instance);
 
+    /// <summary>The MCP server's client for a caller the access policy restricts (what a tool call's scope gets).</summary>
+    public JenkinsClient CreateJenkinsClient(McpAspire.McpJenkinsServer.Authorization.JenkinsAccess access)
+        => new(CreateTokenClient(), NullLogger<JenkinsClient>.Instance, access);
+
     /// <summary>The MCP server's client as if its Jenkins account were one of the mock's less privileged <see cref="JenkinsMockFactory{TProgram}.Users"/>.</summary>
     public JenkinsClient CreateJenkinsClientAs(string user)
         => new(CreateUserClient(user), NullLogger<JenkinsClient>.Instance);
