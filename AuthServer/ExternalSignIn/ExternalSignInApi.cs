@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Server;
+using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,8 +12,6 @@ using OpenIddict.Abstractions;
 using OpenIddict.Client;
 using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
-
-using McpAspire.AuthServer.Users;
 
 namespace McpAspire.AuthServer.ExternalSignIn;
 

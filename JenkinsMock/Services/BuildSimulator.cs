@@ -149,13 +149,10 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
     private void StartNodeBlock(JenkinsRoot root, QueueItem item, Build run, DateTimeOffset now)
     {
         var label = ((WorkflowJob)item.Task).AgentLabel;
-        var labelled = root.Computers.Computers.Where(computer => !computer.IsBuiltIn && computer.Labels.Contains(label, StringComparer.Ordinal)).ToList();
-        var executor = labelled.Where(computer => !computer.Offline).SelectMany(computer => computer.Executors).FirstOrDefault(candidate => candidate.Idle);
+        var executor = Labelled(root, label).Where(computer => !computer.Offline).SelectMany(computer => computer.Executors).FirstOrDefault(candidate => candidate.Idle);
         if (executor is null)
         {
-            item.AgentUnavailable = labelled.Count == 0 ? $"There are no nodes with the label ‘{label}’"
-                : labelled.TrueForAll(computer => computer.Offline) ? $"All nodes of label ‘{label}’ are offline"
-                : null;
+            item.AgentUnavailable = WhyNoAgent(root, label);
             return;
         }
 
@@ -164,6 +161,18 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
         run.BuiltOn = executor.Owner.Name;
         Plan(run, now);
         Leave(root, item, run, now);
+    }
+
+    private static List<Computer> Labelled(JenkinsRoot root, string? label)
+        => root.Computers.Computers.Where(computer => !computer.IsBuiltIn && computer.Labels.Contains(label, StringComparer.Ordinal)).ToList();
+
+    /// <summary>Why no agent can take a node block now, as Jenkins computes a buildable item's blockage when asked; null when one may.</summary>
+    private static string? WhyNoAgent(JenkinsRoot root, string? label)
+    {
+        var labelled = Labelled(root, label);
+        return labelled.Count == 0 ? $"There are no nodes with the label ‘{label}’"
+            : labelled.TrueForAll(computer => computer.Offline) ? $"All nodes of label ‘{label}’ are offline"
+            : null;
     }
 
     private static bool CanRunOn(Job job, Computer computer)
@@ -201,6 +210,9 @@ public sealed class BuildSimulator(IOptionsMonitor<JenkinsOptions> options)
             PlaceholderFor = build,
             State = QueueItemState.Buildable,
             BuildableStartMs = now.ToUnixTimeMilliseconds(),
+            // Jenkins answers a buildable item's "why" from the nodes as they are when asked: a placeholder read before
+            // the next tick must already say that its label's nodes are offline.
+            AgentUnavailable = job is WorkflowJob pipeline ? WhyNoAgent(root, pipeline.AgentLabel) : null,
         };
         root.Queue.Items.Add(placeholder);
     }
