@@ -37,15 +37,19 @@ public sealed class StatusTools(JenkinsClient jenkins, JenkinsAccess? access = n
     }
 
     [McpServerTool(Name = "who_am_i", Title = "Who am I", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Tells who is calling (OAuth subject, client and granted scopes) and which Jenkins account the MCP server acts as on the caller's behalf.")]
+    [Description("Tells who is calling (OAuth subject, user name, groups, client and granted scopes: what the Jenkins access policy decides on) and which Jenkins account the MCP server acts as on the caller's behalf.")]
     public async Task<Identity> WhoAmI(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken = default)
     {
         var user = context.User;
+        // The caller exactly as the access policy sees them, so a refused action can be explained from here.
+        var caller = EnforceAccessPolicy.CallerOf(user);
         var jenkinsUser = await jenkins.WhoAmIAsync(cancellationToken);
         return new Identity(
             user?.GetClaim(OpenIddictConstants.Claims.Subject),
             user?.GetClaim(OpenIddictConstants.Claims.ClientId),
             user is null ? [] : [.. user.GetScopes()],
+            caller.UserName,
+            caller.Groups,
             jenkinsUser.Name,
             jenkinsUser.Authenticated ?? false,
             jenkinsUser.Authorities ?? []);

@@ -45,6 +45,8 @@ public sealed record Identity(
     [property: Description("The OAuth subject (the signed-in user).")] string? Subject,
     [property: Description("The OAuth client the user signed in with.")] string? ClientId,
     IReadOnlyList<string> Scopes,
+    [property: Description("The signed-in user's name, as the Jenkins access policy's user rules name it; null for a machine client.")] string? UserName,
+    [property: Description("The user's groups, as the Jenkins access policy's group rules name them (from the token: a change reaches the next token).")] IReadOnlyList<string> Groups,
     [property: Description("The Jenkins account the MCP server uses (never the caller's token).")] string? JenkinsUser,
     bool JenkinsAuthenticated,
     IReadOnlyList<string> JenkinsAuthorities);

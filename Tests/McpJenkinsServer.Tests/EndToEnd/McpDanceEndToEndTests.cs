@@ -110,6 +110,9 @@ public sealed class McpDanceEndToEndTests(McpAspireAppFixture app, ITestOutputHe
         Assert.Contains("mcp:read", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         Assert.DoesNotContain("mcp:write", me.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()));
         Assert.Equal("mcp-bot", me.GetProperty("jenkinsUser").GetString());
+        // The caller as the access policy sees them: the seeded administrator, in the administrators' group.
+        Assert.Equal("admin", me.GetProperty("userName").GetString());
+        Assert.Contains("admins", me.GetProperty("groups").EnumerateArray().Select(group => group.GetString()));
 
         transcript.Note("A build triggered, waited for until it has a number (with progress), and followed to its result.");
         var progress = new ProgressLog();
