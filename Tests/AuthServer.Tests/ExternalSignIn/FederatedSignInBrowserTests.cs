@@ -9,33 +9,16 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : IAsyncLifetime
 {
     private const string Callback = "http://127.0.0.1:53682/callback";
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private HeadlessChromium? _chromium;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ExecutablePath))
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
-
-        _playwright?.Dispose();
     }
 
     [ChromiumFact]
@@ -45,7 +28,7 @@ public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : IAsyn
         var password = DistributedApplicationTestFactory.RandomSecret();
         await app.PutUpstreamAccountAsync(login, password, new { preferred_username = login, groups = new List<string> { "developers" } });
         var clientId = await new OAuthFlows(app).RegisterPublicClientAsync("Company phone client");
-        var context = await _browser!.NewContextAsync(new()
+        var context = await _chromium!.Browser.NewContextAsync(new()
         {
             JavaScriptEnabled = false,
             ViewportSize = new() { Width = 375, Height = 667 },

@@ -10,33 +10,16 @@ public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : IAs
 {
     private const string Callback = "http://127.0.0.1:53682/callback";
     private readonly OAuthFlows _oauth = new(fixture);
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private HeadlessChromium? _chromium;
 
-    public async Task InitializeAsync()
-    {
-        if (!File.Exists(ChromiumFactAttribute.ExecutablePath))
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumFactAttribute.ExecutablePath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        });
-    }
+    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
-
-        _playwright?.Dispose();
     }
 
     [ChromiumFact]
@@ -103,7 +86,7 @@ public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : IAs
 
     private async Task<IPage> NewPhonePageAsync()
     {
-        var context = await _browser!.NewContextAsync(new()
+        var context = await _chromium!.Browser.NewContextAsync(new()
         {
             JavaScriptEnabled = false,
             ViewportSize = new() { Width = 375, Height = 667 },
