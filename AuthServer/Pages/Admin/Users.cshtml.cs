@@ -124,7 +124,7 @@ public sealed class UsersModel(IUserStore users, UserAdministration administrati
         {
             PasswordReset.Done => await ShowAsync(message: $"Password of {UserName} reset: signed out, and every grant and token revoked.", cancellationToken: cancellationToken),
             PasswordReset.SignsInElsewhere => await RefuseAsync($"{UserName} signs in at an identity provider: no password can be set here.", cancellationToken),
-            _ => await ChangeAsync(() => Task.FromResult(false), "", cancellationToken),
+            _ => await NoSuchUserAsync(cancellationToken),
         };
     }
 
@@ -134,11 +134,16 @@ public sealed class UsersModel(IUserStore users, UserAdministration administrati
     {
         if (string.IsNullOrWhiteSpace(UserName) || UserName.Length > DynamoDbUserStore.MaxUserNameLength || !await change())
         {
-            Response.StatusCode = StatusCodes.Status404NotFound;
-            return await ShowAsync(error: "There is no user with that name.", cancellationToken: cancellationToken);
+            return await NoSuchUserAsync(cancellationToken);
         }
 
         return await ShowAsync(message: done, cancellationToken: cancellationToken);
+    }
+
+    private async Task<IActionResult> NoSuchUserAsync(CancellationToken cancellationToken)
+    {
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return await ShowAsync(error: "There is no user with that name.", cancellationToken: cancellationToken);
     }
 
     private async Task<IActionResult> RefuseAsync(string error, CancellationToken cancellationToken)
