@@ -3,10 +3,13 @@ using System.Text.Json.Nodes;
 
 namespace McpAspire.AppHost.Tests;
 
-/// <summary>The deployable description `dotnet run --project AppHost -- --publisher manifest` writes.</summary>
-public sealed class PublishManifestTests : IAsyncLifetime
+/// <summary>
+/// The deployable description `dotnet run --project AppHost -- --publisher manifest` writes, published once for the
+/// whole class: xUnit makes a class instance per test, so publishing in the class itself ran the AppHost 17 times.
+/// </summary>
+public sealed class PublishedManifest : IAsyncLifetime
 {
-    private JsonObject _resources = [];
+    public JsonObject Resources { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
@@ -27,7 +30,7 @@ public sealed class PublishManifestTests : IAsyncLifetime
             await process.WaitForExitAsync(timeout.Token);
             Assert.True(process.ExitCode == 0, $"The manifest publisher failed: {await log}{await errors}");
 
-            _resources = JsonNode.Parse(await File.ReadAllTextAsync(output))!["resources"]!.AsObject();
+            Resources = JsonNode.Parse(await File.ReadAllTextAsync(output))!["resources"]!.AsObject();
         }
         finally
         {
@@ -36,6 +39,11 @@ public sealed class PublishManifestTests : IAsyncLifetime
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
+}
+
+public sealed class PublishManifestTests(PublishedManifest manifest) : IClassFixture<PublishedManifest>
+{
+    private readonly JsonObject _resources = manifest.Resources;
 
     [Theory]
     [InlineData("jenkins")]
