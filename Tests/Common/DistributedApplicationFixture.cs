@@ -58,8 +58,11 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
 
     private DistributedApplication? _app;
 
-    /// <summary>Punctuation and a space included, so every form encoding of the password is exercised for real.</summary>
-    public string AdminPassword { get; } = DistributedApplicationTestFactory.RandomSecret() + "&+=% x";
+    /// <summary>
+    /// Punctuation, a space and a letter outside ASCII included, so every form encoding of the password (the browser's,
+    /// HttpClient's, get_fresh_token.sh's byte-wise one) is exercised for real.
+    /// </summary>
+    public string AdminPassword { get; } = DistributedApplicationTestFactory.RandomSecret() + "&+=% xé";
 
     public string IntrospectionSecret { get; } = DistributedApplicationTestFactory.RandomSecret();
 
