@@ -33,8 +33,12 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 [Collection(DynamoDbLocalGroup.Name)]
 public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const string ClientId = "hot-path-client";
-    private readonly string _prefix = TablePrefix.New("hotpath");
+    // One table set for the class (creating tables and key rings for each test made it the slowest persistence class);
+    // the key ring's key-encryption key goes with the tables (as replicas share it), and each test has a client of its
+    // own, so no test sees another's data.
+    private static readonly string ClassPrefix = TablePrefix.New("hotpath");
+    private static readonly string ClassKeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly string _clientId = "hot-path-client-" + Guid.NewGuid().ToString("N");
     private readonly string _clientSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private static readonly string[] OneRead = ["GetItem"];
     private static readonly string[] TokenThenAuthorization = ["GetItem", "GetItem"];
@@ -50,7 +54,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
 
     public async Task InitializeAsync()
     {
-        await dynamoDb.ProvisionAsync(_prefix);
+        await dynamoDb.ProvisionAsync(ClassPrefix);
         var client = DynamoDbLocalFixture.CreateClient(dynamoDb.ServiceUrl);
         _client = client;
         client.BeforeRequestEvent += (_, e) =>
@@ -70,8 +74,8 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
 
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
-        builder.Configuration["DynamoDb:TablePrefix"] = _prefix;
-        builder.Configuration["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        builder.Configuration["DynamoDb:TablePrefix"] = ClassPrefix;
+        builder.Configuration["DataProtection:KeyEncryptionKey"] = ClassKeyEncryptionKey;
         builder.Services.AddSingleton<IAmazonDynamoDB>(client);
         builder.AddDynamoDbPersistence();
         builder.Services.AddOpenIddict()
@@ -94,7 +98,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         await using var scope = _app.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>().CreateAsync(new OpenIddictApplicationDescriptor
         {
-            ClientId = ClientId,
+            ClientId = _clientId,
             ClientSecret = _clientSecret,
             ClientType = ClientTypes.Confidential,
             Permissions =
@@ -138,7 +142,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         using var client = _app.GetTestClient();
         _calls.Clear();
-        form["client_id"] = ClientId;
+        form["client_id"] = _clientId;
         form["client_secret"] = clientSecret ?? _clientSecret;
         var response = await client.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(form));
         var calls = _calls.ToArray();
@@ -561,7 +565,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         await using (var scope = _app.Services.CreateAsyncScope())
         {
             var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
-            var application = await applications.FindByClientIdAsync(ClientId) ?? throw new InvalidOperationException("No client.");
+            var application = await applications.FindByClientIdAsync(_clientId) ?? throw new InvalidOperationException("No client.");
             var descriptor = new OpenIddictApplicationDescriptor();
             await applications.PopulateAsync(descriptor, application);
             descriptor.ClientSecret = newSecret;
@@ -582,7 +586,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         await using var scope = _app.Services.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var verified = scope.ServiceProvider.GetRequiredService<VerifiedClientSecrets>();
-        var application = await applications.FindByClientIdAsync(ClientId) ?? throw new InvalidOperationException("No client.");
+        var application = await applications.FindByClientIdAsync(_clientId) ?? throw new InvalidOperationException("No client.");
         var storedHash = ((DynamoDbApplication)application).ClientSecret!;
 
         Assert.False(await applications.ValidateClientSecretAsync(application, "wrong-secret"));
