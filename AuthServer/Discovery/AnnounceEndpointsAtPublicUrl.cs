@@ -1,6 +1,5 @@
 using McpAspire.AuthServer.Registration;
 using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlers.Discovery;

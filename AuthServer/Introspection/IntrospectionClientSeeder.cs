@@ -1,7 +1,5 @@
 using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Introspection;

@@ -4,7 +4,6 @@ using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;
 using McpAspire.AuthServer.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Registration;
 

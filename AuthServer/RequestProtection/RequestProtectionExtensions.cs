@@ -5,7 +5,6 @@ using McpAspire.AuthServer.Registration;
 using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.RequestProtection;
 

@@ -11,7 +11,6 @@ using McpAspire.AuthServer.Tokens;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -2,8 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using McpAspire.AuthServer.Persistence.OpenIddict;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Core;
 using OpenIddict.Server;
 

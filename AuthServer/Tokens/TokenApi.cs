@@ -6,7 +6,6 @@ using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

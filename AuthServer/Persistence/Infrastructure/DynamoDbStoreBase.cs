@@ -3,8 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Logging;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
 

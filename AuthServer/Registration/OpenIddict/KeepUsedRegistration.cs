@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.ConnectedAssistants;

@@ -1,4 +1,3 @@
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Playwright;
 

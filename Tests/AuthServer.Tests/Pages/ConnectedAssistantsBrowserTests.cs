@@ -1,6 +1,4 @@
-using System.Net;
 using McpAspire.AuthServer.Tests.ConnectedAssistants;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.Playwright;
 
 namespace McpAspire.AuthServer.Tests.Pages;

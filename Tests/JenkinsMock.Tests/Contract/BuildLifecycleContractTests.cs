@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
 
 namespace McpAspire.JenkinsMock.Tests.Contract;
 

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>Reference: left items live only a while, then 404; the build is still found by its queueId.</summary>

@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using ModelContextProtocol.Authentication;
