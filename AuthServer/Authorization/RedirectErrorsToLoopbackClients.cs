@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Registration.Validation;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

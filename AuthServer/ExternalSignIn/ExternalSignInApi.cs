@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;

@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Persistence.Coordination;
-using McpAspire.AuthServer.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Introspection;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.RequestProtection;
 using Microsoft.AspNetCore;
-using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;

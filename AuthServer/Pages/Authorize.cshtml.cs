@@ -3,7 +3,6 @@ using System.Text.Json;
 using McpAspire.AuthServer.Authorization;
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Tokens;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;

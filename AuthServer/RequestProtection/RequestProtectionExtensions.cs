@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.Introspection;
 using McpAspire.AuthServer.Registration;
-using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
 

@@ -11,7 +11,6 @@ using McpAspire.AuthServer.Tokens;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Server;

@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Discovery;
-using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Server;
 

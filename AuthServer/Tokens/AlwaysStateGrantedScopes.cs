@@ -1,4 +1,3 @@
-using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace McpAspire.AuthServer.Tokens;

@@ -3,7 +3,6 @@ using System.Runtime.CompilerServices;
 using McpAspire.AuthServer.Persistence.OpenIddict;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Core;
-using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Tokens;
 

@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Server;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

@@ -2,7 +2,6 @@ using McpAspire.AuthServer.Authorization;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
-using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Persistence.Keys;
 

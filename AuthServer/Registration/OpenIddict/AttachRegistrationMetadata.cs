@@ -1,4 +1,3 @@
-using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlers.Discovery;
 

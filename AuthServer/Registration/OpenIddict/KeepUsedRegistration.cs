@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace McpAspire.AuthServer.Registration.OpenIddict;

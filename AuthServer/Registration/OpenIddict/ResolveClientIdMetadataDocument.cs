@@ -1,7 +1,6 @@
 using McpAspire.AuthServer.Registration.MetadataDocuments;
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Services;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlers.Authentication;

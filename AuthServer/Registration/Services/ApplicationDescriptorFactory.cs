@@ -1,6 +1,5 @@
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Registration.Services;
