@@ -9,13 +9,7 @@ public sealed class QueueItemLifetimeContractTests(JenkinsMockWithShortLivedLeft
     public async Task A_left_item_disappears_after_its_lifetime_and_the_build_keeps_its_queue_id()
     {
         var job = TestJobs.CreateFreestyle(factory);
-        using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
-        var itemPath = JenkinsHttp.PathOf(trigger.Headers.Location);
-        var left = await JenkinsHttp.WaitForAsync(async () =>
-        {
-            var item = await _client.GetJsonAsync($"{itemPath}api/json");
-            return item.TryGetProperty("executable", out _) ? (JsonElement?)item : null;
-        }, "the item to leave the queue");
+        var (itemPath, left) = await _client.StartAndWaitForLeftItemAsync(job);
 
         await JenkinsHttp.WaitForAsync(async () =>
         {
