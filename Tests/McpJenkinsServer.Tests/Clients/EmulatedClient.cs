@@ -15,6 +15,12 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 /// </summary>
 public sealed class EmulatedClient : IDisposable
 {
+    /// <summary>The grant types every emulated client registers: the code flow, with refresh.</summary>
+    public static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];
+
+    /// <summary>The response type every emulated client registers.</summary>
+    public static readonly string[] CodeResponseType = ["code"];
+
     private readonly HttpClient http;
 
     public EmulatedClient(McpAspireAppFixture app)
