@@ -1,6 +1,4 @@
 using McpAspire.AuthServer.Registration.Validation;
-using OpenIddict.Abstractions;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 

@@ -1,4 +1,3 @@
-using McpAspire.AuthServer.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.ConnectedAssistants;

@@ -1,6 +1,3 @@
-using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.ConnectedAssistants;

@@ -1,7 +1,4 @@
 using McpAspire.AuthServer.Registration;
-using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlers.Discovery;
 

@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Server;
-
 namespace McpAspire.AuthServer.Discovery;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using McpAspire.AuthServer.Persistence.Coordination;
-using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Introspection;

@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.RequestProtection;
 using Microsoft.AspNetCore;
-using Microsoft.Extensions.Options;
-using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using McpAspire.AuthServer.Registration.Services;
-using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.MachineClients;

@@ -3,7 +3,6 @@ using System.Text.Json;
 using McpAspire.AuthServer.Authorization;
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Tokens;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;
@@ -11,9 +10,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -2,12 +2,8 @@ using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using OpenIddict.Abstractions;
-using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Registration;
 

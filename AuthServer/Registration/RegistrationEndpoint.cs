@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Server;
-
 namespace McpAspire.AuthServer.Registration;
 
 /// <summary>Where the registration endpoint lives, relative to the issuer (so behind a proxy it follows the issuer).</summary>

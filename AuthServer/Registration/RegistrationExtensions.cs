@@ -2,9 +2,7 @@ using McpAspire.AuthServer.Registration.MetadataDocuments;
 using McpAspire.AuthServer.Registration.OpenIddict;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Registration;
 

@@ -2,10 +2,8 @@ using System.Globalization;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.Introspection;
 using McpAspire.AuthServer.Registration;
-using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.RequestProtection;
 

@@ -11,8 +11,6 @@ using McpAspire.AuthServer.Tokens;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Server;
@@ -133,7 +131,9 @@ public static class AuthorizationServerExtensions
             // The token travels in the form only, so the no-JavaScript forms and curl both work.
             antiforgery.FormFieldName = "__RequestVerificationToken";
         });
-        builder.Services.AddRazorPages().AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityHeaders>());
+        // Every page under /Admin is for administrators, so a page added there cannot forget to say so.
+        builder.Services.AddRazorPages(pages => pages.Conventions.AuthorizeFolder("/Admin", AdministratorRequirement.PolicyName))
+            .AddMvcOptions(mvc => mvc.Filters.Add<PageSecurityHeaders>());
 
         builder.Services.AddMemoryCache();
         builder.Services.TryAddSingleton(TimeProvider.System);

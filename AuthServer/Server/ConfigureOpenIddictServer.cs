@@ -1,6 +1,4 @@
 using McpAspire.AuthServer.Discovery;
-using Microsoft.Extensions.Options;
-using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Server;
 

@@ -2,10 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using McpAspire.AuthServer.Persistence.OpenIddict;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Core;
-using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Tokens;
 

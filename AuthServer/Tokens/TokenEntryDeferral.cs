@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlerFilters;
 

@@ -1,9 +1,6 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using McpAspire.AuthServer.Server;
 using McpAspire.AuthServer.Users;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using McpAspire.AuthServer.Persistence.Coordination;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Users;
 

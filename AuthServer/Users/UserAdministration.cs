@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Persistence.Users;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Users;
 

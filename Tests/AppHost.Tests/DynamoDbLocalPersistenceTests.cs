@@ -1,9 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
-using Aspire.Hosting;
 using McpAspire.AppHost.DynamoDb;
-using Aspire.Hosting.ApplicationModel;
 
 namespace McpAspire.AppHost.Tests;
 

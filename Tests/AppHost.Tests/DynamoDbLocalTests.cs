@@ -1,4 +1,3 @@
-using Aspire.Hosting;
 using McpAspire.AppHost.DynamoDb;
 
 namespace McpAspire.AppHost.Tests;

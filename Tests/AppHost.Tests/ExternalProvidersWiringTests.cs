@@ -1,6 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-
 namespace McpAspire.AppHost.Tests;
 
 /// <summary>

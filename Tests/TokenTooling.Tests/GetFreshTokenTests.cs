@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 
 namespace McpAspire.TokenTooling.Tests;
@@ -208,12 +206,7 @@ public sealed class GetFreshTokenTests(RunningSystemFixture system)
 
         var run = await script.RunAsync(Credentials, system.McpUrl.ToString());
 
-        Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Single(run.StderrLines, l => l.Contains("corrupted", StringComparison.Ordinal));
-        Assert.Contains("Signed in", run.Stderr, StringComparison.Ordinal);
-        using var token = ReadToken(script);
-        Assert.Equal(HttpStatusCode.OK, await InitializeMcpAsync(Value(token, "access_token")));
-        AssertNoSecretIn(run, token);
+        await AssertSignedInAgainAsync(script, run, "corrupted");
     }
 
     [Fact]
@@ -228,12 +221,7 @@ public sealed class GetFreshTokenTests(RunningSystemFixture system)
 
         var run = await script.RunAsync(Credentials, system.McpUrl.ToString());
 
-        Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Single(run.StderrLines, l => l.Contains("refresh token has expired or was revoked", StringComparison.Ordinal));
-        Assert.Contains("Signed in", run.Stderr, StringComparison.Ordinal);
-        using var token = ReadToken(script);
-        Assert.Equal(HttpStatusCode.OK, await InitializeMcpAsync(Value(token, "access_token")));
-        AssertNoSecretIn(run, token);
+        await AssertSignedInAgainAsync(script, run, "refresh token has expired or was revoked");
     }
 
     [Fact]
@@ -296,22 +284,22 @@ public sealed class GetFreshTokenTests(RunningSystemFixture system)
         Assert.DoesNotContain("eyJ", run.Output, StringComparison.Ordinal); // no JWT
     }
 
+    /// <summary>The run got past a token it could not use by signing in afresh: one line saying <paramref name="why"/>, a working token, no secret printed.</summary>
+    private async Task AssertSignedInAgainAsync(TokenScript script, ScriptRun run, string why)
+    {
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Single(run.StderrLines, l => l.Contains(why, StringComparison.Ordinal));
+        Assert.Contains("Signed in", run.Stderr, StringComparison.Ordinal);
+        using var token = ReadToken(script);
+        Assert.Equal(HttpStatusCode.OK, await InitializeMcpAsync(Value(token, "access_token")));
+        AssertNoSecretIn(run, token);
+    }
+
     /// <summary>An MCP initialize request with <paramref name="accessToken"/>, as any MCP client would send it.</summary>
     private async Task<HttpStatusCode> InitializeMcpAsync(string accessToken)
     {
         using var client = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, system.McpUrl)
-        {
-            Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"token-tooling-tests","version":"1"}}}""",
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await client.SendAsync(request);
-        return response.StatusCode;
+        return await McpInitialize.SendAsync(client, system.McpUrl, accessToken, "token-tooling-tests");
     }
 
     private static int FreeLoopbackPort()

@@ -1,6 +1,4 @@
 using McpAspire.AccessPolicy;
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -15,7 +13,6 @@ namespace McpAspire.AuthServer.Pages.Admin;
 /// <c>position</c> (1-based); <c>handler=remove</c> with <c>rule</c> (1-based); <c>handler=move</c> with <c>rule</c> and
 /// <c>direction</c> (<c>up</c>, <c>down</c>); <c>handler=replace</c> with <c>document</c> (the JSON form).
 /// </summary>
-[Authorize(Policy = AdministratorRequirement.PolicyName)]
 public sealed class AccessPolicyModel(IAccessPolicyStore store) : PageModel
 {
     [BindProperty(Name = "version")]

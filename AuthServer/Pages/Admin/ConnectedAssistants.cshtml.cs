@@ -1,9 +1,6 @@
 using McpAspire.AuthServer.ConnectedAssistants;
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Pages.Admin;
@@ -13,7 +10,6 @@ namespace McpAspire.AuthServer.Pages.Admin;
 /// user's access for that client. Form fields (<c>handler=revoke</c>): <c>grant_id</c>, <c>offset</c> (the page to show
 /// again) and the antiforgery token <c>__RequestVerificationToken</c>.
 /// </summary>
-[Authorize(Policy = AdministratorRequirement.PolicyName)]
 public sealed class ConnectedAssistantsModel(ConnectedAssistantService assistants) : PageModel
 {
     /// <summary>Deeper than anyone pages by hand; bounds the grants a single request may read and skip.</summary>

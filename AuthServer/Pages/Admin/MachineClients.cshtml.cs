@@ -1,7 +1,4 @@
 using McpAspire.AuthServer.MachineClients;
-using McpAspire.AuthServer.Server;
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -12,7 +9,6 @@ namespace McpAspire.AuthServer.Pages.Admin;
 /// fields: <c>name</c> and <c>scope</c> (repeated: <c>mcp:read</c>, <c>mcp:write</c>) with <c>handler=create</c>;
 /// <c>client_id</c> with <c>handler=delete</c>; the antiforgery token <c>__RequestVerificationToken</c>.
 /// </summary>
-[Authorize(Policy = AdministratorRequirement.PolicyName)]
 public sealed class MachineClientsModel(MachineClientService machineClients) : PageModel
 {
     [BindProperty(Name = "name")]

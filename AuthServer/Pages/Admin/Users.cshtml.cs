@@ -1,6 +1,5 @@
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,7 +12,6 @@ namespace McpAspire.AuthServer.Pages.Admin;
 /// <c>password</c> with <c>handler=password</c>; the antiforgery token <c>__RequestVerificationToken</c>. The list is
 /// paged with <c>?page=</c>, a token from the previous page.
 /// </summary>
-[Authorize(Policy = AdministratorRequirement.PolicyName)]
 public sealed class UsersModel(IUserStore users, UserAdministration administration) : PageModel
 {
     private const int PageSize = 50;

@@ -1,7 +1,4 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 
 namespace McpAspire.AuthServer.Persistence.Faults;

@@ -39,13 +39,8 @@ internal static class DynamoDbCascade
     public static async ValueTask DeleteByApplicationAsync(
         IAmazonDynamoDB client, DynamoDbTableNames tables, string applicationId, CancellationToken cancellationToken)
     {
-        var deletes = new List<(string, WriteRequest)>();
-        await foreach (var token in DynamoDbQueries.QueryIndexAsync(
-            client, tables.Tokens, DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, applicationId, cancellationToken))
-        {
-            deletes.AddRange(TokenDeletes(tables, token));
-        }
-
+        var deletes = await TokenDeletesAsync(
+            client, tables, DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, applicationId, cancellationToken);
         await foreach (var authorization in DynamoDbQueries.QueryIndexAsync(
             client, tables.Authorizations, DynamoDbSchema.ApplicationIdIndex, DynamoDbSchema.ApplicationId, applicationId, cancellationToken))
         {
@@ -58,14 +53,22 @@ internal static class DynamoDbCascade
     public static async ValueTask DeleteTokensOfAuthorizationAsync(
         IAmazonDynamoDB client, DynamoDbTableNames tables, string authorizationId, CancellationToken cancellationToken)
     {
+        var deletes = await TokenDeletesAsync(
+            client, tables, DynamoDbSchema.AuthorizationIdIndex, DynamoDbSchema.AuthorizationId, authorizationId, cancellationToken);
+        await DynamoDbBatchWriter.WriteAllAsync(client, deletes, cancellationToken);
+    }
+
+    /// <summary>The deletes of every token whose <paramref name="attribute"/> is <paramref name="value"/>, found through <paramref name="index"/>.</summary>
+    private static async ValueTask<List<(string, WriteRequest)>> TokenDeletesAsync(
+        IAmazonDynamoDB client, DynamoDbTableNames tables, string index, string attribute, string value, CancellationToken cancellationToken)
+    {
         var deletes = new List<(string, WriteRequest)>();
-        await foreach (var token in DynamoDbQueries.QueryIndexAsync(
-            client, tables.Tokens, DynamoDbSchema.AuthorizationIdIndex, DynamoDbSchema.AuthorizationId, authorizationId, cancellationToken))
+        await foreach (var token in DynamoDbQueries.QueryIndexAsync(client, tables.Tokens, index, attribute, value, cancellationToken))
         {
             deletes.AddRange(TokenDeletes(tables, token));
         }
 
-        await DynamoDbBatchWriter.WriteAllAsync(client, deletes, cancellationToken);
+        return deletes;
     }
 
     private static IEnumerable<(string, WriteRequest)> TokenDeletes(DynamoDbTableNames tables, Dictionary<string, AttributeValue> token)

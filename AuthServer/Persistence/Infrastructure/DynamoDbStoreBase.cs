@@ -3,8 +3,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Logging;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
@@ -139,24 +137,12 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
             new(StringComparer.Ordinal) { [":expected"] = new AttributeValue { S = expectedToken } });
 
     /// <summary>Replaces the whole item if nobody changed it since it was read; a lost race is OpenIddict's concurrency exception.</summary>
-    protected async ValueTask PutIfUnchangedAsync(Dictionary<string, AttributeValue> item, string expectedToken, CancellationToken cancellationToken)
+    protected ValueTask PutIfUnchangedAsync(Dictionary<string, AttributeValue> item, string expectedToken, CancellationToken cancellationToken)
     {
         var (expression, names, values) = ConcurrencyCondition(expectedToken);
-        try
-        {
-            await Client.PutItemAsync(new PutItemRequest
-            {
-                TableName = Table,
-                Item = item,
-                ConditionExpression = expression,
-                ExpressionAttributeNames = names,
-                ExpressionAttributeValues = values,
-            }, cancellationToken);
-        }
-        catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
-        {
-            throw ConcurrencyFailure(exception);
-        }
+        return WriteAsync(
+            [new TransactWriteItem { Put = new Put { TableName = Table, Item = item, ConditionExpression = expression, ExpressionAttributeNames = names, ExpressionAttributeValues = values } }],
+            cancellationToken);
     }
 
     /// <summary>Deletes the item if nobody changed it since it was read.</summary>
@@ -189,20 +175,7 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
     {
         try
         {
-            if (actions is [{ Put: { } put }])
-            {
-                await Client.PutItemAsync(new PutItemRequest
-                {
-                    TableName = put.TableName,
-                    Item = put.Item,
-                    ConditionExpression = put.ConditionExpression,
-                    ExpressionAttributeNames = put.ExpressionAttributeNames,
-                    ExpressionAttributeValues = put.ExpressionAttributeValues,
-                }, cancellationToken);
-                return;
-            }
-
-            await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
+            await PutAloneOrTransactAsync(actions, cancellationToken);
         }
         catch (Exception exception) when (exception is ConditionalCheckFailedException or TransactionConflictException)
         {
@@ -212,6 +185,28 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
         {
             throw ConcurrencyFailure(exception);
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="actions"/> all or nothing, one put alone as a plain put (half the cost of a
+    /// transaction); DynamoDB's own exceptions reach the caller, for stores that tell their causes apart.
+    /// </summary>
+    protected async ValueTask PutAloneOrTransactAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
+    {
+        if (actions is [{ Put: { } put }])
+        {
+            await Client.PutItemAsync(new PutItemRequest
+            {
+                TableName = put.TableName,
+                Item = put.Item,
+                ConditionExpression = put.ConditionExpression,
+                ExpressionAttributeNames = put.ExpressionAttributeNames,
+                ExpressionAttributeValues = put.ExpressionAttributeValues,
+            }, cancellationToken);
+            return;
+        }
+
+        await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
     }
 
     protected static OpenIddictExceptions.ConcurrencyException ConcurrencyFailure(Exception exception)

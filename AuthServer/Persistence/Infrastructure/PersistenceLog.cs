@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>Source-generated log messages of the persistence layer. None of them carries a secret.</summary>

@@ -5,7 +5,6 @@ using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace McpAspire.AuthServer.Persistence.Keys;

@@ -5,8 +5,6 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.Logging;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 

@@ -3,8 +3,6 @@ using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.Logging;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
@@ -557,7 +555,7 @@ public sealed class DynamoDbTokenStore(
 
             try
             {
-                await WriteNewItemsAsync(actions, cancellationToken);
+                await PutAloneOrTransactAsync(actions, cancellationToken);
                 token.StoredReferenceId = token.ReferenceId;
                 token.StoredTtl = TtlOf(item);
                 token.StoredStatus = token.Status;
@@ -583,23 +581,6 @@ public sealed class DynamoDbTokenStore(
                 throw ConcurrencyFailure(exception);
             }
         }
-    }
-
-    private async ValueTask WriteNewItemsAsync(List<TransactWriteItem> actions, CancellationToken cancellationToken)
-    {
-        if (actions is [{ Put: { } put }])
-        {
-            await Client.PutItemAsync(new PutItemRequest
-            {
-                TableName = put.TableName,
-                Item = put.Item,
-                ConditionExpression = put.ConditionExpression,
-                ExpressionAttributeNames = put.ExpressionAttributeNames,
-            }, cancellationToken);
-            return;
-        }
-
-        await Client.TransactWriteItemsAsync(new TransactWriteItemsRequest { TransactItems = actions }, cancellationToken);
     }
 
     /// <param name="Present">The token has an authorization, which the transaction checks.</param>

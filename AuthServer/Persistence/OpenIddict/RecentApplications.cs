@@ -1,8 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 

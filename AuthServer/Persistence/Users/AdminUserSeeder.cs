@@ -1,8 +1,5 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Users;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence.Users;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Persistence.Users;
 

@@ -1,7 +1,6 @@
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Validation;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Registration.MetadataDocuments;
 

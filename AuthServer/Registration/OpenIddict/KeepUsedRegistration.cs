@@ -1,6 +1,4 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using OpenIddict.Abstractions;
-using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
 namespace McpAspire.AuthServer.Registration.OpenIddict;

@@ -1,9 +1,6 @@
 using McpAspire.AuthServer.Registration.MetadataDocuments;
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Services;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
-using OpenIddict.Server;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlers.Authentication;

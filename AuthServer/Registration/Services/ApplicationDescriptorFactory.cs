@@ -1,8 +1,5 @@
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Validation;
-using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Registration.Services;

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Registration.Services;
 

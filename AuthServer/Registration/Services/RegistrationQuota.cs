@@ -1,6 +1,5 @@
 using System.Net;
 using McpAspire.AuthServer.Persistence.Coordination;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Registration.Services;
 

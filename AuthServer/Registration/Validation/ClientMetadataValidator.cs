@@ -1,6 +1,5 @@
 using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
-using McpAspire.AuthServer.Server;
 
 namespace McpAspire.AuthServer.Registration.Validation;
 

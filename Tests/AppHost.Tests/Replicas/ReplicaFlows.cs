@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using McpAspire.AuthServer.Tests.Infrastructure;
@@ -12,27 +11,8 @@ public static class ReplicaFlows
 {
     public const string RedirectUri = "http://127.0.0.1:53682/callback";
 
-    private static readonly string[] RedirectUris = ["http://127.0.0.1/callback"];
-    private static readonly string[] GrantTypes = ["authorization_code", "refresh_token"];
-    private static readonly string[] ResponseTypes = ["code"];
-
     /// <summary>RFC 7591 registration of a public native client.</summary>
-    public static async Task<string> RegisterAsync(HttpClient auth, string name)
-    {
-        using var response = await auth.PostAsJsonAsync("/register", new Dictionary<string, object>
-        {
-            ["client_name"] = name,
-            ["redirect_uris"] = RedirectUris,
-            ["grant_types"] = GrantTypes,
-            ["response_types"] = ResponseTypes,
-            ["token_endpoint_auth_method"] = "none",
-            ["application_type"] = "native",
-            ["scope"] = "mcp:read mcp:write offline_access",
-        });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Registration failed: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("client_id").GetString()!;
-    }
+    public static Task<string> RegisterAsync(HttpClient auth, string name) => PublicClientRegistration.RegisterAsync(auth, name, "http://127.0.0.1/callback");
 
     public static string AuthorizeUrl(string clientId, Pkce pkce, string resource) =>
         "/authorize?" + string.Join('&', new Dictionary<string, string>

@@ -1,6 +1,3 @@
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
-
 namespace McpAspire.AppHost.Tests.Replicas;
 
 /// <summary>The AppHost setting <c>Replicas:{service}</c>, read without starting anything.</summary>

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 
 namespace McpAspire.AppHost.Tests.Replicas;
 

@@ -1,9 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.RegularExpressions;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.ConnectedAssistants;
@@ -68,18 +64,7 @@ public static partial class AssistantPages
     public static async Task<HttpStatusCode> CallMcpAsync(AuthServerFixture fixture, string accessToken)
     {
         using var mcp = fixture.CreateHttpClient(DistributedApplicationFixture.McpServer);
-        using var request = new HttpRequestMessage(HttpMethod.Post, fixture.McpUrl)
-        {
-            Content = new StringContent(
-                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"connected-assistants-tests","version":"1"}}}""",
-                Encoding.UTF8,
-                "application/json"),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        request.Headers.Accept.ParseAdd("application/json");
-        request.Headers.Accept.ParseAdd("text/event-stream");
-        using var response = await mcp.SendAsync(request);
-        return response.StatusCode;
+        return await McpInitialize.SendAsync(mcp, fixture.McpUrl, accessToken, "connected-assistants-tests");
     }
 
     private static DateTimeOffset? Date(string body, string cssClass)

@@ -1,6 +1,3 @@
-using System.Net;
-using McpAspire.AuthServer.Tests.Infrastructure;
-
 namespace McpAspire.AuthServer.Tests.ConnectedAssistants;
 
 /// <summary>

@@ -3,7 +3,6 @@ extern alias apphost;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
-using System.Text.Json;
 using apphost::McpAspire.AppHost.DynamoDb;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Text.RegularExpressions;
-using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 

@@ -1,26 +1,11 @@
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Playwright;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
 /// <summary>The company sign-in in a real headless Chromium without JavaScript, on a phone-sized screen.</summary>
 [Collection(FederatedAppGroup.Name)]
-public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : IAsyncLifetime
+public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : PhoneBrowserTests
 {
-    private const string Callback = "http://127.0.0.1:53682/callback";
-    private HeadlessChromium? _chromium;
-
-    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-    }
-
     [ChromiumFact]
     public async Task A_person_signs_in_with_the_company_account_and_allows_access()
     {
@@ -28,24 +13,12 @@ public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : IAsyn
         var password = DistributedApplicationTestFactory.RandomSecret();
         await app.PutUpstreamAccountAsync(login, password, new { preferred_username = login, groups = new List<string> { "developers" } });
         var clientId = await new OAuthFlows(app).RegisterPublicClientAsync("Company phone client");
-        var context = await _chromium!.Browser.NewContextAsync(new()
-        {
-            JavaScriptEnabled = false,
-            ViewportSize = new() { Width = 375, Height = 667 },
-            IsMobile = true,
-        });
-        var page = await context.NewPageAsync();
-        var redirected = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync(Callback + "**", async route =>
-        {
-            redirected.TrySetResult(new Uri(route.Request.Url));
-            await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "signed in" });
-        });
+        var page = await NewPhonePageAsync();
+        var redirected = await CaptureCallbackAsync(page);
 
         await page.GotoAsync(new Uri(app.AuthServerUrl, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "company-state")).AbsoluteUri);
         Assert.Equal($"Sign in with {FederatedAppFixture.ProviderDisplayName}", await page.Locator($"#external-{FederatedAppFixture.Provider}-submit").InnerTextAsync());
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The sign-in page is {overflow}px wider than a phone screen.");
+        await AssertFitsTheScreenAsync(page);
         await page.ClickAsync($"#external-{FederatedAppFixture.Provider}-submit");
 
         // The provider's own page, at its own origin.

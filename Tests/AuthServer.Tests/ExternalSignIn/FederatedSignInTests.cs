@@ -1,10 +1,6 @@
-using System.Net;
-using System.Text.Json;
 using Aspire.Hosting.ApplicationModel;
 using McpAspire.AuthServer.Tests.Flows;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using McpAspire.AuthServer.Tests.Persistence;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;

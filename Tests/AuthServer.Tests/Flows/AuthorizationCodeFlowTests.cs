@@ -1,5 +1,3 @@
-using System.Net;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.Flows;

@@ -1,5 +1,3 @@
-using System.Net;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.Flows;
@@ -16,10 +14,8 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     [Fact]
     public async Task An_unknown_client_is_shown_an_error_page_not_redirected()
     {
-        var (status, location, page) = await AuthorizeAsync(OAuthFlows.AuthorizeUrl("no-such-client-" + Guid.NewGuid(), Pkce.Create(), "s"));
+        var page = await ErrorPageAsync(OAuthFlows.AuthorizeUrl("no-such-client-" + Guid.NewGuid(), Pkce.Create(), "s"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Null(location);
         Assert.Contains("invalid_request", page, StringComparison.Ordinal);
     }
 
@@ -28,11 +24,9 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     {
         var clientId = await _oauth.RegisterPublicClientAsync("Unregistered redirect test");
 
-        var (status, location, page) = await AuthorizeAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+        var page = await ErrorPageAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
             redirectUri: "https://attacker.example/callback"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Null(location);
         Assert.Contains("invalid_request", page, StringComparison.Ordinal);
         Assert.DoesNotContain("attacker.example/callback?", page, StringComparison.Ordinal);
     }
@@ -42,11 +36,8 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     {
         var clientId = await _oauth.RegisterPublicClientAsync("Loopback path test");
 
-        var (status, location, _) = await AuthorizeAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
+        await ErrorPageAsync(OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s",
             redirectUri: "http://127.0.0.1:53682/other"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Null(location);
     }
 
     [Fact]
@@ -122,14 +113,8 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     {
         var clientId = await _oauth.RegisterPublicClientAsync("Denied consent test");
         using var browser = fixture.CreateBrowserLikeClient();
-        var url = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "deny-state");
-        using var first = await browser.GetAsync(url);
-        var loginPage = await browser.GetStringAsync(first.Headers.Location);
-        using var signedIn = await browser.PostAsync(first.Headers.Location, OAuthFlows.Form(
-            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
-        var consentPage = await browser.GetStringAsync(signedIn.Headers.Location);
+        var consentPage = await OAuthFlows.SignInForConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "deny-state"),
+            AuthServerFixture.AdminUserName, fixture.AdminPassword);
 
         var callback = await OAuthFlows.DecideAsync(browser, consentPage, "deny");
         var query = QueryHelpers.ParseQuery(callback.Query);
@@ -144,14 +129,8 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     {
         var clientId = await _oauth.RegisterPublicClientAsync("Antiforgery test");
         using var browser = fixture.CreateBrowserLikeClient();
-        var url = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s");
-        using var first = await browser.GetAsync(url);
-        var loginPage = await browser.GetStringAsync(first.Headers.Location);
-        using var signedIn = await browser.PostAsync(first.Headers.Location, OAuthFlows.Form(
-            ("username", AuthServerFixture.AdminUserName), ("password", fixture.AdminPassword),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
-        var consentPage = await browser.GetStringAsync(signedIn.Headers.Location);
+        var consentPage = await OAuthFlows.SignInForConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s"),
+            AuthServerFixture.AdminUserName, fixture.AdminPassword);
         var forged = HtmlForm.HiddenFields(consentPage).Where(field => field.Key != "__RequestVerificationToken").ToList();
         forged.Add(new("decision", "allow"));
 
@@ -243,10 +222,13 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
         return query["error"].ToString();
     }
 
-    private async Task<(HttpStatusCode Status, Uri? Location, string Page)> AuthorizeAsync(string authorizeUrl)
+    /// <summary>Sends the request and asserts it is answered here, with an error page, rather than redirected anywhere; returns the page.</summary>
+    private async Task<string> ErrorPageAsync(string authorizeUrl)
     {
         using var http = fixture.CreateClient();
         using var response = await http.GetAsync(authorizeUrl);
-        return (response.StatusCode, response.Headers.Location, await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        return await response.Content.ReadAsStringAsync();
     }
 }

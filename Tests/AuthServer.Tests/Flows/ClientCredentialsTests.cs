@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using McpAspire.AuthServer.Tests.Infrastructure;
-
 namespace McpAspire.AuthServer.Tests.Flows;
 
 /// <summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using McpAspire.AuthServer.Tests.Persistence;
 
 namespace McpAspire.AuthServer.Tests.Flows;

@@ -1,8 +1,6 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.Infrastructure;
@@ -13,26 +11,11 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
     /// <summary>A loopback redirect URI as native MCP clients register it (RFC 8252: no port).</summary>
     public const string LoopbackRedirectUri = "http://127.0.0.1/callback";
 
-    private static readonly string[] CodeFlowGrantTypes = ["authorization_code", "refresh_token"];
-    private static readonly string[] CodeResponseType = ["code"];
-
     /// <summary>Registers a public client through RFC 7591 <c>/register</c>, as MCP clients do on connect.</summary>
     public async Task<string> RegisterPublicClientAsync(string clientName, string redirectUri = LoopbackRedirectUri)
     {
         using var http = fixture.CreateHttpClient(DistributedApplicationFixture.AuthServer);
-        using var response = await http.PostAsJsonAsync("/register", new Dictionary<string, object>
-        {
-            ["client_name"] = clientName,
-            ["redirect_uris"] = new[] { redirectUri },
-            ["grant_types"] = CodeFlowGrantTypes,
-            ["response_types"] = CodeResponseType,
-            ["token_endpoint_auth_method"] = "none",
-            ["application_type"] = "native",
-            ["scope"] = "mcp:read mcp:write offline_access",
-        });
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Registration failed: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.GetProperty("client_id").GetString()!;
+        return await PublicClientRegistration.RegisterAsync(http, clientName, redirectUri);
     }
 
     /// <summary>An authorization request URL (code flow, PKCE S256).</summary>
@@ -67,23 +50,34 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
     /// JavaScript would, and returns the final redirect to the client (carrying code, state and iss).
     /// </summary>
     public static async Task<Uri> SignInAndConsentAsync(HttpClient browser, string authorizeUrl, string userName, string password)
+        => await DecideAsync(browser, await SignInForConsentAsync(browser, authorizeUrl, userName, password), "allow");
+
+    /// <summary>Follows the authorization request to the sign-in form, signs in and returns the consent page it leads to.</summary>
+    public static async Task<string> SignInForConsentAsync(HttpClient browser, string authorizeUrl, string userName, string password)
     {
         using var first = await browser.GetAsync(authorizeUrl);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         var login = first.Headers.Location!;
         Assert.StartsWith("/account/login", login.IsAbsoluteUri ? login.PathAndQuery : login.OriginalString, StringComparison.Ordinal);
 
-        var loginPage = await browser.GetStringAsync(login);
-        using var signedIn = await browser.PostAsync(login, Form(
-            ("username", userName), ("password", password),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        using var signedIn = await SignInAtAsync(browser, login, userName, password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
 
         using var consent = await browser.GetAsync(signedIn.Headers.Location);
         var consentPage = await consent.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
-        return await DecideAsync(browser, consentPage, "allow");
+        return consentPage;
+    }
+
+    /// <summary>Posts the sign-in form at <paramref name="login"/> (where a protected page redirected to) with its return URL and antiforgery token.</summary>
+    public static async Task<HttpResponseMessage> SignInAtAsync(HttpClient browser, Uri login, string userName, string password)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        var loginPage = await browser.GetStringAsync(login);
+        return await browser.PostAsync(login, Form(
+            ("username", userName), ("password", password),
+            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
     }
 
     /// <summary>Posts the consent form with <paramref name="decision"/> and returns the redirect to the client.</summary>

@@ -1,26 +1,12 @@
-using System.Net;
 using McpAspire.AuthServer.Tests.ConnectedAssistants;
-using McpAspire.AuthServer.Tests.Infrastructure;
-using Microsoft.Playwright;
 
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The connected-assistants pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) : IAsyncLifetime
+public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) : PhoneBrowserTests
 {
     private readonly OAuthFlows _oauth = new(fixture);
-    private HeadlessChromium? _chromium;
-
-    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-    }
 
     [ChromiumFact]
     public async Task A_person_finds_their_assistant_from_the_home_page_and_revokes_it_on_a_phone_without_JavaScript()
@@ -79,23 +65,5 @@ public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) :
 
         await page.ClickAsync("#machine-clients-link");
         Assert.Equal("Machine clients", await page.Locator("h1").InnerTextAsync());
-    }
-
-    private async Task<IPage> NewPhonePageAsync()
-    {
-        var context = await _chromium!.Browser.NewContextAsync(new()
-        {
-            JavaScriptEnabled = false,
-            ViewportSize = new() { Width = 375, Height = 667 },
-            IsMobile = true,
-        });
-        return await context.NewPageAsync();
-    }
-
-    private static async Task AssertFitsTheScreenAsync(IPage page)
-    {
-        // Measured by the browser's layout engine (evaluation works with page scripts disabled).
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a phone screen.");
     }
 }

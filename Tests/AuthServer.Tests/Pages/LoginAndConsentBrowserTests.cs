@@ -1,26 +1,12 @@
-using McpAspire.AuthServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Playwright;
 
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The sign-in and consent pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : IAsyncLifetime
+public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : PhoneBrowserTests
 {
-    private const string Callback = "http://127.0.0.1:53682/callback";
     private readonly OAuthFlows _oauth = new(fixture);
-    private HeadlessChromium? _chromium;
-
-    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-    }
 
     [ChromiumFact]
     public async Task A_person_signs_in_and_allows_access_on_a_phone_without_JavaScript()
@@ -82,35 +68,5 @@ public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : IAs
         Assert.Equal("The user name or password is not correct.", await page.Locator("#login-error").InnerTextAsync());
         Assert.Equal(AuthServerFixture.AdminUserName, await page.InputValueAsync("#username"));
         Assert.Equal("", await page.InputValueAsync("#password"));
-    }
-
-    private async Task<IPage> NewPhonePageAsync()
-    {
-        var context = await _chromium!.Browser.NewContextAsync(new()
-        {
-            JavaScriptEnabled = false,
-            ViewportSize = new() { Width = 375, Height = 667 },
-            IsMobile = true,
-        });
-        return await context.NewPageAsync();
-    }
-
-    // The client's loopback listener is not running in the test: the redirect is caught and answered here.
-    private static async Task<TaskCompletionSource<Uri>> CaptureCallbackAsync(IPage page)
-    {
-        var redirected = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteAsync(Callback + "**", async route =>
-        {
-            redirected.TrySetResult(new Uri(route.Request.Url));
-            await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "signed in" });
-        });
-        return redirected;
-    }
-
-    private static async Task AssertFitsTheScreenAsync(IPage page)
-    {
-        // Measured by the browser's layout engine (evaluation works with page scripts disabled).
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a phone screen.");
     }
 }

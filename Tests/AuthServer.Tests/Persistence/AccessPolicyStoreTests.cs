@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AccessPolicy;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

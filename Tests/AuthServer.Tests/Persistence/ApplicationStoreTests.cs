@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.OpenIddict;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
@@ -8,7 +6,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 

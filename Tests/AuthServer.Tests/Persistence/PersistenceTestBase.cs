@@ -2,7 +2,6 @@ using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace McpAspire.AuthServer.Tests.Persistence;

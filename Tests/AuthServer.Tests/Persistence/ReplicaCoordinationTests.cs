@@ -1,10 +1,7 @@
-using System.Net;
-using System.Text.Json;
 using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.OpenIddict;
 using McpAspire.AuthServer.Users;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,6 @@ using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

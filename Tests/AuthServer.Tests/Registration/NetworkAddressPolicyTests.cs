@@ -1,4 +1,3 @@
-using System.Net;
 using McpAspire.AuthServer.Registration.MetadataDocuments;
 
 namespace McpAspire.AuthServer.Tests.Registration;

@@ -1,10 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using McpAspire.AuthServer.Registration.Services;
-using McpAspire.AuthServer.Tests.Infrastructure;
 using McpAspire.AuthServer.Tests.Persistence;
 
 namespace McpAspire.AuthServer.Tests.Security;

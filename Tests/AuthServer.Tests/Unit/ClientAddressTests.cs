@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace McpAspire.AuthServer.Tests.Unit;
 
 public sealed class ClientAddressTests

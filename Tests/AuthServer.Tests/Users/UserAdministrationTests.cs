@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text.Json;
 using McpAspire.AuthServer.Tests.Flows;
-using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.Users;
 
@@ -195,12 +192,7 @@ public sealed class UserAdministrationTests(AuthServerFixture fixture)
     private static async Task AssertRefusedAsync(HttpClient browser, TestUser user)
     {
         using var first = await browser.GetAsync(LocalUsers.Page);
-        var login = first.Headers.Location!;
-        var loginPage = await browser.GetStringAsync(login);
-        using var signedIn = await browser.PostAsync(login, OAuthFlows.Form(
-            ("username", user.UserName), ("password", user.Password),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        using var signedIn = await OAuthFlows.SignInAtAsync(browser, first.Headers.Location!, user.UserName, user.Password);
         using var page = await browser.GetAsync(signedIn.Headers.Location);
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
     }

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
 
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
@@ -125,11 +122,10 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
         var job = TestJobs.CreateParameterized(factory);
         using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["TARGET"] = "prod" });
 
-        using var trigger = await _client.PostAsync(new Uri($"{job}buildWithParameters?delay=60sec", UriKind.Relative), form);
-        var item = await _client.GetJsonAsync($"{JenkinsHttp.PathOf(trigger.Headers.Location)}api/json");
+        var (status, parameters) = await QueueWithFormAsync($"{job}buildWithParameters?delay=60sec", form);
 
-        Assert.Equal(HttpStatusCode.Created, trigger.StatusCode);
-        Assert.Equal("\nBRANCH=main\nSKIP_TESTS=false\nTARGET=prod", item.GetProperty("params").GetString());
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("\nBRANCH=main\nSKIP_TESTS=false\nTARGET=prod", parameters);
     }
 
     [Fact]
@@ -157,11 +153,10 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
             ["json"] = """{"parameter":[{"name":"BRANCH","value":"release"},{"name":"SKIP_TESTS","value":true}]}""",
         });
 
-        using var trigger = await _client.PostAsync(new Uri($"{job}build?delay=60sec", UriKind.Relative), form);
-        var item = await _client.GetJsonAsync($"{JenkinsHttp.PathOf(trigger.Headers.Location)}api/json");
+        var (status, parameters) = await QueueWithFormAsync($"{job}build?delay=60sec", form);
 
-        Assert.Equal(HttpStatusCode.Created, trigger.StatusCode);
-        Assert.Equal("\nBRANCH=release\nSKIP_TESTS=true\nTARGET=dev", item.GetProperty("params").GetString());
+        Assert.Equal(HttpStatusCode.Created, status);
+        Assert.Equal("\nBRANCH=release\nSKIP_TESTS=true\nTARGET=dev", parameters);
     }
 
     [Fact]
@@ -231,13 +226,7 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
     public async Task Cancelling_an_item_that_already_started_is_a_500_without_changing_the_build()
     {
         var job = TestJobs.CreateFreestyle(factory);
-        using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
-        var itemPath = JenkinsHttp.PathOf(trigger.Headers.Location);
-        var left = await JenkinsHttp.WaitForAsync(async () =>
-        {
-            var item = await _client.GetJsonAsync($"{itemPath}api/json");
-            return item.TryGetProperty("executable", out _) ? (JsonElement?)item : null;
-        }, "the item to start");
+        var (itemPath, left) = await _client.StartAndWaitForLeftItemAsync(job);
 
         using var cancel = await _client.PostAsync($"/queue/cancelItem?id={left.GetProperty("id").GetInt64()}");
         var after = await _client.GetJsonAsync($"{itemPath}api/json");
@@ -464,4 +453,12 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
 
     [System.Text.RegularExpressions.GeneratedRegex("\u001B\\[8mha:.*?\u001B\\[0m")]
     private static partial System.Text.RegularExpressions.Regex ConsoleNotePattern();
+
+    /// <summary>Posts <paramref name="form"/> to <paramref name="path"/>; returns the answer's status and the parameters of the item it queued.</summary>
+    private async Task<(HttpStatusCode Status, string? Parameters)> QueueWithFormAsync(string path, HttpContent form)
+    {
+        using var trigger = await _client.PostAsync(new Uri(path, UriKind.Relative), form);
+        var item = await _client.GetJsonAsync($"{JenkinsHttp.PathOf(trigger.Headers.Location)}api/json");
+        return (trigger.StatusCode, item.GetProperty("params").GetString());
+    }
 }

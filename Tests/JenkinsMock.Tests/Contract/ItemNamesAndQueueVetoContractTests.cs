@@ -1,6 +1,3 @@
-using System.Net;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>

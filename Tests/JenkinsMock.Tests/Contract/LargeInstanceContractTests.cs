@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using McpAspire.JenkinsMock.Console;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
 
 namespace McpAspire.JenkinsMock.Tests.Contract;
 

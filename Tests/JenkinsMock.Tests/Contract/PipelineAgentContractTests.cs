@@ -1,6 +1,3 @@
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>

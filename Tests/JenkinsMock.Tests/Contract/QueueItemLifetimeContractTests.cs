@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>Reference: left items live only a while, then 404; the build is still found by its queueId.</summary>
@@ -13,13 +9,7 @@ public sealed class QueueItemLifetimeContractTests(JenkinsMockWithShortLivedLeft
     public async Task A_left_item_disappears_after_its_lifetime_and_the_build_keeps_its_queue_id()
     {
         var job = TestJobs.CreateFreestyle(factory);
-        using var trigger = await _client.PostAsync($"{job}build?delay=0sec");
-        var itemPath = JenkinsHttp.PathOf(trigger.Headers.Location);
-        var left = await JenkinsHttp.WaitForAsync(async () =>
-        {
-            var item = await _client.GetJsonAsync($"{itemPath}api/json");
-            return item.TryGetProperty("executable", out _) ? (JsonElement?)item : null;
-        }, "the item to leave the queue");
+        var (itemPath, left) = await _client.StartAndWaitForLeftItemAsync(job);
 
         await JenkinsHttp.WaitForAsync(async () =>
         {

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>Reference, "General", "Root and jobs", "Builds", "Nodes and views": what the read endpoints answer.</summary>

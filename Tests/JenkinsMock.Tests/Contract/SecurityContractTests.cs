@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>Reference, "Security": Basic user:apiToken, 401/403, crumbs bound to sessions, API tokens exempt.</summary>

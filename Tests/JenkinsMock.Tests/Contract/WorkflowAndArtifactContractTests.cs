@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using McpAspire.JenkinsMock.Tests.Infrastructure;
-
 namespace McpAspire.JenkinsMock.Tests.Contract;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace McpAspire.JenkinsMock.Tests.Infrastructure;
 
@@ -36,6 +35,22 @@ public static class JenkinsHttp
         }
 
         throw new TimeoutException($"Timed out waiting for {what}.");
+    }
+
+    /// <summary>
+    /// Triggers <paramref name="job"/> without a quiet period and waits until its queue item has left the queue for
+    /// an executor (the item names its build); returns the item's path and the left item.
+    /// </summary>
+    public static async Task<(string ItemPath, JsonElement LeftItem)> StartAndWaitForLeftItemAsync(this HttpClient client, string job)
+    {
+        using var trigger = await client.PostAsync($"{job}build?delay=0sec");
+        var itemPath = PathOf(trigger.Headers.Location);
+        var left = await WaitForAsync(async () =>
+        {
+            var item = await client.GetJsonAsync($"{itemPath}api/json");
+            return item.TryGetProperty("executable", out _) ? (JsonElement?)item : null;
+        }, "the item to leave the queue");
+        return (itemPath, left);
     }
 
     public static string? StringOrNull(this JsonElement element, string property)

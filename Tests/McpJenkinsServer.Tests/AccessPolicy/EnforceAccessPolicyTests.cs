@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AccessPolicy;
 using McpAspire.McpJenkinsServer.Authorization;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;
@@ -16,9 +14,6 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 [Collection(DistributedApplicationFixture.Collection)]
 public sealed class AmazonQCliTests(McpAspireAppFixture app)
 {
-    private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];
-    private static readonly string[] CodeResponseType = ["code"];
-
     /// <summary>rmcp 0.8's streamable HTTP client speaks this protocol revision.</summary>
     private const string ProtocolVersion = "2025-03-26";
 
@@ -96,9 +91,9 @@ public sealed class AmazonQCliTests(McpAspireAppFixture app)
         {
             ["client_name"] = "Q DEV CLI",
             ["redirect_uris"] = new[] { redirectUri },
-            ["grant_types"] = CodeAndRefreshGrants,
+            ["grant_types"] = EmulatedClient.CodeAndRefreshGrants,
             ["token_endpoint_auth_method"] = "none",
-            ["response_types"] = CodeResponseType,
+            ["response_types"] = EmulatedClient.CodeResponseType,
         });
         var clientId = registration.GetProperty("client_id").GetString()!;
 

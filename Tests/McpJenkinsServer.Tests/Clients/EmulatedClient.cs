@@ -1,9 +1,7 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using ModelContextProtocol.Authentication;
@@ -17,6 +15,12 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 /// </summary>
 public sealed class EmulatedClient : IDisposable
 {
+    /// <summary>The grant types every emulated client registers: the code flow, with refresh.</summary>
+    public static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];
+
+    /// <summary>The response type every emulated client registers.</summary>
+    public static readonly string[] CodeResponseType = ["code"];
+
     private readonly HttpClient http;
 
     public EmulatedClient(McpAspireAppFixture app)

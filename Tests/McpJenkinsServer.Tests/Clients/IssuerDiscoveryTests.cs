@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;
@@ -19,9 +17,6 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 [Collection(DistributedApplicationFixture.Collection)]
 public sealed class StrictIssuerClientTests(McpAspireAppFixture app)
 {
-    private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];
-    private static readonly string[] CodeResponseType = ["code"];
-
     private const string ProtocolVersion = "2025-11-25";
 
     [Fact]
@@ -79,9 +74,9 @@ public sealed class StrictIssuerClientTests(McpAspireAppFixture app)
         {
             ["client_name"] = "Kiro CLI",
             ["redirect_uris"] = new[] { redirectUri },
-            ["grant_types"] = CodeAndRefreshGrants,
+            ["grant_types"] = EmulatedClient.CodeAndRefreshGrants,
             ["token_endpoint_auth_method"] = "none",
-            ["response_types"] = CodeResponseType,
+            ["response_types"] = EmulatedClient.CodeResponseType,
         });
         var clientId = registration.GetProperty("client_id").GetString()!;
 

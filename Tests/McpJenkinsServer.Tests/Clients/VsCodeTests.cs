@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;
@@ -16,9 +14,6 @@ namespace McpAspire.McpJenkinsServer.Tests.Clients;
 [Collection(DistributedApplicationFixture.Collection)]
 public sealed class VsCodeTests(McpAspireAppFixture app)
 {
-    private static readonly string[] CodeAndRefreshGrants = ["authorization_code", "refresh_token"];
-    private static readonly string[] CodeResponseType = ["code"];
-
     private const string ProtocolVersion = "2025-06-18";
 
     [Fact]
@@ -53,8 +48,8 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
             ["client_name"] = "Visual Studio Code",
             ["client_uri"] = "https://code.visualstudio.com",
             ["redirect_uris"] = new[] { "https://vscode.dev/redirect", redirectUri },
-            ["grant_types"] = CodeAndRefreshGrants,
-            ["response_types"] = CodeResponseType,
+            ["grant_types"] = EmulatedClient.CodeAndRefreshGrants,
+            ["response_types"] = EmulatedClient.CodeResponseType,
             ["token_endpoint_auth_method"] = "none",
         });
         var clientId = registration.GetProperty("client_id").GetString()!;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using McpAspire.McpJenkinsServer.Discovery;
 using Microsoft.AspNetCore.Hosting;

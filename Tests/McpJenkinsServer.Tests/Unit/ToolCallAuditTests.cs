@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Services;
 
 namespace McpAspire.McpJenkinsServer.Tests.Unit;

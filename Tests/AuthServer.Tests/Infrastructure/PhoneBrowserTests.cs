@@ -1,0 +1,57 @@
+using Microsoft.Playwright;
+
+namespace McpAspire.AuthServer.Tests.Infrastructure;
+
+/// <summary>
+/// The base of the page tests: a headless Chromium launched before each test and closed after it, pages the size of
+/// a phone screen with JavaScript off (every page must work without it), and the checks those tests share.
+/// </summary>
+public abstract class PhoneBrowserTests : IAsyncLifetime
+{
+    /// <summary>The redirect URI the tests' clients use; nothing listens there, so <see cref="CaptureCallbackAsync"/> catches it.</summary>
+    protected const string Callback = "http://127.0.0.1:53682/callback";
+
+    private HeadlessChromium? _chromium;
+
+    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+    }
+
+    protected async Task<IPage> NewPhonePageAsync()
+    {
+        var context = await _chromium!.Browser.NewContextAsync(new()
+        {
+            JavaScriptEnabled = false,
+            ViewportSize = new() { Width = 375, Height = 667 },
+            IsMobile = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    // The client's loopback listener is not running in the test: the redirect is caught and answered here.
+    protected static async Task<TaskCompletionSource<Uri>> CaptureCallbackAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var redirected = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(Callback + "**", async route =>
+        {
+            redirected.TrySetResult(new Uri(route.Request.Url));
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "signed in" });
+        });
+        return redirected;
+    }
+
+    protected static async Task AssertFitsTheScreenAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        // Measured by the browser's layout engine (evaluation works with page scripts disabled).
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a phone screen.");
+    }
+}
