@@ -121,8 +121,8 @@ out();
 // 3: MCP tools/call.
 out('## MCP tools/call (list_jobs), end to end with its introspection');
 out();
-out('| connections | req/s | p50 ms | p99 ms | introspection alone p50 ms | tools/call p50 ÷ introspection p50 | introspection share, measured in the MCP server | tools/call p50 ms, MCP server\'s view | its introspection call p50 ms | its Jenkins call p50 ms |');
-out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+out('| connections | req/s | p50 ms | p99 ms | introspection alone p50 ms | tools/call p50 ÷ introspection p50 | introspection share, measured in the MCP server | tools/call p50 ms, MCP server\'s view | its introspection call p50 ms | its Jenkins call p50 ms | load average |');
+out('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 const mcpRatios = [];
 for (const c of meta.mcp_connections ?? [1, 16]) {
   const call = load('mcp-call', 'ours', c);
@@ -131,7 +131,7 @@ for (const c of meta.mcp_connections ?? [1, 16]) {
   mcpRatios.push(call && failures(call) === 0 ? ratio : undefined);
   const counters = read(`mcp-counters-ours-c${c}.json`);
   const share = counters?.introspection_share_pct;
-  out(`| ${c} | ${fmt(rps(call))}${failureNote(call)} | ${fmt(call?.p50_ms, 2)} | ${fmt(call?.p99_ms, 2)} | ${fmt(intro?.p50_ms, 2)} | ${ratio === undefined ? '-' : `${fmt(ratio, 2)}×`} | ${share === undefined ? '-' : `${fmt(share, 0)} %`} | ${fmt(counters?.tools_call_p50_ms, 2)} | ${fmt(counters?.introspection_p50_ms, 2)} | ${fmt(counters?.jenkins_p50_ms, 2)} |`);
+  out(`| ${c} | ${fmt(rps(call))}${failureNote(call)} | ${fmt(call?.p50_ms, 2)} | ${fmt(call?.p99_ms, 2)} | ${fmt(intro?.p50_ms, 2)} | ${ratio === undefined ? '-' : `${fmt(ratio, 2)}×`} | ${share === undefined ? '-' : `${fmt(share, 0)} %`} | ${fmt(counters?.tools_call_p50_ms, 2)} | ${fmt(counters?.introspection_p50_ms, 2)} | ${fmt(counters?.jenkins_p50_ms, 2)} | ${fmt(call?.loadavg, 2)} |`);
 }
 out();
 out('req/s, p50, p99 and the CPU figures come from the measured load, which runs without an observer. The last four columns come from a second load of the same length right after it, during which dotnet-counters reads the MCP server\'s own metrics: the p50 of the tools/call requests it served, of its introspection requests to the auth server and of its requests to Jenkins; the share is the second over the first. The auth server and the MCP server share the 2 cores, so under load each also waits for the other\'s CPU.');
