@@ -1,12 +1,16 @@
 using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Http;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
+using OpenIddict.Validation.SystemNetHttp;
 using Polly;
+using Polly.Retry;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 
@@ -14,6 +18,15 @@ public static class AuthenticationExtensions
 {
     /// <summary>The policy on the MCP endpoint: a valid token with the scope its messages need.</summary>
     public const string McpPolicy = "mcp";
+
+    /// <summary>What the names OpenIddict's System.Net.Http integration gives the HttpClients it introspects with start with.</summary>
+    public static readonly string IntrospectionHttpClientPrefix = typeof(OpenIddictValidationSystemNetHttpOptions).Assembly.GetName().Name!;
+
+    /// <summary>The longest one introspection may take, its retry included.</summary>
+    public static readonly TimeSpan IntrospectionTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest one introspection attempt may take before the retry.</summary>
+    public static readonly TimeSpan IntrospectionAttemptTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Token validation by introspection at our auth server for every request (no cache: a revoked token stops
@@ -36,6 +49,13 @@ public static class AuthenticationExtensions
             .Validate(o => !httpsRequired || o.ResourceUrl.Scheme == Uri.UriSchemeHttps, "Mcp:ResourceUrl must be https outside Development.")
             .ValidateOnStart();
 
+        // The introspection call made for every request goes through one resilience pipeline, OpenIddict's own below.
+        // Without this the ServiceDefaults' standard handler (a rate limiter, a circuit breaker, two timeouts and three
+        // retries, each with its telemetry) wrapped it as well, on every call (docs/benchmarks.md, issue 16).
+        // Registered after the ServiceDefaults and before OpenIddict's own configuration of its clients, so that it
+        // removes the default handler and not OpenIddict's (IntrospectionPipelineTests counts the attempts).
+        builder.Services.AddSingleton<IConfigureOptions<HttpClientFactoryOptions>, WithoutDefaultResilience>();
+
         builder.Services.AddOpenIddict()
             // Validation only: this server never issues tokens, it asks the auth server about each one.
             .AddValidation(validation =>
@@ -45,10 +65,22 @@ public static class AuthenticationExtensions
                 // introspects, where, and for which issuer and audience: ConfigureTokenIntrospection.
                 validation.UseIntrospection();
 
-                // A single short attempt per introspection: the ServiceDefaults pipeline around every HttpClient
-                // already retries, and a client must not wait half a minute to learn the auth server is down.
+                // The introspection call's whole resilience: 5 s in all (a client must not wait half a minute to learn
+                // the auth server is down), an attempt that hangs given up after 2 s, and one retry 100 ms later of a
+                // failed connection, a 5xx, a 408, a 429 or a timed-out attempt (the standard handler's list; a replica
+                // restarting behind the balancer). Introspection only reads, so a retried POST changes nothing.
                 validation.UseSystemNetHttp()
-                    .SetHttpResiliencePipeline(pipeline => pipeline.AddTimeout(TimeSpan.FromSeconds(5)));
+                    .SetHttpResiliencePipeline(pipeline => pipeline
+                        .AddTimeout(IntrospectionTimeout)
+                        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+                        {
+                            MaxRetryAttempts = 1,
+                            BackoffType = DelayBackoffType.Constant,
+                            Delay = TimeSpan.FromMilliseconds(100),
+                            UseJitter = false,
+                            ShouldHandle = arguments => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(arguments.Outcome)),
+                        })
+                        .AddTimeout(IntrospectionAttemptTimeout));
                 validation.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictValidationOptions>, ConfigureTokenIntrospection>();
@@ -106,5 +138,36 @@ public static class AuthenticationExtensions
                 .AddRequirements(new McpScopeRequirement()));
 
         return builder;
+    }
+
+    /// <summary>
+    /// Removes the resilience handlers added so far (the ServiceDefaults' standard one) from OpenIddict's introspection
+    /// clients; OpenIddict adds its own afterwards. OpenIddict names its clients dynamically (its assembly's name, then
+    /// per-client properties), hence a named configuration matched by prefix rather than <c>AddHttpClient(name)</c>.
+    /// </summary>
+    private sealed class WithoutDefaultResilience : IConfigureNamedOptions<HttpClientFactoryOptions>
+    {
+        public void Configure(HttpClientFactoryOptions options) => Configure(Options.DefaultName, options);
+
+        public void Configure(string? name, HttpClientFactoryOptions options)
+        {
+            if (name?.StartsWith(IntrospectionHttpClientPrefix, StringComparison.Ordinal) != true)
+            {
+                return;
+            }
+
+#pragma warning disable EXTEXP0001 // ResilienceHandler is experimental; only its type is looked at.
+            options.HttpMessageHandlerBuilderActions.Add(static handlers =>
+            {
+                for (var i = handlers.AdditionalHandlers.Count - 1; i >= 0; i--)
+                {
+                    if (handlers.AdditionalHandlers[i] is ResilienceHandler)
+                    {
+                        handlers.AdditionalHandlers.RemoveAt(i);
+                    }
+                }
+            });
+#pragma warning restore EXTEXP0001
+        }
     }
 }

@@ -33,10 +33,16 @@ function p50(nameStart, filter) {
 const server = p50('http.server.request.duration', (tags) => tags.includes('http.request.method=POST'));
 const introspection = p50('http.client.request.duration', (tags) => tags.includes(`server.port=${authPort}`));
 const jenkins = p50('http.client.request.duration', (tags) => tags.includes(`server.port=${jenkinsPort}`));
+// The MCP server's other outgoing calls (DynamoDB Local's port: the access policy read), by port: what else a
+// tools/call waits for besides introspection and Jenkins.
+const otherPorts = new Set(events.filter((e) => e.name?.startsWith('http.client.request.duration'))
+  .map((e) => /server\.port=(\d+)/.exec(e.tags ?? '')?.[1]).filter((port) => port && port !== authPort && port !== jenkinsPort));
+const others = Object.fromEntries([...otherPorts].map((port) => [port, p50('http.client.request.duration', (tags) => tags.includes(`server.port=${port}`))?.p50_ms]));
 console.log(JSON.stringify({
   tools_call_p50_ms: server?.p50_ms,
   introspection_p50_ms: introspection?.p50_ms,
   jenkins_p50_ms: jenkins?.p50_ms,
+  other_calls_p50_ms: others,
   introspection_share_pct: server && introspection ? +(100 * introspection.p50_ms / server.p50_ms).toFixed(1) : undefined,
   intervals: server?.intervals ?? 0,
 }));
