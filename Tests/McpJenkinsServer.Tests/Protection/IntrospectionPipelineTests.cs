@@ -47,6 +47,34 @@ public sealed class IntrospectionPipelineTests(McpServerFactory factory) : IClas
         }
     }
 
+    [Fact]
+    public async Task An_auth_server_that_limits_introspection_is_a_503_and_the_token_is_not_remembered_as_refused()
+    {
+        // What our auth server answers a resource server over its introspection quota (LimitIntrospectionPerClient).
+        await using var authServer = await StandInAuthServer.StartAsync(HttpStatusCode.TooManyRequests, """{"error":"temporarily_unavailable"}""");
+        await using var server = factory.WithWebHostBuilder(builder =>
+            builder.UseSetting("AuthServer:IntrospectionEndpoint", authServer.IntrospectionEndpoint));
+        using var client = server.CreateClient();
+
+        using var first = await client.SendAsync(ToolsList("a-token-the-auth-server-had-no-time-for"));
+        using var second = await client.SendAsync(ToolsList("a-token-the-auth-server-had-no-time-for"));
+
+        // The token may well be valid: a 401 would send the user through sign-in again for nothing.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal(4, authServer.Calls); // asked again the second time (each with its one retry), not screened out
+    }
+
+    private static HttpRequestMessage ToolsList(string token) => new(HttpMethod.Post, "/mcp")
+    {
+        Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"),
+        Headers =
+        {
+            Accept = { new("application/json"), new("text/event-stream") },
+            Authorization = new AuthenticationHeaderValue("Bearer", token),
+        },
+    };
+
     /// <summary>An auth server on a loopback port that answers every introspection with one status and counts them.</summary>
     private sealed class StandInAuthServer : IAsyncDisposable
     {
@@ -59,7 +87,7 @@ public sealed class IntrospectionPipelineTests(McpServerFactory factory) : IClas
 
         public string IntrospectionEndpoint => _app.Urls.Single().TrimEnd('/') + "/introspect";
 
-        public static async Task<StandInAuthServer> StartAsync(HttpStatusCode answer)
+        public static async Task<StandInAuthServer> StartAsync(HttpStatusCode answer, string? json = null)
         {
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -69,7 +97,7 @@ public sealed class IntrospectionPipelineTests(McpServerFactory factory) : IClas
             app.MapPost("/introspect", () =>
             {
                 Interlocked.Increment(ref server._calls);
-                return Results.StatusCode((int)answer);
+                return json is null ? Results.StatusCode((int)answer) : Results.Content(json, "application/json", Encoding.UTF8, (int)answer);
             });
             await app.StartAsync();
             return server;
