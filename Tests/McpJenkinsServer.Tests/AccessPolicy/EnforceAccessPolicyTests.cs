@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AccessPolicy;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using McpAspire.McpJenkinsServer.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -177,10 +178,25 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
 
         public int Reads { get; private set; }
 
+        /// <summary>The linked identity of <see cref="LinkedSubject"/>, returned with the policy.</summary>
+        public LinkedJenkinsIdentity? Linked { get; set; }
+
+        public string? LinkedSubject => Linked?.Subject;
+
+        /// <summary>The subjects the policy was read with (one entry per call of <see cref="ReadWithIdentityAsync"/>).</summary>
+        public List<string> ReadsWithIdentity { get; } = [];
+
         public Task<AccessPolicyDocument> ReadAsync(CancellationToken cancellationToken)
         {
             Reads++;
             return Failure is null ? Task.FromResult(Policy) : Task.FromException<AccessPolicyDocument>(Failure);
+        }
+
+        public async Task<(AccessPolicyDocument Policy, LinkedJenkinsIdentity? Identity)> ReadWithIdentityAsync(string subject, CancellationToken cancellationToken)
+        {
+            ReadsWithIdentity.Add(subject);
+            var policy = await ReadAsync(cancellationToken);
+            return (policy, subject == LinkedSubject ? Linked : null);
         }
 
         public Task<AccessPolicyDocument> SaveAsync(IReadOnlyList<AccessRule> rules, long expectedVersion, string updatedBy, CancellationToken cancellationToken)
