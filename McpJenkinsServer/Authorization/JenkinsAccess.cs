@@ -32,10 +32,10 @@ public sealed class JenkinsAccess
     /// The decision that mattered for this call, for the audit line: the action checked, or how much a list hid; and, for a
     /// user with a linked Jenkins identity, the Jenkins user id the call ran as (never the token).
     /// </summary>
-    public string AuditText => (_decision?.Describe() is { } decision
-        ? (_hidden > 0 ? $"{decision}; {_hidden} hidden" : decision)
-        : _hidden > 0 ? $"{_hidden} item(s) hidden" : _decider is not null ? "policy applied" : "unrestricted")
-        + (RunsAs is { } linked ? $"; Jenkins as linked user '{linked.User}'" : "");
+    public string AuditText => (RunsAs is { } linked ? $"Jenkins as linked user '{linked.User}'; " : "")
+        + (_decision?.Describe() is { } decision
+            ? (_hidden > 0 ? $"{decision}; {_hidden} hidden" : decision)
+            : _hidden > 0 ? $"{_hidden} item(s) hidden" : _decider is not null ? "policy applied" : "unrestricted");
 
     /// <summary>
     /// The caller's own Jenkins credentials (<see cref="EnforceAccessPolicy"/> sets them when the user linked an identity):

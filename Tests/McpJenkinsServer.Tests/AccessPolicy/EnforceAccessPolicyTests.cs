@@ -161,7 +161,7 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
         Assert.Equal("alice.jenkins", access.RunsAs?.User);
         Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("alice.jenkins:" + Token)), access.RunsAs?.Authorization.Parameter);
         Assert.Equal(LinkPage.AbsoluteUri, access.RunsAs?.LinkPage);
-        Assert.EndsWith("; Jenkins as linked user 'alice.jenkins'", access.AuditText, StringComparison.Ordinal);
+        Assert.Equal("Jenkins as linked user 'alice.jenkins'; policy applied", access.AuditText);
         Assert.DoesNotContain(Token, access.AuditText + access.RunsAs, StringComparison.Ordinal);
         Assert.Equal(["alice-subject"], _store.ReadsWithIdentity);
         Assert.Equal(1, _store.Reads);
