@@ -35,6 +35,26 @@ public sealed class HeadlessChromium : IAsyncDisposable
         return new HeadlessChromium(playwright, browser);
     }
 
+    /// <summary>A page on a phone-sized screen (375 x 667, mobile) with page scripts off: the pages must work without them.</summary>
+    public async Task<IPage> NewPhonePageAsync()
+    {
+        var context = await Browser.NewContextAsync(new()
+        {
+            JavaScriptEnabled = false,
+            ViewportSize = new() { Width = 375, Height = 667 },
+            IsMobile = true,
+        });
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>Fails when the page is wider than the screen, as the browser's layout engine measures it (evaluation works with page scripts off).</summary>
+    public static async Task AssertFitsTheScreenAsync(IPage page)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a phone screen.");
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Browser.DisposeAsync();

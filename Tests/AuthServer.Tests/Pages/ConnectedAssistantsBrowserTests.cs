@@ -81,21 +81,7 @@ public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) :
         Assert.Equal("Machine clients", await page.Locator("h1").InnerTextAsync());
     }
 
-    private async Task<IPage> NewPhonePageAsync()
-    {
-        var context = await _chromium!.Browser.NewContextAsync(new()
-        {
-            JavaScriptEnabled = false,
-            ViewportSize = new() { Width = 375, Height = 667 },
-            IsMobile = true,
-        });
-        return await context.NewPageAsync();
-    }
+    private Task<IPage> NewPhonePageAsync() => _chromium!.NewPhonePageAsync();
 
-    private static async Task AssertFitsTheScreenAsync(IPage page)
-    {
-        // Measured by the browser's layout engine (evaluation works with page scripts disabled).
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a phone screen.");
-    }
+    private static Task AssertFitsTheScreenAsync(IPage page) => HeadlessChromium.AssertFitsTheScreenAsync(page);
 }
