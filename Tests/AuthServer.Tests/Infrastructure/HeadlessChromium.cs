@@ -61,3 +61,19 @@ public sealed class HeadlessChromium : IAsyncDisposable
         _playwright.Dispose();
     }
 }
+
+/// <summary>A browser test class's Chromium, launched before its tests and closed after them (null without Chromium: the tests skip).</summary>
+public abstract class ChromiumTestBase : IAsyncLifetime
+{
+    protected HeadlessChromium? Chromium { get; private set; }
+
+    public async Task InitializeAsync() => Chromium = await HeadlessChromium.LaunchAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Chromium is not null)
+        {
+            await Chromium.DisposeAsync();
+        }
+    }
+}

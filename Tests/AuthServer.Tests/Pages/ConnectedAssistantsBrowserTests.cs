@@ -7,20 +7,9 @@ namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The connected-assistants pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) : IAsyncLifetime
+public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) : ChromiumTestBase
 {
     private readonly OAuthFlows _oauth = new(fixture);
-    private HeadlessChromium? _chromium;
-
-    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-    }
 
     [ChromiumFact]
     public async Task A_person_finds_their_assistant_from_the_home_page_and_revokes_it_on_a_phone_without_JavaScript()
@@ -81,7 +70,7 @@ public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) :
         Assert.Equal("Machine clients", await page.Locator("h1").InnerTextAsync());
     }
 
-    private Task<IPage> NewPhonePageAsync() => _chromium!.NewPhonePageAsync();
+    private Task<IPage> NewPhonePageAsync() => Chromium!.NewPhonePageAsync();
 
     private static Task AssertFitsTheScreenAsync(IPage page) => HeadlessChromium.AssertFitsTheScreenAsync(page);
 }

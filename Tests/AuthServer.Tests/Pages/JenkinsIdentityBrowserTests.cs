@@ -4,26 +4,15 @@ namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The page <c>/account/jenkins</c> in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class JenkinsIdentityBrowserTests(AuthServerFixture fixture) : IAsyncLifetime
+public sealed class JenkinsIdentityBrowserTests(AuthServerFixture fixture) : ChromiumTestBase
 {
-    private HeadlessChromium? _chromium;
-
-    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-    }
 
     [ChromiumFact]
     public async Task A_person_finds_the_page_from_home_links_their_jenkins_user_sees_no_token_and_unlinks_it_on_a_phone_without_JavaScript()
     {
         var user = await fixture.CreateUserAsync("jenkins-phone");
         var token = fixture.JenkinsTokenOf(DistributedApplicationFixture.JenkinsDeveloper);
-        var page = await _chromium!.NewPhonePageAsync();
+        var page = await Chromium!.NewPhonePageAsync();
 
         await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/login").AbsoluteUri);
         await page.FillAsync("#username", user.UserName);
