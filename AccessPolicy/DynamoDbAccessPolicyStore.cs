@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.AccessPolicy;
@@ -15,6 +16,7 @@ namespace McpAspire.AccessPolicy;
 public sealed class DynamoDbAccessPolicyStore(IAmazonDynamoDB dynamoDb, IOptions<AccessPolicyStoreOptions> options, TimeProvider time) : IAccessPolicyStore
 {
     private readonly string _table = AccessPolicyTable.Name(options.Value.TablePrefix);
+    private readonly string _identities = JenkinsIdentityTable.Name(options.Value.TablePrefix);
 
     public string TableName => _table;
 
@@ -26,7 +28,58 @@ public sealed class DynamoDbAccessPolicyStore(IAmazonDynamoDB dynamoDb, IOptions
             Key = Key(),
             ConsistentRead = true,
         }, cancellationToken);
-        if (response.Item is not { Count: > 0 } item)
+        return Parse(response.Item);
+    }
+
+    /// <summary>
+    /// The policy and the user's linked Jenkins identity in ONE strongly consistent <c>BatchGetItem</c> across the two
+    /// tables: a tool call of a user costs one round trip, as one of a machine client (<see cref="ReadAsync"/>) does, and
+    /// an unlink applies to the very next call. Keys DynamoDB leaves unprocessed (throttling) are asked again, a few times.
+    /// </summary>
+    public async Task<(AccessPolicyDocument Policy, LinkedJenkinsIdentity? Identity)> ReadWithIdentityAsync(string subject, CancellationToken cancellationToken)
+    {
+        var request = new BatchGetItemRequest
+        {
+            RequestItems = new()
+            {
+                [_table] = new KeysAndAttributes { Keys = [Key()], ConsistentRead = true },
+                [_identities] = new KeysAndAttributes { Keys = [DynamoDbJenkinsIdentityStore.Key(subject)], ConsistentRead = true },
+            },
+        };
+        Dictionary<string, AttributeValue>? policy = null, identity = null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await dynamoDb.BatchGetItemAsync(request, cancellationToken);
+            foreach (var (table, items) in response.Responses ?? [])
+            {
+                if (items is [var item, ..])
+                {
+                    (table == _table ? ref policy : ref identity) = item;
+                }
+            }
+
+            if (response.UnprocessedKeys is not { Count: > 0 } unprocessed)
+            {
+                break;
+            }
+
+            if (attempt == MaxBatchAttempts)
+            {
+                throw new AmazonDynamoDBException($"DynamoDB left keys of the policy and identity read unprocessed {MaxBatchAttempts} times (throttled).");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25 << attempt), time, cancellationToken);
+            request = new BatchGetItemRequest { RequestItems = unprocessed };
+        }
+
+        return (Parse(policy), LinkedJenkinsIdentity.FromItem(identity));
+    }
+
+    private const int MaxBatchAttempts = 4;
+
+    private static AccessPolicyDocument Parse(Dictionary<string, AttributeValue>? item)
+    {
+        if (item is not { Count: > 0 })
         {
             return AccessPolicyDocument.Default;
         }
@@ -98,6 +151,10 @@ public interface IAccessPolicyStore
     /// <summary>The policy now (strongly consistent); <see cref="AccessPolicyDocument.Default"/> when none was ever stored.</summary>
     /// <exception cref="AccessPolicyFormatException">The stored item cannot be read as a policy.</exception>
     Task<AccessPolicyDocument> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>The policy and the user <paramref name="subject"/>'s linked Jenkins identity (or null), both now, in one round trip.</summary>
+    /// <exception cref="AccessPolicyFormatException">The stored policy or identity item cannot be read.</exception>
+    Task<(AccessPolicyDocument Policy, LinkedJenkinsIdentity? Identity)> ReadWithIdentityAsync(string subject, CancellationToken cancellationToken);
 
     /// <summary>Replaces the policy of version <paramref name="expectedVersion"/> (0: none stored) by <paramref name="rules"/>.</summary>
     /// <exception cref="AccessPolicyConflictException">Someone saved another version since.</exception>

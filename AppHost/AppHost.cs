@@ -9,6 +9,8 @@ var jenkinsApiToken = builder.AddGeneratedSecret("jenkins-api-token");
 var adminPassword = builder.AddGeneratedSecret("admin-password");
 var introspectionSecret = builder.AddGeneratedSecret("mcp-introspection-secret");
 var dataProtectionKek = builder.AddGeneratedSecret("data-protection-key-encryption-key");
+// The key ring of users' linked Jenkins API tokens: both services have it, unlike the auth server's own ring above.
+var jenkinsIdentityKek = builder.AddGeneratedSecret("jenkins-identity-key-encryption-key");
 
 // Infrastructure first.
 var dynamoDb = builder.AddDynamoDb("dynamodb");
@@ -21,20 +23,25 @@ var authServer = builder.AddProject<Projects.AuthServer>("auth-server")
     .WithEnvironment("DataProtection__KeyEncryptionKey", dataProtectionKek)
     .WithEnvironment("McpServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("McpServer__IntrospectionClientSecret", introspectionSecret)
+    // The page /account/jenkins asks Jenkins (by service discovery) who a user's API token belongs to before linking it.
+    .WithJenkins(jenkins)
+    .WithEnvironment("JenkinsIdentity__KeyEncryptionKey", jenkinsIdentityKek)
     .WithExternalProviders()
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithConfiguredReplicas("AuthServer");
 
 // The MCP server (steps 7 and 10): introspects every token at the auth server, found by service discovery, and
-// reads the Jenkins access policy the auth server's admin page keeps in DynamoDB (in production: GetItem on that one
-// table only; docs/mcp-server.md, "Access policy").
+// reads the Jenkins access policy the auth server's admin page keeps in DynamoDB with the caller's linked Jenkins identity
+// (in production: BatchGetItem/GetItem on those two tables and Query on the linked tokens' key ring only;
+// docs/mcp-server.md, "Access policy"; docs/people-and-permissions.md, "Linking a personal Jenkins token").
 var mcpServer = builder.AddProject<Projects.McpJenkinsServer>("mcp-server")
     .WithReference(authServer).WaitFor(authServer)
     .WithReference(dynamoDb)
     .WithJenkins(jenkins).WaitFor(jenkins)
     .WithEnvironment("Jenkins__User", jenkinsUser)
     .WithEnvironment("Jenkins__ApiToken", jenkinsApiToken)
+    .WithEnvironment("JenkinsIdentity__KeyEncryptionKey", jenkinsIdentityKek)
     .WithEnvironment("AuthServer__IntrospectionClientId", McpServerClient.Id)
     .WithEnvironment("AuthServer__IntrospectionClientSecret", introspectionSecret)
     .WithExternalHttpEndpoints()
@@ -50,6 +57,7 @@ authServer
     .WithEnvironment("McpServer__ResourceUrl", mcpServer.McpResourceUrl());
 mcpServer
     .WithEnvironment("AuthServer__Issuer", mcpServer.McpResourceUrl())
-    .WithEnvironment("Mcp__ResourceUrl", mcpServer.McpResourceUrl());
+    .WithEnvironment("Mcp__ResourceUrl", mcpServer.McpResourceUrl())
+    .WithEnvironment("Jenkins__LinkPageUrl", ReferenceExpression.Create($"{authServer.PublicUrl()}/account/jenkins"));
 
 builder.Build().Run();

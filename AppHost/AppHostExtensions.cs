@@ -58,6 +58,7 @@ public static class AppHostExtensions
         var mock = builder.AddProject<Projects.JenkinsMock>(name)
             .WithEnvironment("Jenkins__User", user)
             .WithEnvironment("Jenkins__ApiToken", apiToken)
+            .WithJenkinsMockUsers()
             .WithHttpHealthCheck("/health")
             .WithHttpCommand("/mock/reset", "Reset Jenkins", commandName: ResetJenkinsCommand, commandOptions: new HttpCommandOptions
             {
@@ -73,6 +74,28 @@ public static class AppHostExtensions
                 },
             });
         return builder.CreateResourceBuilder<IResource>(mock.Resource);
+    }
+
+    /// <summary>The AppHost configuration section whose children are JenkinsMock's further users (<c>JenkinsMock:Users:N:*</c>).</summary>
+    public const string JenkinsMockUsersSection = "JenkinsMock:Users";
+
+    /// <summary>
+    /// JenkinsMock's further users besides the MCP server's account, each with its API token, permissions and items
+    /// (<c>JenkinsMock:Users:N:Name</c>, <c>ApiToken</c>, <c>Permissions:M</c>, <c>Items:M</c>, as JenkinsMock's own
+    /// <c>Jenkins:Users</c>): people who link their own Jenkins identity on a laptop, and the tests. Values are passed as
+    /// given; put tokens on the command line or in user secrets, never in a file. None by default.
+    /// </summary>
+    private static IResourceBuilder<ProjectResource> WithJenkinsMockUsers(this IResourceBuilder<ProjectResource> mock)
+    {
+        foreach (var setting in Microsoft.Extensions.Configuration.ConfigurationExtensions.AsEnumerable(mock.ApplicationBuilder.Configuration.GetSection(JenkinsMockUsersSection), makePathsRelative: true))
+        {
+            if (setting.Value is not null)
+            {
+                mock.WithEnvironment("Jenkins__Users__" + setting.Key.Replace(":", "__", StringComparison.Ordinal), setting.Value);
+            }
+        }
+
+        return mock;
     }
 
     /// <summary>The AppHost configuration section whose children are the auth server's upstream identity providers.</summary>

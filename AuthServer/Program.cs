@@ -1,5 +1,6 @@
 using McpAspire.AuthServer.ConnectedAssistants;
 using McpAspire.AuthServer.ExternalSignIn;
+using McpAspire.AuthServer.JenkinsIdentity;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
@@ -18,6 +19,7 @@ builder.AddClientRegistration();
 builder.AddUserAdministration();
 builder.AddMachineClients();
 builder.AddConnectedAssistants();
+builder.AddJenkinsIdentityLinking();
 builder.AddRequestProtection();
 
 var app = builder.Build();

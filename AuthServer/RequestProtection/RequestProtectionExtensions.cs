@@ -118,6 +118,8 @@ public static class RequestProtectionExtensions
             _ when Is(path, EndpointPaths.Login) && HttpMethods.IsPost(request.Method) => ("login", limits.Login),
             // An upstream provider's callback costs a code redemption there and writes here: counted like a sign-in.
             _ when request.Path.StartsWithSegments(EndpointPaths.ExternalSignIn, StringComparison.OrdinalIgnoreCase) => ("login", limits.Login),
+            // Each post asks Jenkins about a user id and token: as much a guess as a sign-in, in a budget of its own.
+            _ when Is(path, EndpointPaths.JenkinsIdentity) && HttpMethods.IsPost(request.Method) => ("jenkins-link", limits.Login),
             _ => ("", null),
         };
     }

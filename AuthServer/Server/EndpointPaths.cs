@@ -16,6 +16,9 @@ public static class EndpointPaths
 
     public const string Login = "/account/login";
 
+    /// <summary>Where a user links their own Jenkins identity (posting it asks Jenkins about a credential: limited like a sign-in).</summary>
+    public const string JenkinsIdentity = "/account/jenkins";
+
     /// <summary>Below it, each upstream identity provider's callback: <c>/account/external/{provider}/callback</c>.</summary>
     public const string ExternalSignIn = "/account/external";
     public const string OAuthMetadata = "/.well-known/oauth-authorization-server";

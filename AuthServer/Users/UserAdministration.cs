@@ -1,13 +1,17 @@
+using McpAspire.AuthServer.JenkinsIdentity;
 using McpAspire.AuthServer.Persistence.Users;
 
 namespace McpAspire.AuthServer.Users;
 
 /// <summary>What an administrator does to local accounts: every change here is audited, and every change that
-/// takes access away (disabling, a new password) ends the user's sessions and revokes their grants at once.</summary>
+/// takes access away (disabling, a new password) ends the user's sessions, revokes their grants at once and unlinks their
+/// Jenkins identity (an account that may be in the wrong hands must not keep running as someone in Jenkins, and a person
+/// who left leaves no Jenkins token here; they link again after an enable or a reset).</summary>
 public sealed partial class UserAdministration(
     IUserStore users,
     IOpenIddictAuthorizationManager authorizations,
     IOpenIddictTokenManager tokens,
+    JenkinsIdentityLinks jenkinsIdentities,
     ILogger<UserAdministration> logger)
 {
     public const int MinPasswordLength = 12;
@@ -73,7 +77,7 @@ public sealed partial class UserAdministration(
             return false;
         }
 
-        var revoked = await RevokeEverythingAsync(user);
+        var revoked = await RevokeEverythingAsync(user, "user disabled");
         LogDisabled(logger, LogText.Safe(user.UserName), revoked, LogText.Safe(administrator));
         return true;
     }
@@ -107,16 +111,20 @@ public sealed partial class UserAdministration(
             return PasswordReset.NoSuchUser;
         }
 
-        var revoked = await RevokeEverythingAsync(user);
+        var revoked = await RevokeEverythingAsync(user, "password reset");
         LogPasswordReset(logger, LogText.Safe(user.UserName), revoked, LogText.Safe(administrator));
         return PasswordReset.Done;
     }
 
     // Not cancellable: an administrator who closes the tab must not leave half of a user's tokens valid. Grants
-    // first (each revokes its own tokens), then any token of the user's left outside a grant.
-    private async Task<long> RevokeEverythingAsync(AppUser user)
-        => await authorizations.RevokeBySubjectAsync(user.Id, CancellationToken.None)
+    // first (each revokes its own tokens), then any token of the user's left outside a grant, then the Jenkins link.
+    private async Task<long> RevokeEverythingAsync(AppUser user, string reason)
+    {
+        var revoked = await authorizations.RevokeBySubjectAsync(user.Id, CancellationToken.None)
             + await tokens.RevokeBySubjectAsync(user.Id, CancellationToken.None);
+        await jenkinsIdentities.UnlinkAsync(user.Id, reason, CancellationToken.None);
+        return revoked;
+    }
 
     [LoggerMessage(LogLevel.Information, "User {UserName} created in groups [{Groups}] by {Administrator}.")]
     private static partial void LogCreated(ILogger logger, string userName, string groups, string administrator);

@@ -62,13 +62,13 @@ public static class SecurityApi
         var user = form?["j_username"].ToString() ?? "";
         var password = form?["j_password"].ToString() ?? "";
         var root = JenkinsResults.RootUrl(http.Request);
-        if (credentials.Validate(user, password) is null)
+        if (credentials.Authenticate(user, password) is not { } login)
         {
             return JenkinsResults.RedirectTo(root + "loginError", StatusCodes.Status302Found);
         }
 
         await http.Session.LoadAsync(http.RequestAborted);
-        http.Session.SetString(JenkinsSecurityMiddleware.SessionUserKey, user);
+        http.Session.SetString(JenkinsSecurityMiddleware.SessionUserKey, login.User);
         return JenkinsResults.RedirectTo(root, StatusCodes.Status302Found);
     }
 

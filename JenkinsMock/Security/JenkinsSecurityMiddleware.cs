@@ -93,15 +93,16 @@ public sealed class JenkinsSecurityMiddleware(RequestDelegate next, CredentialVa
                 return (null, "");
             }
 
-            switch (credentials.Validate(user, secret))
+            // The identity is the user id as Jenkins keeps it, whatever case the request spelled it in.
+            switch (credentials.Authenticate(user, secret))
             {
-                case AuthenticationKind.ApiToken:
-                    return (new JenkinsIdentity(user, AuthenticationKind.ApiToken, credentials.PermissionsOf(user)), user);
-                case AuthenticationKind.Session:
+                case (AuthenticationKind.ApiToken, var id):
+                    return (new JenkinsIdentity(id, AuthenticationKind.ApiToken, credentials.PermissionsOf(id)), id);
+                case (AuthenticationKind.Session, var id):
                     // A password login starts (or continues) a web session, as Jenkins' BasicHeaderProcessor does.
                     await context.Session.LoadAsync(context.RequestAborted);
-                    context.Session.SetString(SessionUserKey, user);
-                    return (new JenkinsIdentity(user, AuthenticationKind.Session, credentials.PermissionsOf(user)), user);
+                    context.Session.SetString(SessionUserKey, id);
+                    return (new JenkinsIdentity(id, AuthenticationKind.Session, credentials.PermissionsOf(id)), id);
                 default:
                     return (null, user);
             }

@@ -1,11 +1,15 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Amazon.Runtime;
+using System.Security.Cryptography;
 using McpAspire.AccessPolicy;
+using McpAspire.AccessPolicy.JenkinsIdentity;
+using McpAspire.McpJenkinsServer.Model;
 using McpAspire.McpJenkinsServer.Services;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Authorization;
@@ -19,8 +23,20 @@ namespace McpAspire.McpJenkinsServer.Authorization;
 /// Jenkins is called (<see cref="JenkinsClient"/>) and where lists are built, from the same <see cref="JenkinsAccess"/>.
 /// A policy that cannot be read or understood fails the call: never open.
 /// </summary>
-public sealed partial class EnforceAccessPolicy(IAccessPolicyStore store, ILogger<EnforceAccessPolicy> logger)
+/// <remarks>
+/// The same read brings the caller's linked Jenkins identity when they are a user (one <c>BatchGetItem</c> of the policy
+/// and their identity item, strongly consistent, so an unlink applies to the next call): their token is decrypted here and
+/// every Jenkins request of the call runs as them (<see cref="JenkinsAccess.RunsAs"/>). A token that cannot be decrypted
+/// fails the call; it never falls back to the server's account.
+/// </remarks>
+public sealed partial class EnforceAccessPolicy(
+    IAccessPolicyStore store, ILogger<EnforceAccessPolicy> logger, JenkinsTokenProtector? protector = null, IOptions<JenkinsOptions>? jenkins = null)
 {
+    /// <summary>Where users link their Jenkins identity, as tool errors name it when the AppHost did not say (<c>Jenkins:LinkPageUrl</c>).</summary>
+    public const string DefaultLinkPage = "the authorization server's page /account/jenkins";
+
+    private readonly string _linkPage = jenkins?.Value.LinkPageUrl?.AbsoluteUri ?? DefaultLinkPage;
+
     /// <summary>The claim the auth server puts a user's groups in (one claim per group once introspected).</summary>
     public const string GroupsClaim = "groups";
 
@@ -44,7 +60,12 @@ public sealed partial class EnforceAccessPolicy(IAccessPolicyStore store, ILogge
         }
 
         var access = context.Services!.GetRequiredService<JenkinsAccess>();
-        access.Apply(new AccessDecider(await ReadPolicyAsync(cancellationToken), CallerOf(context.User)));
+        var (policy, linked) = await ReadPolicyAsync(UserSubjectOf(context.User), cancellationToken);
+        access.Apply(new AccessDecider(policy, CallerOf(context.User)));
+        if (linked is not null)
+        {
+            access.RunAs(CredentialOf(linked));
+        }
 
         // A write action on the named job: refused here, naming the action, when the caller may read the job. When they
         // may not read it, the tool runs on and its first request about the job answers "not found", word for word as
@@ -66,11 +87,7 @@ public sealed partial class EnforceAccessPolicy(IAccessPolicyStore store, ILogge
             return AccessCaller.Anonymous;
         }
 
-        var subject = principal.GetClaim(OpenIddictConstants.Claims.Subject);
-        var clientId = principal.GetClaim(OpenIddictConstants.Claims.ClientId);
-        // A client-credentials token's subject is the client itself: its display name must never pass for a user's.
-        var isMachine = subject is not null && string.Equals(subject, clientId, StringComparison.Ordinal);
-        var userName = isMachine
+        var userName = UserSubjectOf(principal) is null
             ? null
             : principal.GetClaim(OpenIddictConstants.Claims.Username)
               ?? principal.GetClaim(OpenIddictConstants.Claims.PreferredUsername)
@@ -80,11 +97,23 @@ public sealed partial class EnforceAccessPolicy(IAccessPolicyStore store, ILogge
         return new AccessCaller(string.IsNullOrWhiteSpace(userName) ? null : userName, groups);
     }
 
-    private async Task<AccessPolicyDocument> ReadPolicyAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The user's subject, or null for a machine client: a client-credentials token's subject is the client itself, whose
+    /// display name must never pass for a user's, and which has no linked Jenkins identity (it runs as the server's account).
+    /// </summary>
+    public static string? UserSubjectOf(ClaimsPrincipal? principal)
+    {
+        var subject = principal?.GetClaim(OpenIddictConstants.Claims.Subject);
+        var isMachine = subject is not null && string.Equals(subject, principal!.GetClaim(OpenIddictConstants.Claims.ClientId), StringComparison.Ordinal);
+        return isMachine || string.IsNullOrEmpty(subject) ? null : subject;
+    }
+
+    /// <summary>The policy, and the user's linked identity in the same round trip (a machine client's call reads the policy only).</summary>
+    private async Task<(AccessPolicyDocument Policy, LinkedJenkinsIdentity? Identity)> ReadPolicyAsync(string? userSubject, CancellationToken cancellationToken)
     {
         try
         {
-            return await store.ReadAsync(cancellationToken);
+            return userSubject is null ? (await store.ReadAsync(cancellationToken), null) : await store.ReadWithIdentityAsync(userSubject, cancellationToken);
         }
         catch (AccessPolicyFormatException exception)
         {
@@ -96,6 +125,23 @@ public sealed partial class EnforceAccessPolicy(IAccessPolicyStore store, ILogge
         {
             LogUnreadablePolicy(logger, exception.GetType().Name, exception.Message);
             throw new AccessPolicyUnavailableException();
+        }
+    }
+
+    /// <summary>The linked identity's credentials for this call; a token that cannot be decrypted refuses the call.</summary>
+    private LinkedJenkinsCredential CredentialOf(LinkedJenkinsIdentity linked)
+    {
+        try
+        {
+            var token = protector?.Unprotect(linked) ?? throw new CryptographicException("This server has no key ring for linked Jenkins tokens.");
+            return new LinkedJenkinsCredential(linked.JenkinsUser, token, _linkPage);
+        }
+        catch (CryptographicException exception)
+        {
+            LogUndecryptableToken(logger, LogText.Safe(linked.Subject), LogText.Safe(linked.JenkinsUser), exception.GetType().Name);
+            throw new McpException(
+                $"Your linked Jenkins identity '{linked.JenkinsUser}' cannot be used: its stored API token cannot be decrypted. Link it again at " +
+                $"{_linkPage} (or unlink it there to run as the server's Jenkins account). Your calls are refused until then.");
         }
     }
 
@@ -121,6 +167,10 @@ public sealed partial class EnforceAccessPolicy(IAccessPolicyStore store, ILogge
     [LoggerMessage(EventId = 1100, Level = LogLevel.Error,
         Message = "The Jenkins access policy stored in DynamoDB is malformed ({Problem}); every tool call is refused until an administrator saves a valid one.")]
     private static partial void LogMalformedPolicy(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Error,
+        Message = "The linked Jenkins token of user {Subject} (Jenkins user {JenkinsUser}) cannot be decrypted ({ExceptionType}): the key ring lacks its key or the item was altered; the tool call is refused.")]
+    private static partial void LogUndecryptableToken(ILogger logger, string subject, string jenkinsUser, string exceptionType);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Error,
         Message = "The Jenkins access policy could not be read from DynamoDB ({ExceptionType}: {Reason}); the tool call is refused.")]

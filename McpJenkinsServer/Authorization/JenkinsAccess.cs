@@ -28,10 +28,28 @@ public sealed class JenkinsAccess
         }
     }
 
-    /// <summary>The decision that mattered for this call, for the audit line: the action checked, or how much a list hid.</summary>
-    public string AuditText => _decision?.Describe() is { } decision
-        ? (_hidden > 0 ? $"{decision}; {_hidden} hidden" : decision)
-        : _hidden > 0 ? $"{_hidden} item(s) hidden" : _decider is not null ? "policy applied" : "unrestricted";
+    /// <summary>
+    /// The decision that mattered for this call, for the audit line: the action checked, or how much a list hid; and, for a
+    /// user with a linked Jenkins identity, the Jenkins user id the call ran as (never the token).
+    /// </summary>
+    public string AuditText => (RunsAs is { } linked ? $"Jenkins as linked user '{linked.User}'; " : "")
+        + (_decision?.Describe() is { } decision
+            ? (_hidden > 0 ? $"{decision}; {_hidden} hidden" : decision)
+            : _hidden > 0 ? $"{_hidden} item(s) hidden" : _decider is not null ? "policy applied" : "unrestricted");
+
+    /// <summary>
+    /// The caller's own Jenkins credentials (<see cref="EnforceAccessPolicy"/> sets them when the user linked an identity):
+    /// every Jenkins request of this call then authenticates as them, never as the server's account. Null: the server's
+    /// account (no link, a machine client, the server's own work).
+    /// </summary>
+    public LinkedJenkinsCredential? RunsAs { get; private set; }
+
+    /// <summary>Makes this call's Jenkins requests run as the caller's linked identity (once, by <see cref="EnforceAccessPolicy"/>).</summary>
+    public void RunAs(LinkedJenkinsCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        RunsAs = credential;
+    }
 
     private AccessDecision? _decision;
 
@@ -98,6 +116,23 @@ public sealed class JenkinsAccess
 
     private AccessDecider Decided()
         => _decider ?? throw new InvalidOperationException("The Jenkins access policy was not applied to this call; nothing is allowed without it.");
+}
+
+/// <summary>
+/// A user's linked Jenkins identity for one call: the user id, the API token in clear (kept in this request's scope only,
+/// never logged: <see cref="ToString"/> leaves it out) and the page where the user links a new one.
+/// </summary>
+public sealed class LinkedJenkinsCredential(string user, string apiToken, string linkPage)
+{
+    public string User { get; } = user;
+
+    public string LinkPage { get; } = linkPage;
+
+    /// <summary>The HTTP Basic value (<c>user:token</c>, UTF-8, base64) for this call's Jenkins requests.</summary>
+    public System.Net.Http.Headers.AuthenticationHeaderValue Authorization { get; } =
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{apiToken}")));
+
+    public override string ToString() => $"linked Jenkins user '{User}'";
 }
 
 /// <summary>

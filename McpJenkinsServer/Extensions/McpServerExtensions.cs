@@ -1,4 +1,5 @@
 using McpAspire.AccessPolicy;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model;
 using McpAspire.McpJenkinsServer.Services;
@@ -22,7 +23,8 @@ public static class McpServerExtensions
         builder.Services.AddSingleton<ToolCallAudit>();
         builder.Services.AddSingleton<RequireToolScope>();
         // The Jenkins access policy: read from DynamoDB at every tool call, applied to the caller in the request's scope.
-        builder.AddAccessPolicyStore();
+        // The policy store, and the linked Jenkins identities read with it (this server only reads their key ring).
+        builder.AddJenkinsIdentities(createKeys: false);
         builder.Services.AddSingleton<EnforceAccessPolicy>();
         builder.Services.AddScoped<JenkinsAccess>();
         builder.Services.AddMcpServer(options =>

@@ -21,6 +21,12 @@ public sealed class JenkinsOptions
     [Required]
     public string ApiToken { get; set; } = "";
 
+    /// <summary>
+    /// The auth server's page where users link their own Jenkins identity (the AppHost sets it): named in the tool error a
+    /// user gets when Jenkins no longer accepts their linked token.
+    /// </summary>
+    public Uri? LinkPageUrl { get; set; }
+
     /// <summary>How long one Jenkins call may take before the tool reports Jenkins unreachable.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00")]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -10,8 +10,9 @@ using ModelContextProtocol;
 namespace McpAspire.McpJenkinsServer.Services;
 
 /// <summary>
-/// A typed client for the Jenkins REST API. It authenticates with the server's own API token (so CSRF crumbs
-/// are not needed: API-token requests are exempt), asks only for the fields it uses (<c>?tree=</c>), and turns
+/// A typed client for the Jenkins REST API. It authenticates with the server's own API token, or with the caller's linked
+/// one when they linked a Jenkins identity (<see cref="JenkinsAccess.RunsAs"/>; either way CSRF crumbs are not needed:
+/// API-token requests are exempt), asks only for the fields it uses (<c>?tree=</c>), and turns
 /// every failure into a <see cref="JenkinsException"/> whose message tells a model what to do next. Before any request
 /// about a job it asks the caller's <see cref="JenkinsAccess"/>: a job the caller may not read is "not found", with the
 /// very words Jenkins' 404 would give, and no request is sent.
@@ -184,7 +185,7 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
         {
             case 422:
                 throw new JenkinsException(JenkinsError.PermissionDenied, Invariant(
-                    $"The MCP server's Jenkins account may not cancel queue item {id}: it lacks the Job/Cancel permission on that job. Ask a Jenkins administrator to grant it."));
+                    $"{Account} may not cancel queue item {id}: it lacks the Job/Cancel permission on that job. Ask a Jenkins administrator to grant it."));
             case 500:
                 throw new JenkinsException(JenkinsError.Rejected, Invariant(
                     $"Queue item {id} could not be cancelled: it has just left the queue (its build started or it was cancelled). Check it with get_queue_item; stop a started build with stop_build."));
@@ -442,6 +443,12 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (_access.RunsAs is { } linked)
+        {
+            // The caller's own identity; the client's default header (the server's account) is then not added.
+            request.Headers.Authorization = linked.Authorization;
+        }
+
         try
         {
             return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
@@ -491,8 +498,12 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
             HttpStatusCode.BadRequest when detail.Contains("not parameterized", StringComparison.OrdinalIgnoreCase)
                 => new JenkinsException(JenkinsError.NotParameterized, $"{what} is not parameterized: trigger it without parameters."),
             HttpStatusCode.BadRequest => new JenkinsException(JenkinsError.Rejected, $"Jenkins refused the request for {what}: {Shorten(detail)}"),
-            HttpStatusCode.Unauthorized => new JenkinsException(JenkinsError.CredentialsRejected, "Jenkins rejected the MCP server's own Jenkins credentials; an administrator must fix Jenkins:User / Jenkins:ApiToken."),
-            HttpStatusCode.Forbidden => Forbidden(response, what, detail),
+            HttpStatusCode.Unauthorized => _access.RunsAs is { } linked
+                ? new JenkinsException(JenkinsError.CredentialsRejected,
+                    $"Jenkins no longer accepts the API token you linked for Jenkins user '{linked.User}' (revoked or expired in Jenkins). Link a new one at " +
+                    $"{linked.LinkPage}, or unlink it there to run as the MCP server's Jenkins account; until then your calls are refused.")
+                : new JenkinsException(JenkinsError.CredentialsRejected, "Jenkins rejected the MCP server's own Jenkins credentials; an administrator must fix Jenkins:User / Jenkins:ApiToken."),
+            HttpStatusCode.Forbidden => Forbidden(response, what, detail, Account),
             HttpStatusCode.MethodNotAllowed => new JenkinsException(JenkinsError.Rejected, $"Jenkins does not allow this operation on {what}."),
             _ when status >= 500 => new JenkinsException(JenkinsError.Unreachable, Invariant($"Jenkins failed with HTTP {status}; try again later.")),
             _ => new JenkinsException(JenkinsError.Unexpected, Invariant($"Jenkins answered HTTP {status} for {what}.")),
@@ -507,19 +518,25 @@ public sealed partial class JenkinsClient(HttpClient http, ILogger<JenkinsClient
     /// A 403: missing a permission (hudson.security.AccessDeniedHandlerImpl names it in X-Required-Permission, e.g.
     /// hudson.model.Item.Build), or no valid crumb, or no access at all.
     /// </summary>
-    private static JenkinsException Forbidden(HttpResponseMessage response, string what, string detail)
+    private static JenkinsException Forbidden(HttpResponseMessage response, string what, string detail, string account)
     {
         if (response.Headers.TryGetValues("X-Required-Permission", out var required) && required.FirstOrDefault() is { Length: > 0 } permission)
         {
             var name = PermissionNames.GetValueOrDefault(permission, permission);
             return new JenkinsException(JenkinsError.PermissionDenied,
-                $"The MCP server's Jenkins account lacks the {name} permission ({permission}) needed for {what}. Ask a Jenkins administrator to grant it, or choose another job.");
+                $"{account} lacks the {name} permission ({permission}) needed for {what}. Ask a Jenkins administrator to grant it, or choose another job.");
         }
 
         return detail.Contains("crumb", StringComparison.OrdinalIgnoreCase)
             ? new JenkinsException(JenkinsError.CredentialsRejected, $"Jenkins asked for a CSRF crumb for {what}; the MCP server must use an API token (Jenkins:ApiToken), which needs none.")
-            : new JenkinsException(JenkinsError.PermissionDenied, $"The MCP server's Jenkins account is not allowed to access {what}.");
+            : new JenkinsException(JenkinsError.PermissionDenied, $"{account} is not allowed to access {what}.");
     }
+
+    /// <summary>Whose Jenkins permissions a refusal is about, as errors name it.</summary>
+    private string Account => _access.RunsAs is { } linked ? $"Your Jenkins account '{linked.User}'" : "The MCP server's Jenkins account";
+
+    /// <summary>The Jenkins user id this call runs as when the caller linked their own identity; null: the server's account.</summary>
+    public string? LinkedJenkinsUser => _access.RunsAs?.User;
 
     /// <summary>Permission ids as Jenkins' matrix shows them.</summary>
     private static readonly Dictionary<string, string> PermissionNames = new(StringComparer.Ordinal)

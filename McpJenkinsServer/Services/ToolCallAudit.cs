@@ -82,7 +82,8 @@ public sealed partial class ToolCallAudit(ILogger<ToolCallAudit> logger, TimePro
         {
             var duration = time.GetElapsedTime(started);
             // Resolved only now: the access policy filter, inside this one, decided it during the call.
-            var access = LogText.Safe(context.Services?.GetService<JenkinsAccess>()?.AuditText ?? "n/a");
+            // Longer than other values: the linked Jenkins user (first) and the rule that decided must both fit.
+            var access = LogText.Safe(context.Services?.GetService<JenkinsAccess>()?.AuditText ?? "n/a", maxLength: 320);
             activity?.SetTag("mcp.tool.outcome", outcome);
             activity?.SetTag("mcp.tool.access", access);
             activity?.SetTag("mcp.tool.duration_ms", (long)duration.TotalMilliseconds);

@@ -37,7 +37,7 @@ public sealed class StatusTools(JenkinsClient jenkins, JenkinsAccess? access = n
     }
 
     [McpServerTool(Name = "who_am_i", Title = "Who am I", ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
-    [Description("Tells who is calling (OAuth subject, user name, groups, client and granted scopes: what the Jenkins access policy decides on) and which Jenkins account the MCP server acts as on the caller's behalf.")]
+    [Description("Tells who is calling (OAuth subject, user name, groups, client and granted scopes: what the Jenkins access policy decides on) and which Jenkins account the MCP server acts as on the caller's behalf: the caller's own linked Jenkins identity, or the server's account.")]
     public async Task<Identity> WhoAmI(RequestContext<CallToolRequestParams> context, CancellationToken cancellationToken = default)
     {
         var user = context.User;
@@ -52,6 +52,7 @@ public sealed class StatusTools(JenkinsClient jenkins, JenkinsAccess? access = n
             caller.Groups,
             jenkinsUser.Name,
             jenkinsUser.Authenticated ?? false,
-            jenkinsUser.Authorities ?? []);
+            jenkinsUser.Authorities ?? [],
+            jenkins.LinkedJenkinsUser is not null);
     }
 }

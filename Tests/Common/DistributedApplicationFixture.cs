@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace McpAspire.Tests.Common;
 
@@ -77,9 +78,37 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
     /// <summary><see cref="McpUrl"/> exactly as the auth server compares resources (<see cref="Uri.AbsoluteUri"/>).</summary>
     public string McpResource => McpUrl.AbsoluteUri;
 
+    /// <summary>
+    /// People of JenkinsMock besides the MCP server's account (the AppHost's <c>JenkinsMock:Users</c>), for users who link
+    /// their own Jenkins identity: <see cref="JenkinsDeveloper"/> may read, build and cancel everywhere;
+    /// <see cref="JenkinsReader"/> may only read. Their API tokens are random per app (<see cref="JenkinsTokenOf"/>).
+    /// </summary>
+    public const string JenkinsDeveloper = "jenkins-dev";
+
+    /// <inheritdoc cref="JenkinsDeveloper"/>
+    public const string JenkinsReader = "jenkins-reader";
+
+    private static readonly Dictionary<string, string[]> JenkinsPeople = new()
+    {
+        [JenkinsDeveloper] = ["Overall/Read", "Job/Read", "Job/Build", "Job/Cancel", "Run/Update"],
+        [JenkinsReader] = ["Overall/Read", "Job/Read"],
+    };
+
+    private readonly Dictionary<string, string> _jenkinsTokens = JenkinsPeople.Keys.ToDictionary(
+        name => name, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
+    /// <summary>The Jenkins API token of <see cref="JenkinsDeveloper"/> or <see cref="JenkinsReader"/> (32 hex digits, like Jenkins').</summary>
+    public string JenkinsTokenOf(string jenkinsUser) => _jenkinsTokens[jenkinsUser];
+
     public async Task InitializeAsync()
     {
-        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret, [.. Arguments]);
+        var people = JenkinsPeople.Select((person, index) => (person, index)).SelectMany(entry => (string[])
+        [
+            $"JenkinsMock:Users:{entry.index}:Name={entry.person.Key}",
+            $"JenkinsMock:Users:{entry.index}:ApiToken={_jenkinsTokens[entry.person.Key]}",
+            .. entry.person.Value.Select((permission, p) => $"JenkinsMock:Users:{entry.index}:Permissions:{p}={permission}"),
+        ]);
+        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret, [.. people, .. Arguments]);
         var added = Configure(builder);
         _app = await DistributedApplicationTestFactory.StartAsync(builder, [.. DistributedApplicationTestFactory.ResourceNames, .. added]);
         AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
@@ -141,6 +170,32 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
         }
 
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Collects <paramref name="resourceName"/>'s log lines (as the dashboard shows them, earlier ones first) until
+    /// <paramref name="stop"/>. Logs are kept per running instance (the AppHost runs projects as replicas), not under the
+    /// resource's name.
+    /// </summary>
+    public async Task WatchLogAsync(string resourceName, System.Collections.Concurrent.ConcurrentQueue<string> lines, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var running = await App.ResourceNotifications.WaitForResourceAsync(resourceName, update => update.Snapshot.State?.Text == KnownResourceStates.Running, stop);
+        try
+        {
+            await foreach (var batch in logs.WatchAsync(running.ResourceId).WithCancellation(stop))
+            {
+                foreach (var line in batch)
+                {
+                    lines.Enqueue(line.Content);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The watch itself never ends.
+        }
     }
 
     public async Task DisposeAsync()

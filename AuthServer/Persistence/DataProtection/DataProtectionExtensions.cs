@@ -1,3 +1,4 @@
+using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.Configuration;
@@ -30,7 +31,7 @@ internal static class DataProtectionExtensions
             .Configure<DynamoDbXmlRepository, IDataProtectionKeyWrapper>((options, repository, wrapper) =>
             {
                 options.XmlRepository = repository;
-                options.XmlEncryptor = new WrappedKeyXmlEncryptor(wrapper);
+                options.XmlEncryptor = new WrappedKeyXmlEncryptor(wrapper, typeof(WrappedKeyXmlDecryptor));
             });
         return services;
     }

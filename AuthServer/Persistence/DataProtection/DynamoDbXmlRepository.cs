@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;
+using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.Logging;
@@ -25,7 +25,6 @@ internal sealed class DynamoDbXmlRepository(
     : IXmlRepository
 {
     public const string Purpose = "data-protection";
-    private const string XmlAttribute = "xml";
 
     // Data Protection marks every element that holds a secret with d:requiresEncryption="true", and stores it
     // encrypted as d:encryptedSecret, in this namespace.
@@ -33,6 +32,8 @@ internal sealed class DynamoDbXmlRepository(
     private static readonly XName RequiresEncryption = DataProtectionNamespace + "requiresEncryption";
     private static readonly XName EncryptedSecret = DataProtectionNamespace + "encryptedSecret";
 
+    private readonly DynamoDbXmlElements _ring = new(client, tables.DataProtectionKeys, Purpose, (table, problem) => PersistenceLog.MalformedItem(logger, table, Purpose, problem));
+    private readonly DynamoDbXmlElements _legacy = new(client, tables.Keys, Purpose, (table, problem) => PersistenceLog.MalformedItem(logger, table, Purpose, problem));
     private volatile bool _legacyElementsMoved;
 
     public IReadOnlyCollection<XElement> GetAllElements() => GetAllElementsAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -41,7 +42,7 @@ internal sealed class DynamoDbXmlRepository(
     {
         ArgumentNullException.ThrowIfNull(element);
         var id = string.IsNullOrWhiteSpace(friendlyName) ? Guid.NewGuid().ToString("N") : friendlyName;
-        TryPutAsync(id, element, CancellationToken.None).GetAwaiter().GetResult();
+        _ring.TryAddAsync(id, element, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private async Task<IReadOnlyCollection<XElement>> GetAllElementsAsync(CancellationToken cancellationToken)
@@ -52,69 +53,23 @@ internal sealed class DynamoDbXmlRepository(
             _legacyElementsMoved = true;
         }
 
-        var elements = new List<XElement>();
-        foreach (var (id, xml) in await QueryAsync(tables.DataProtectionKeys, cancellationToken))
-        {
-            if (TryParse(tables.DataProtectionKeys, xml) is { } element)
-            {
-                elements.Add(element);
-            }
-        }
-
-        return elements;
-    }
-
-    private async Task<bool> TryPutAsync(string id, XElement element, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = tables.DataProtectionKeys,
-                Item = new ItemWriter()
-                    .String(DynamoDbSchema.KeyPurpose, Purpose)
-                    .String(DynamoDbSchema.Id, id)
-                    .String(XmlAttribute, element.ToString(SaveOptions.DisableFormatting))
-                    .Item,
-                // Key ids are unique GUIDs: never overwrite an element another replica stored under the same name.
-                ConditionExpression = "attribute_not_exists(#id)",
-                ExpressionAttributeNames = new() { ["#id"] = DynamoDbSchema.Id },
-            }, cancellationToken);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+        return [.. (await _ring.ReadAllAsync(cancellationToken)).Select(stored => stored.Element)];
     }
 
     /// <summary>Moves the elements an earlier version stored in the keys table, encrypting their secrets on the way.</summary>
     private async Task MoveLegacyElementsAsync(CancellationToken cancellationToken)
     {
-        var encryptor = new WrappedKeyXmlEncryptor(wrapper);
-        foreach (var (id, xml) in await QueryAsync(tables.Keys, cancellationToken))
+        var encryptor = new WrappedKeyXmlEncryptor(wrapper, typeof(WrappedKeyXmlDecryptor));
+        // A malformed element stays where it is (logged): nothing is deleted that was not copied.
+        foreach (var (id, element) in await _legacy.ReadAllAsync(cancellationToken))
         {
-            // A malformed element stays where it is (logged): nothing is deleted that was not copied.
-            if (TryParse(tables.Keys, xml) is not { } element)
-            {
-                continue;
-            }
-
             // Another replica may have moved it first; its copy is as good as ours.
-            if (await TryPutAsync(id, EncryptSecrets(element, encryptor), cancellationToken))
+            if (await _ring.TryAddAsync(id, EncryptSecrets(element, encryptor), cancellationToken))
             {
                 DataProtectionLog.LegacyElementMoved(logger, id, tables.Keys, tables.DataProtectionKeys);
             }
 
-            await client.DeleteItemAsync(new DeleteItemRequest
-            {
-                TableName = tables.Keys,
-                Key = new()
-                {
-                    [DynamoDbSchema.KeyPurpose] = new AttributeValue { S = Purpose },
-                    [DynamoDbSchema.Id] = new AttributeValue { S = id },
-                },
-            }, cancellationToken);
+            await _legacy.DeleteAsync(id, cancellationToken);
         }
     }
 
@@ -134,49 +89,5 @@ internal sealed class DynamoDbXmlRepository(
         }
 
         return copy;
-    }
-
-    private XElement? TryParse(string table, string xml)
-    {
-        try
-        {
-            return XElement.Parse(xml);
-        }
-        catch (System.Xml.XmlException exception)
-        {
-            PersistenceLog.MalformedItem(logger, table, Purpose, exception.Message);
-            return null;
-        }
-    }
-
-    private async Task<List<(string Id, string Xml)>> QueryAsync(string table, CancellationToken cancellationToken)
-    {
-        var items = new List<(string, string)>();
-        var request = new QueryRequest
-        {
-            TableName = table,
-            ConsistentRead = true,
-            KeyConditionExpression = "#p = :p",
-            ExpressionAttributeNames = new() { ["#p"] = DynamoDbSchema.KeyPurpose },
-            ExpressionAttributeValues = new() { [":p"] = new AttributeValue { S = Purpose } },
-        };
-
-        await foreach (var response in client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
-        {
-            foreach (var item in response.Items ?? [])
-            {
-                try
-                {
-                    var reader = new ItemReader(item, table);
-                    items.Add((reader.Required(DynamoDbSchema.Id), reader.Required(XmlAttribute)));
-                }
-                catch (MalformedItemException exception)
-                {
-                    PersistenceLog.MalformedItem(logger, table, Purpose, exception.Message);
-                }
-            }
-        }
-
-        return items;
     }
 }

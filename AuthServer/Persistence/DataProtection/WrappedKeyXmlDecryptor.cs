@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Xml.Linq;
-using McpAspire.AuthServer.Persistence.DataProtection;
+using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,29 +19,5 @@ public sealed class WrappedKeyXmlDecryptor(IServiceProvider services) : IXmlDecr
 {
     public const string TypeName = "McpAspire.AuthServer.Persistence.WrappedKeyXmlDecryptor";
 
-    public XElement Decrypt(XElement encryptedElement)
-    {
-        ArgumentNullException.ThrowIfNull(encryptedElement);
-        if (encryptedElement.Name != WrappedKeyXmlEncryptor.ElementName)
-        {
-            throw new CryptographicException($"Expected a <{WrappedKeyXmlEncryptor.ElementName}> element, found <{encryptedElement.Name}>.");
-        }
-
-        var scheme = (string?)encryptedElement.Attribute(WrappedKeyXmlEncryptor.SchemeAttribute) ?? "";
-        var keyId = (string?)encryptedElement.Attribute(WrappedKeyXmlEncryptor.KeyIdAttribute) ?? "";
-        var value = (string?)encryptedElement.Element("value")
-            ?? throw new CryptographicException($"The <{WrappedKeyXmlEncryptor.ElementName}> element has no value.");
-        var wrapper = services.GetServices<IDataProtectionKeyWrapper>().LastOrDefault(candidate => candidate.Scheme == scheme)
-            ?? throw new CryptographicException($"No key wrapper for scheme '{scheme}' is registered: the Data Protection key cannot be decrypted.");
-
-        var plaintext = wrapper.Unwrap(new WrappedKey(scheme, keyId, Convert.FromBase64String(value)));
-        try
-        {
-            return XElement.Parse(Encoding.UTF8.GetString(plaintext));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
-    }
+    public XElement Decrypt(XElement encryptedElement) => WrappedKeyDecryption.Decrypt(encryptedElement, services.GetServices<IDataProtectionKeyWrapper>());
 }

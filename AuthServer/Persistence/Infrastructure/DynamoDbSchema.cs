@@ -52,6 +52,8 @@ public static class DynamoDbSchema
         Table(names.Coordination, [Hash(CoordinationKey)]),
         Table(names.ExternalLogins, [Hash(ExternalLoginKey)]),
         Table(names.AccessPolicy, [Hash(Id)]),
+        Table(names.JenkinsIdentities, [Hash(McpAspire.AccessPolicy.JenkinsIdentity.JenkinsIdentityTable.Subject)]),
+        Table(names.JenkinsIdentityKeys, [Hash(KeyPurpose), Range(Id)]),
     ];
 
     /// <summary>The tables whose items may carry the <see cref="Ttl"/> attribute.</summary>

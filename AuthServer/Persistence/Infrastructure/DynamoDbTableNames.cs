@@ -1,4 +1,5 @@
 using McpAspire.AccessPolicy;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
@@ -26,6 +27,8 @@ public sealed class DynamoDbTableNames
         ExternalLogins = $"{prefix}-auth-external-logins";
         Coordination = $"{prefix}-auth-coordination";
         AccessPolicy = AccessPolicyTable.Name(prefix);
+        JenkinsIdentities = JenkinsIdentityTable.Name(prefix);
+        JenkinsIdentityKeys = JenkinsIdentityTable.KeysName(prefix);
     }
 
     public string Applications { get; }
@@ -68,6 +71,16 @@ public sealed class DynamoDbTableNames
     /// </summary>
     public string AccessPolicy { get; }
 
+    /// <summary>
+    /// Users' linked Jenkins identities (one item per user, the API token encrypted): written by the auth server's page
+    /// <c>/account/jenkins</c>, read by the MCP server in the same BatchGetItem as <see cref="AccessPolicy"/>.
+    /// </summary>
+    public string JenkinsIdentities { get; }
+
+    /// <summary>The key ring that encrypts the linked tokens, apart from <see cref="DataProtectionKeys"/>: the MCP server reads this one only.</summary>
+    public string JenkinsIdentityKeys { get; }
+
     public IReadOnlyList<string> All =>
-        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination, ExternalLogins, AccessPolicy];
+        [Applications, ApplicationLookups, Authorizations, Scopes, Tokens, TokenReferences, Keys, DataProtectionKeys, Users, Coordination, ExternalLogins, AccessPolicy,
+         JenkinsIdentities, JenkinsIdentityKeys];
 }

@@ -47,6 +47,7 @@ public sealed record Identity(
     IReadOnlyList<string> Scopes,
     [property: Description("The signed-in user's name, as the Jenkins access policy's user rules name it; null for a machine client.")] string? UserName,
     [property: Description("The user's groups, as the Jenkins access policy's group rules name them (from the token: a change reaches the next token).")] IReadOnlyList<string> Groups,
-    [property: Description("The Jenkins account the MCP server uses (never the caller's token).")] string? JenkinsUser,
+    [property: Description("The Jenkins account this caller's calls run as, as Jenkins reports it (never a token).")] string? JenkinsUser,
     bool JenkinsAuthenticated,
-    IReadOnlyList<string> JenkinsAuthorities);
+    IReadOnlyList<string> JenkinsAuthorities,
+    [property: Description("True when the calls run as the caller's own Jenkins identity, linked on the authorization server's page /account/jenkins; false: as the MCP server's Jenkins account.")] bool JenkinsIdentityLinked);

@@ -239,7 +239,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         var person = await NewPersonAsync(new { preferred_username = Unique("lee"), groups = new List<string> { "developers" } });
         var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var stop = new CancellationTokenSource();
-        var watching = WatchAuthServerLogAsync(lines, stop.Token);
+        var watching = app.WatchLogAsync(DistributedApplicationFixture.AuthServer, lines, stop.Token);
 
         var (tokens, _) = await SignInAndIntrospectAsync(person);
         // The sign-in's own line (EventId 4101) shows the log has caught up with it.
@@ -260,29 +260,6 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
     }
 
     // ---- helpers ----
-
-    /// <summary>Collects the auth server's log lines (as the dashboard shows them) until <paramref name="stop"/>.</summary>
-    private async Task WatchAuthServerLogAsync(System.Collections.Concurrent.ConcurrentQueue<string> lines, CancellationToken stop)
-    {
-        var logs = app.App.Services.GetRequiredService<ResourceLoggerService>();
-        // Logs are kept per running instance (the AppHost runs projects as replicas), not under the resource's name.
-        var running = await app.App.ResourceNotifications.WaitForResourceAsync(DistributedApplicationFixture.AuthServer,
-            update => update.Snapshot.State?.Text == KnownResourceStates.Running, stop);
-        try
-        {
-            await foreach (var batch in logs.WatchAsync(running.ResourceId).WithCancellation(stop))
-            {
-                foreach (var line in batch)
-                {
-                    lines.Enqueue(line.Content);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The watch itself never ends.
-        }
-    }
 
     public sealed record Person(string Login, string Password, string PreferredUserName, string UpstreamSubject);
 

@@ -7,6 +7,7 @@ using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Keys;
+using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;

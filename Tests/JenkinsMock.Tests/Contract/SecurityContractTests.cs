@@ -28,6 +28,31 @@ public sealed class SecurityContractTests(JenkinsMockFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task User_ids_ignore_case_as_jenkins_default_id_strategy_and_whoAmI_names_the_id_as_jenkins_keeps_it()
+    {
+        // IdStrategy.CaseInsensitive (the built-in realm's default): BUILDER with builder's token is builder.
+        using var shouted = factory.CreateBasicClient("BUILDER", factory.TokenOf("builder"));
+        using var exact = factory.CreateBasicClient("builder", factory.TokenOf("builder"));
+
+        var whoAmI = await shouted.GetJsonAsync("/whoAmI/api/json");
+        var same = await exact.GetJsonAsync("/whoAmI/api/json");
+
+        Assert.Equal("builder", whoAmI.GetProperty("name").GetString());
+        Assert.False(whoAmI.GetProperty("anonymous").GetBoolean());
+        Assert.Equal("builder", same.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task WhoAmI_with_a_wrong_token_gets_401_even_though_it_needs_no_permission()
+    {
+        using var client = factory.CreateBasicClient("reader", factory.TokenOf("builder"));
+
+        using var response = await client.GetAsync(new Uri("/whoAmI/api/json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task A_malformed_basic_header_gets_401()
     {
         using var client = factory.CreateAnonymousClient();

@@ -1,9 +1,12 @@
 using System.Security.Claims;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AccessPolicy;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using McpAspire.McpJenkinsServer.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -144,10 +147,79 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
         Assert.Empty(machine.Groups);
     }
 
-    private static ClaimsPrincipal User(string name, string[] groups)
+    [Fact]
+    public async Task A_user_with_a_linked_identity_runs_as_it_read_with_the_policy_in_one_call()
+    {
+        var protector = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
+        _store.Linked = new LinkedJenkinsIdentity("alice-subject", "alice.jenkins", protector.Protect("alice-subject", "alice.jenkins", Token), DateTimeOffset.UtcNow);
+        var context = Context("get_job", "team-a/app", User("alice", TeamA, "alice-subject"));
+
+        await Linking(protector).InvokeAsync((_, _) => ValueTask.FromResult(new CallToolResult()), context, CancellationToken.None);
+
+        var access = context.Services!.GetRequiredService<JenkinsAccess>();
+        Assert.Equal("alice.jenkins", access.RunsAs?.User);
+        Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("alice.jenkins:" + Token)), access.RunsAs?.Authorization.Parameter);
+        Assert.Equal(LinkPage.AbsoluteUri, access.RunsAs?.LinkPage);
+        Assert.Equal("Jenkins as linked user 'alice.jenkins'; policy applied", access.AuditText);
+        Assert.DoesNotContain(Token, access.AuditText + access.RunsAs, StringComparison.Ordinal);
+        Assert.Equal(["alice-subject"], _store.ReadsWithIdentity);
+        Assert.Equal(1, _store.Reads);
+    }
+
+    [Fact]
+    public async Task A_machine_client_and_a_user_without_a_link_run_as_the_server_account()
+    {
+        var protector = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
+        _store.Linked = new LinkedJenkinsIdentity("robot", "robot.jenkins", protector.Protect("robot", "robot.jenkins", Token), DateTimeOffset.UtcNow);
+        var machine = Context("get_job", "team-a/app", Machine("robot"));
+        var unlinked = Context("get_job", "team-a/app", User("bob", TeamA, "bob-subject"));
+
+        await Linking(protector).InvokeAsync((_, _) => ValueTask.FromResult(new CallToolResult()), machine, CancellationToken.None);
+        await Linking(protector).InvokeAsync((_, _) => ValueTask.FromResult(new CallToolResult()), unlinked, CancellationToken.None);
+
+        Assert.Null(machine.Services!.GetRequiredService<JenkinsAccess>().RunsAs);
+        Assert.Null(unlinked.Services!.GetRequiredService<JenkinsAccess>().RunsAs);
+        // The machine's call read the policy alone (no identity is looked up for a client-credentials token).
+        Assert.Equal(["bob-subject"], _store.ReadsWithIdentity);
+        Assert.Equal(2, _store.Reads);
+    }
+
+    [Fact]
+    public async Task A_linked_token_that_cannot_be_decrypted_refuses_the_call_naming_the_link_page_never_falls_back()
+    {
+        var otherRing = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
+        _store.Linked = new LinkedJenkinsIdentity("carol-subject", "carol", otherRing.Protect("carol-subject", "carol", Token), DateTimeOffset.UtcNow);
+        var context = Context("get_job", "team-a/app", User("carol", TeamA, "carol-subject"));
+        var ran = false;
+
+        var refusal = await Assert.ThrowsAsync<McpException>(() => Linking(new JenkinsTokenProtector(new EphemeralDataProtectionProvider())).InvokeAsync(
+            (_, _) => { ran = true; return ValueTask.FromResult(new CallToolResult()); }, context, CancellationToken.None).AsTask());
+
+        Assert.False(ran);
+        Assert.Null(context.Services!.GetRequiredService<JenkinsAccess>().RunsAs);
+        Assert.Contains($"Link it again at {LinkPage.AbsoluteUri}", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains("'carol'", refusal.Message, StringComparison.Ordinal);
+    }
+
+    private const string Token = "0123456789abcdef0123456789abcdef";
+
+    private static readonly Uri LinkPage = new("https://auth.example/account/jenkins");
+
+    private EnforceAccessPolicy Linking(JenkinsTokenProtector protector)
+        => new(_store, NullLogger<EnforceAccessPolicy>.Instance, protector, Options.Create(new Model.JenkinsOptions { LinkPageUrl = LinkPage }));
+
+    private static ClaimsPrincipal Machine(string clientId)
     {
         var identity = new ClaimsIdentity("Bearer");
-        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, Guid.NewGuid().ToString()));
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, clientId));
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.ClientId, clientId));
+        return new ClaimsPrincipal(identity);
+    }
+
+    private static ClaimsPrincipal User(string name, string[] groups, string? subject = null)
+    {
+        var identity = new ClaimsIdentity("Bearer");
+        identity.AddClaim(new Claim(OpenIddictConstants.Claims.Subject, subject ?? Guid.NewGuid().ToString()));
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.ClientId, "client"));
         identity.AddClaim(new Claim(OpenIddictConstants.Claims.Username, name));
         foreach (var group in groups)
@@ -176,10 +248,25 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
 
         public int Reads { get; private set; }
 
+        /// <summary>The linked identity of <see cref="LinkedSubject"/>, returned with the policy.</summary>
+        public LinkedJenkinsIdentity? Linked { get; set; }
+
+        public string? LinkedSubject => Linked?.Subject;
+
+        /// <summary>The subjects the policy was read with (one entry per call of <see cref="ReadWithIdentityAsync"/>).</summary>
+        public List<string> ReadsWithIdentity { get; } = [];
+
         public Task<AccessPolicyDocument> ReadAsync(CancellationToken cancellationToken)
         {
             Reads++;
             return Failure is null ? Task.FromResult(Policy) : Task.FromException<AccessPolicyDocument>(Failure);
+        }
+
+        public async Task<(AccessPolicyDocument Policy, LinkedJenkinsIdentity? Identity)> ReadWithIdentityAsync(string subject, CancellationToken cancellationToken)
+        {
+            ReadsWithIdentity.Add(subject);
+            var policy = await ReadAsync(cancellationToken);
+            return (policy, subject == LinkedSubject ? Linked : null);
         }
 
         public Task<AccessPolicyDocument> SaveAsync(IReadOnlyList<AccessRule> rules, long expectedVersion, string updatedBy, CancellationToken cancellationToken)

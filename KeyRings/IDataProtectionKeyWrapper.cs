@@ -1,9 +1,10 @@
-namespace McpAspire.AuthServer.Persistence.DataProtection;
+namespace McpAspire.KeyRings;
 
 /// <summary>
 /// Encrypts ("wraps") the secret part of a Data Protection key under a key-encryption key it holds, the way a KMS
 /// does: the caller never sees the key-encryption key, only an identifier of it stored beside the ciphertext.
-/// <see cref="LocalKeyEncryptionKeyWrapper"/> is the implementation in use (AES-256-GCM, key from configuration).
+/// <see cref="AesGcmKeyWrapper"/> is the implementation in use (AES-256-GCM, key from configuration), for the auth server's
+/// own key ring and for the Jenkins identity ring alike, each with its own key-encryption key.
 /// </summary>
 /// <remarks>
 /// Extension point for AWS KMS (not implemented: the auth server does not reference AWSSDK.KeyManagementService):
@@ -13,7 +14,7 @@ namespace McpAspire.AuthServer.Persistence.DataProtection;
 /// the same context (KMS finds the key from the blob). Register it as an <see cref="IDataProtectionKeyWrapper"/>
 /// singleton with its own <see cref="Scheme"/>, after <c>AddDynamoDbPersistence()</c>: the last registered wraps
 /// new keys, and the decryptor picks among all registered ones by the scheme stored in each key, so keys wrapped
-/// by the local scheme stay readable while the local wrapper stays registered.
+/// by the local scheme stay readable while the local wrapper stays registered (<see cref="WrappedKeyDecryption"/>).
 /// </remarks>
 public interface IDataProtectionKeyWrapper
 {

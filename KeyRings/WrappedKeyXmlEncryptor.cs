@@ -2,20 +2,20 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace McpAspire.AuthServer.Persistence.DataProtection;
+namespace McpAspire.KeyRings;
 
 /// <summary>
 /// Data Protection's encryption of a key's secret (<c>&lt;masterKey&gt;</c>) through an <see cref="IDataProtectionKeyWrapper"/>.
 /// Data Protection calls it for every new key and stores the result inside <c>&lt;encryptedSecret decryptorType="…"&gt;</c>,
-/// naming <see cref="WrappedKeyXmlDecryptor"/> as the type that reverses it.
+/// naming <paramref name="decryptorType"/> as the type that reverses it (through <see cref="WrappedKeyDecryption"/>). Each
+/// key ring names its own decryptor type: the name is written into every stored key, so it never changes for a ring.
 /// </summary>
-public sealed class WrappedKeyXmlEncryptor(IDataProtectionKeyWrapper wrapper) : IXmlEncryptor
+public sealed class WrappedKeyXmlEncryptor(IDataProtectionKeyWrapper wrapper, Type decryptorType) : IXmlEncryptor
 {
-    internal const string ElementName = "wrappedKey";
-    internal const string SchemeAttribute = "scheme";
-    internal const string KeyIdAttribute = "kek";
+    public const string ElementName = "wrappedKey";
+    public const string SchemeAttribute = "scheme";
+    public const string KeyIdAttribute = "kek";
 
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
@@ -29,7 +29,7 @@ public sealed class WrappedKeyXmlEncryptor(IDataProtectionKeyWrapper wrapper) : 
                 new XAttribute(KeyIdAttribute, wrapped.KeyEncryptionKeyId),
                 new XComment(" The key's secret, encrypted under the key-encryption key named above (docs/persistence.md, \"Keys\"). "),
                 new XElement("value", Convert.ToBase64String(wrapped.Ciphertext)));
-            return new EncryptedXmlInfo(element, typeof(WrappedKeyXmlDecryptor));
+            return new EncryptedXmlInfo(element, decryptorType);
         }
         finally
         {
