@@ -36,12 +36,7 @@ public sealed class QueueTools(JenkinsClient jenkins, JenkinsAccess? access = nu
     public async Task<QueueItem> GetQueueItem(
         [Description("The queue item id.")] long id,
         CancellationToken cancellationToken = default)
-    {
-        InRange(id, 1, long.MaxValue, nameof(id));
-        var item = JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
-        _access.EnsureReadable(item.Job, JenkinsClient.QueueItemWhat(id));
-        return item;
-    }
+        => await ReadableQueueItemAsync(id, cancellationToken);
 
     [McpServerTool(Name = "cancel_queue_item", Title = "Cancel a queued build", ReadOnly = false, Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true)]
     [Description("Removes a waiting build from the Jenkins queue before it starts. A build that already started must be stopped with stop_build instead.")]
@@ -49,9 +44,7 @@ public sealed class QueueTools(JenkinsClient jenkins, JenkinsAccess? access = nu
         [Description("The queue item id (see get_queue).")] long id,
         CancellationToken cancellationToken = default)
     {
-        InRange(id, 1, long.MaxValue, nameof(id));
-        var item = JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
-        _access.EnsureReadable(item.Job, JenkinsClient.QueueItemWhat(id));
+        var item = await ReadableQueueItemAsync(id, cancellationToken);
         _access.Require(JenkinsAction.Cancel, item.Job);
         if (item.BuildNumber is { } number)
         {
@@ -65,5 +58,14 @@ public sealed class QueueTools(JenkinsClient jenkins, JenkinsAccess? access = nu
 
         await jenkins.CancelQueueItemAsync(id, cancellationToken);
         return new CancelQueueItemResult(id, $"Queue item {id} of '{item.Job}' was cancelled.");
+    }
+
+    /// <summary>Queue item <paramref name="id"/>, or "not found" when the caller may not read its job (as Jenkins hides it).</summary>
+    private async Task<QueueItem> ReadableQueueItemAsync(long id, CancellationToken cancellationToken)
+    {
+        InRange(id, 1, long.MaxValue, nameof(id));
+        var item = JenkinsMapper.ToQueueItem(await jenkins.GetQueueItemAsync(id, ItemTree, cancellationToken));
+        _access.EnsureReadable(item.Job, JenkinsClient.QueueItemWhat(id));
+        return item;
     }
 }
