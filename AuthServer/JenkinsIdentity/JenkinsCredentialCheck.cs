@@ -1,10 +1,9 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 
 namespace McpAspire.AuthServer.JenkinsIdentity;
 
@@ -56,7 +55,7 @@ public sealed partial class JenkinsCredentialCheck(HttpClient http)
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "whoAmI/api/json?tree=name,anonymous");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{jenkinsUser}:{apiToken}")));
+        request.Headers.Authorization = JenkinsBasicAuthentication.Header(jenkinsUser, apiToken);
         WhoAmI? whoAmI;
         try
         {

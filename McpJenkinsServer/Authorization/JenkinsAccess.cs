@@ -1,4 +1,5 @@
 using McpAspire.AccessPolicy;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using McpAspire.McpJenkinsServer.Services;
 using ModelContextProtocol;
 
@@ -129,8 +130,7 @@ public sealed class LinkedJenkinsCredential(string user, string apiToken, string
     public string LinkPage { get; } = linkPage;
 
     /// <summary>The HTTP Basic value (<c>user:token</c>, UTF-8, base64) for this call's Jenkins requests.</summary>
-    public System.Net.Http.Headers.AuthenticationHeaderValue Authorization { get; } =
-        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{user}:{apiToken}")));
+    public System.Net.Http.Headers.AuthenticationHeaderValue Authorization { get; } = JenkinsBasicAuthentication.Header(user, apiToken);
 
     public override string ToString() => $"linked Jenkins user '{User}'";
 }

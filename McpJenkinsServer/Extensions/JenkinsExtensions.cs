@@ -1,5 +1,5 @@
 using System.Net.Http.Headers;
-using System.Text;
+using McpAspire.AccessPolicy.JenkinsIdentity;
 using McpAspire.McpJenkinsServer.Model;
 using McpAspire.McpJenkinsServer.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,8 +33,7 @@ public static class JenkinsExtensions
                 var root = options.Url.OriginalString.EndsWith('/') ? options.Url : new Uri(options.Url.OriginalString + "/");
                 http.BaseAddress = root;
                 http.Timeout = Timeout.InfiniteTimeSpan; // the resilience handler owns timeouts
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-                    "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.User}:{options.ApiToken}")));
+                http.DefaultRequestHeaders.Authorization = JenkinsBasicAuthentication.Header(options.User, options.ApiToken);
                 http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
             })
             // A Jenkins that is down must become a tool error within 5 s: a connection attempt gets 1.5 s (a host that
