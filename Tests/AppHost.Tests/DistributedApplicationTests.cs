@@ -4,10 +4,18 @@ using Amazon.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using McpAspire.AppHost.Tests.Replicas;
+
 namespace McpAspire.AppHost.Tests;
 
-[Collection(DistributedApplicationFixture.Collection)]
-public sealed class DistributedApplicationTests(AppHostFixture fixture)
+/// <summary>
+/// The AppHost's wiring (health endpoints, the DynamoDB endpoint, service discovery, the dashboard's Jenkins command),
+/// checked on the replica tests' app: an AppHost of its own only for these would cost a whole boot (DCP, DynamoDB
+/// Local's JVM, every service) on a 2-core machine, and with two replicas of each service every request here goes
+/// through Aspire's proxy as a user's would.
+/// </summary>
+[Collection(ReplicasGroup.Name)]
+public sealed class DistributedApplicationTests(ReplicasFixture fixture)
 {
     [Theory]
     [InlineData("jenkins")]

@@ -7,13 +7,6 @@ using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AppHost.Tests.Replicas;
 
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class ReplicasGroup : ICollectionFixture<ReplicasFixture>
-{
-    /// <summary>Alone: a second AppHost of six processes beside the shared one would starve both on two cores.</summary>
-    public const string Name = "Two replicas of each service";
-}
-
 /// <summary>
 /// Issue 18: every service as two replicas on one empty DynamoDB, with requests sent to the replica each step names.
 /// Nothing may be lost, doubled or weakened: a grant, a revocation, a replayed refresh token and a sign-in lockout

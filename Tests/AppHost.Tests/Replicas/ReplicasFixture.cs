@@ -6,7 +6,7 @@ namespace McpAspire.AppHost.Tests.Replicas;
 /// <summary>
 /// The AppHost with two replicas of the auth server and of the MCP server (<c>Replicas:AuthServer=2</c>,
 /// <c>Replicas:McpServer=2</c>) on an empty, in-memory DynamoDB Local: both auth-server replicas create the tables and
-/// seed at the same moment. Started once for <see cref="ReplicaTests"/>. Each replica is addressed on its own port
+/// seed at the same moment. Started once for <see cref="ReplicaTests"/> and <see cref="DistributedApplicationTests"/>. Each replica is addressed on its own port
 /// (Aspire's proxy, at the resource's endpoint, balances between them): the port Aspire handed that replica is in its
 /// <c>ASPNETCORE_URLS</c>, which the replica's snapshot carries.
 /// </summary>
@@ -191,4 +191,14 @@ public sealed record Replica(string Resource, string ResourceId, Uri Url, int Pr
             : new Replica(update.Resource.Name, update.ResourceId, new Uri(http), Convert.ToInt32(processId, CultureInfo.InvariantCulture),
                 update.Snapshot.EnvironmentVariables.GroupBy(variable => variable.Name).ToDictionary(group => group.Key, group => group.Last().Value));
     }
+}
+
+/// <summary>
+/// This assembly's one whole AppHost: the replica tests and the AppHost wiring tests share the two-replica app, one
+/// class after another (the replica tests end and restart replicas).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ReplicasGroup : ICollectionFixture<ReplicasFixture>
+{
+    public const string Name = "Two replicas of each service";
 }
