@@ -344,7 +344,7 @@ start_system() {
     ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$otlp" \
     ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$resources" \
     dotnet run --project "$ROOT/AppHost/AppHost.csproj" -c Release --no-build --no-launch-profile \
-    -- --DynamoDbLocal:InMemory=true --DcpPublisher:RandomizePorts=true ${AUTH_REPLICAS:+--Replicas:AuthServer=$AUTH_REPLICAS} >"$WORK/apphost.log" 2>&1 &
+    -- --DynamoDbLocal:InMemory=true --DynamoDbLocal:JavaOptions= --DcpPublisher:RandomizePorts=true ${AUTH_REPLICAS:+--Replicas:AuthServer=$AUTH_REPLICAS} >"$WORK/apphost.log" 2>&1 &
   APPHOST_PID=$!
 
   # Start-up ends when every resource is healthy: the three services' /health (the auth server waits for

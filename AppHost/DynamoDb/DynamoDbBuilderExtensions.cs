@@ -16,7 +16,8 @@ public static class DynamoDbBuilderExtensions
     /// parameters) when it publishes, or when a local run sets <c>DynamoDb:UseAws=true</c>.
     /// DynamoDB Local's configuration (section <c>DynamoDbLocal</c>): <c>Runtime</c> = auto | java |
     /// container, <c>InMemory</c> = true for a fresh instance, <c>DataDirectory</c> to keep the tables
-    /// somewhere else than <c>.data/dynamodb</c>.
+    /// somewhere else than <c>.data/dynamodb</c>, <c>JavaOptions</c> for the JVM (see
+    /// <see cref="DynamoDbLocalDefaults.JavaOptions"/>; empty for the JVM's own defaults).
     /// </summary>
     public static IResourceBuilder<IDynamoDbResource> AddDynamoDb(this IDistributedApplicationBuilder builder, [ResourceName] string name)
     {
@@ -46,11 +47,13 @@ public static class DynamoDbBuilderExtensions
                 settings["DataDirectory"] ?? Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".data", "dynamodb")));
 
         var runtime = DynamoDbLocalInstallation.Resolve(settings["Runtime"] ?? "auto", settings["PackageDirectory"]);
+        string[] javaOptions = (settings["JavaOptions"] ?? DynamoDbLocalDefaults.JavaOptions)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
         IResourceBuilder<IDynamoDbLocalResource> resource = runtime switch
         {
-            DynamoDbLocalRuntime.Java java => AddJava(builder, name, java, storage),
-            DynamoDbLocalRuntime.Container => AddContainer(builder, name, storage),
+            DynamoDbLocalRuntime.Java java => AddJava(builder, name, java, javaOptions, storage),
+            DynamoDbLocalRuntime.Container => AddContainer(builder, name, javaOptions, storage),
             _ => throw new DistributedApplicationException($"Unknown DynamoDB Local runtime {runtime}."),
         };
 
@@ -106,7 +109,7 @@ public static class DynamoDbBuilderExtensions
     }
 
     private static IResourceBuilder<IDynamoDbLocalResource> AddJava(
-        IDistributedApplicationBuilder builder, string name, DynamoDbLocalRuntime.Java java, DynamoDbLocalStorage storage)
+        IDistributedApplicationBuilder builder, string name, DynamoDbLocalRuntime.Java java, string[] javaOptions, DynamoDbLocalStorage storage)
     {
         if (storage is DynamoDbLocalStorage.Directory directory)
         {
@@ -118,6 +121,11 @@ public static class DynamoDbBuilderExtensions
             .WithHttpEndpoint(name: DynamoDbLocalDefaults.EndpointName)
             .WithArgs(context =>
             {
+                foreach (var option in javaOptions)
+                {
+                    context.Args.Add(option);
+                }
+
                 context.Args.Add("-Djava.library.path=./DynamoDBLocal_lib");
                 context.Args.Add("-jar");
                 context.Args.Add("DynamoDBLocal.jar");
@@ -132,7 +140,7 @@ public static class DynamoDbBuilderExtensions
     }
 
     private static IResourceBuilder<IDynamoDbLocalResource> AddContainer(
-        IDistributedApplicationBuilder builder, string name, DynamoDbLocalStorage storage)
+        IDistributedApplicationBuilder builder, string name, string[] javaOptions, DynamoDbLocalStorage storage)
     {
         var resource = new DynamoDbLocalContainerResource(name);
         var container = builder.AddResource(resource)
@@ -148,7 +156,7 @@ public static class DynamoDbBuilderExtensions
         }
 
         // The image's entry point is `java`; these are its arguments.
-        container.WithArgs(["-jar", "DynamoDBLocal.jar", .. arguments]);
+        container.WithArgs([.. javaOptions, "-jar", "DynamoDBLocal.jar", .. arguments]);
         return builder.CreateResourceBuilder<IDynamoDbLocalResource>(resource);
     }
 }

@@ -65,6 +65,22 @@ public sealed class DistributedApplicationTests(ReplicasFixture fixture)
     }
 
     [Fact]
+    public async Task DynamoDB_Local_starts_with_the_quick_start_JVM_options_before_its_jar()
+    {
+        var services = fixture.App.Services;
+        var resource = services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == "dynamodb");
+        var configuration = await ExecutionConfigurationBuilder.Create(resource)
+            .WithArgumentsConfig()
+            .BuildAsync(services.GetRequiredService<DistributedApplicationExecutionContext>(), NullLogger.Instance, CancellationToken.None);
+        var arguments = configuration.Arguments.Select(argument => argument.Value).ToList();
+        var options = McpAspire.AppHost.DynamoDb.DynamoDbLocalDefaults.JavaOptions.Split(' ');
+
+        // JVM options count only before the jar: after it they would be DynamoDB Local's own arguments.
+        Assert.Equal(options, arguments.Take(options.Length));
+        Assert.True(arguments.IndexOf("-jar") > options.Length);
+    }
+
+    [Fact]
     public async Task The_MCP_server_finds_the_auth_server_and_Jenkins_through_service_discovery()
     {
         var environment = await GetEnvironmentAsync("mcp-server");
