@@ -207,7 +207,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         var page = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2Fauthorize%3Fx%3D1"), _ => false);
 
         Assert.Contains($"Sign in with {FederatedAppFixture.ProviderDisplayName}", page.Html, StringComparison.Ordinal);
-        Assert.Equal("/authorize?x=1", FederatedBrowser.FormFields(page.Html, $"external-{FederatedAppFixture.Provider}")["returnUrl"]);
+        Assert.Equal("/authorize?x=1", HtmlForm.FormFields(page.Html, $"external-{FederatedAppFixture.Provider}")["returnUrl"]);
         Assert.Contains("id=\"external-github\"", page.Html, StringComparison.Ordinal);
         Assert.Contains("id=\"login-form\"", page.Html, StringComparison.Ordinal);
 
@@ -222,7 +222,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         Assert.False(query.ContainsKey("client_secret"));
 
         // An unknown provider is not a challenge.
-        var fields = FederatedBrowser.FormFields(page.Html, $"external-{FederatedAppFixture.Provider}");
+        var fields = HtmlForm.FormFields(page.Html, $"external-{FederatedAppFixture.Provider}");
         fields["provider"] = "nope";
         using var unknown = await browser.Http.PostAsync("/account/login?handler=external", new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -73,11 +73,11 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
     public static async Task<HttpResponseMessage> SignInAtAsync(HttpClient browser, Uri login, string userName, string password)
     {
         ArgumentNullException.ThrowIfNull(browser);
-        var loginPage = await browser.GetStringAsync(login);
-        return await browser.PostAsync(login, Form(
-            ("username", userName), ("password", password),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        // The password form's own fields (its return URL and antiforgery token), not the identity providers' forms beside it.
+        var fields = HtmlForm.FormFields(await browser.GetStringAsync(login), "login-form");
+        fields["username"] = userName;
+        fields["password"] = password;
+        return await browser.PostAsync(login, new FormUrlEncodedContent(fields));
     }
 
     /// <summary>Posts the consent form with <paramref name="decision"/> and returns the redirect to the client.</summary>
@@ -138,7 +138,7 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
         {
             new("name", name),
             // The page has two forms (create, delete), each with the same antiforgery token.
-            new("__RequestVerificationToken", HtmlForm.HiddenFields(page).First(field => field.Key == "__RequestVerificationToken").Value),
+            new("__RequestVerificationToken", HtmlForm.AntiforgeryToken(page)),
         };
         fields.AddRange(scopes.Select(scope => new KeyValuePair<string, string>("scope", scope)));
         using var created = await browser.PostAsync(MachineClientsPage + "?handler=create", new FormUrlEncodedContent(fields));
