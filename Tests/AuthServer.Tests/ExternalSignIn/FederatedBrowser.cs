@@ -7,7 +7,7 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// its "Sign in with …" button, the upstream provider's own login form, the callback, and the consent page. Each step
 /// is a method so tests can stop, tamper or replay in between.
 /// </summary>
-public sealed partial class FederatedBrowser(FederatedAppFixture app) : IDisposable
+public sealed partial class FederatedBrowser(AuthServerFixture app) : IDisposable
 {
     private const int MaxRedirects = 15;
 
@@ -18,7 +18,7 @@ public sealed partial class FederatedBrowser(FederatedAppFixture app) : IDisposa
     {
         var loginPage = await FollowAsync(new Uri(Http.BaseAddress!, authorizeUrl), stopAt: _ => false);
         Assert.Equal(HttpStatusCode.OK, loginPage.Response.StatusCode);
-        var upstreamRequest = await ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider);
+        var upstreamRequest = await ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider);
         var callback = await SignInUpstreamAsync(upstreamRequest, login, password);
         var afterCallback = await FollowAsync(callback, stopAt: uri => uri.AbsoluteUri.StartsWith(clientRedirectPrefix, StringComparison.Ordinal));
         if (afterCallback.StoppedAt is { } done)
