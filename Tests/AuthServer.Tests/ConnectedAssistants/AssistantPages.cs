@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.ConnectedAssistants;
 

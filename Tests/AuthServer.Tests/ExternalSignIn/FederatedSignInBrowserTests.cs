@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
 /// <summary>The company sign-in in a real headless Chromium without JavaScript, on a phone-sized screen.</summary>

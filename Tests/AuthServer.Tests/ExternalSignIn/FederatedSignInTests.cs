@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using McpAspire.AuthServer.Tests.Flows;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 

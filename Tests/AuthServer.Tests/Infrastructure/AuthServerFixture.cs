@@ -1,7 +1,5 @@
 extern alias apphost;
 
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Reflection;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;

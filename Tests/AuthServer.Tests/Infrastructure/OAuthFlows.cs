@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
 /// <summary>What an MCP client and the MCP server do against the auth server, one HTTP step at a time.</summary>

@@ -1,12 +1,8 @@
 extern alias apphost;
 
-using System.Net;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using McpAspire.AccessPolicy.JenkinsIdentity;
 using apphost::McpAspire.AppHost.DynamoDb;
-using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.JenkinsIdentity;
 

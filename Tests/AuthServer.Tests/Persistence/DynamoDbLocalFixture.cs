@@ -1,14 +1,9 @@
 extern alias apphost;
 
 using System.Collections.Concurrent;
-using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using apphost::McpAspire.AppHost.DynamoDb;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.AuthServer.Tests.Persistence;

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace McpAspire.AuthServer.Tests.Security;
 
 /// <summary>
