@@ -41,7 +41,7 @@ namespace McpAspire.Tests.Common;
 /// wants to reach a limit sends from one client. Settings the app cannot change for one test alone (lower
 /// limits, other origins) belong in an in-process server (AuthServer.Tests' InProcessAuthServer).
 /// </summary>
-public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifetime
+public abstract class DistributedApplicationFixture : IAsyncLifetime
 {
     /// <summary>The name of the collection every test class of an assembly that uses the whole AppHost joins.</summary>
     public const string Collection = "Whole AppHost";
@@ -57,15 +57,40 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
 
     private static int s_lastClientAddress;
 
+    private readonly Type _appHost;
+
     private DistributedApplication? _app;
+
+    /// <summary>A fixture that starts the AppHost whose generated <c>Projects.AppHost</c> type is <paramref name="appHost"/>, with secrets of its own.</summary>
+    protected DistributedApplicationFixture(Type appHost)
+    {
+        _appHost = appHost;
+        AdminPassword = DistributedApplicationTestFactory.RandomSecret() + "&+=% xé";
+        IntrospectionSecret = DistributedApplicationTestFactory.RandomSecret();
+        _jenkinsTokens = JenkinsPeople.Keys.ToDictionary(
+            name => name, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+    }
+
+    /// <summary>
+    /// A fixture on the app <paramref name="host"/> starts, with its secrets: it overrides <see cref="StartAsync"/> and
+    /// <see cref="StopAsync"/> to take and give back that app (one app for two collections of an assembly).
+    /// </summary>
+    protected DistributedApplicationFixture(DistributedApplicationFixture host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        _appHost = host._appHost;
+        AdminPassword = host.AdminPassword;
+        IntrospectionSecret = host.IntrospectionSecret;
+        _jenkinsTokens = host._jenkinsTokens;
+    }
 
     /// <summary>
     /// Punctuation, a space and a letter outside ASCII included, so every form encoding of the password (the browser's,
     /// HttpClient's, get_fresh_token.sh's byte-wise one) is exercised for real.
     /// </summary>
-    public string AdminPassword { get; } = DistributedApplicationTestFactory.RandomSecret() + "&+=% xé";
+    public string AdminPassword { get; }
 
-    public string IntrospectionSecret { get; } = DistributedApplicationTestFactory.RandomSecret();
+    public string IntrospectionSecret { get; }
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -94,13 +119,20 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
         [JenkinsReader] = ["Overall/Read", "Job/Read"],
     };
 
-    private readonly Dictionary<string, string> _jenkinsTokens = JenkinsPeople.Keys.ToDictionary(
-        name => name, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+    private readonly Dictionary<string, string> _jenkinsTokens;
 
     /// <summary>The Jenkins API token of <see cref="JenkinsDeveloper"/> or <see cref="JenkinsReader"/> (32 hex digits, like Jenkins').</summary>
     public string JenkinsTokenOf(string jenkinsUser) => _jenkinsTokens[jenkinsUser];
 
     public async Task InitializeAsync()
+    {
+        _app = await StartAsync();
+        AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
+        McpUrl = new Uri(_app.GetEndpoint(McpServer, "http"), "/mcp");
+    }
+
+    /// <summary>Builds the AppHost with this fixture's secrets, <see cref="Arguments"/> and <see cref="Configure"/>, starts it and waits until every resource is healthy.</summary>
+    protected virtual async Task<DistributedApplication> StartAsync()
     {
         var people = JenkinsPeople.Select((person, index) => (person, index)).SelectMany(entry => (string[])
         [
@@ -108,12 +140,13 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
             $"JenkinsMock:Users:{entry.index}:ApiToken={_jenkinsTokens[entry.person.Key]}",
             .. entry.person.Value.Select((permission, p) => $"JenkinsMock:Users:{entry.index}:Permissions:{p}={permission}"),
         ]);
-        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret, [.. people, .. Arguments]);
+        var builder = await DistributedApplicationTestFactory.CreateAsync(_appHost, AdminPassword, IntrospectionSecret, [.. people, .. Arguments]);
         var added = Configure(builder);
-        _app = await DistributedApplicationTestFactory.StartAsync(builder, [.. DistributedApplicationTestFactory.ResourceNames, .. added]);
-        AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
-        McpUrl = new Uri(_app.GetEndpoint(McpServer, "http"), "/mcp");
+        return await DistributedApplicationTestFactory.StartAsync(builder, [.. DistributedApplicationTestFactory.ResourceNames, .. added]);
     }
+
+    /// <summary>Ends the app <see cref="StartAsync"/> returned.</summary>
+    protected virtual ValueTask StopAsync(DistributedApplication app) => (app ?? throw new ArgumentNullException(nameof(app))).DisposeAsync();
 
     /// <summary>More AppHost configuration (<c>key=value</c>) for a fixture whose app differs from the default one.</summary>
     protected virtual IEnumerable<string> Arguments => [];
@@ -177,9 +210,16 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
     /// <paramref name="stop"/>. Logs are kept per running instance (the AppHost runs projects as replicas), not under the
     /// resource's name.
     /// </summary>
-    public async Task WatchLogAsync(string resourceName, System.Collections.Concurrent.ConcurrentQueue<string> lines, CancellationToken stop)
+    public Task WatchLogAsync(string resourceName, System.Collections.Concurrent.ConcurrentQueue<string> lines, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(lines);
+        return WatchLogAsync(resourceName, lines.Enqueue, stop);
+    }
+
+    /// <summary>Hands each of <paramref name="resourceName"/>'s log lines to <paramref name="onLine"/>, as they come, until <paramref name="stop"/>.</summary>
+    public async Task WatchLogAsync(string resourceName, Action<string> onLine, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(onLine);
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
         var running = await App.ResourceNotifications.WaitForResourceAsync(resourceName, update => update.Snapshot.State?.Text == KnownResourceStates.Running, stop);
         try
@@ -188,7 +228,7 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
             {
                 foreach (var line in batch)
                 {
-                    lines.Enqueue(line.Content);
+                    onLine(line.Content);
                 }
             }
         }
@@ -202,7 +242,7 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
     {
         if (_app is not null)
         {
-            await _app.DisposeAsync();
+            await StopAsync(_app);
         }
     }
 

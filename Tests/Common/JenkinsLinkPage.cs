@@ -49,7 +49,7 @@ public sealed class JenkinsLinkPage : IDisposable
         if (antiforgery)
         {
             // Each form of the page carries the same token.
-            fields["__RequestVerificationToken"] = HtmlForm.HiddenFields(Html).First(field => field.Key == "__RequestVerificationToken").Value;
+            fields["__RequestVerificationToken"] = HtmlForm.AntiforgeryToken(Html);
         }
 
         using var response = await _browser.PostAsync($"{Path}?handler={handler}", new FormUrlEncodedContent(fields));

@@ -34,7 +34,7 @@ public static class LocalUsers
         var page = await app.SignInAsAdministratorAsync(browser, Page);
         var form = fields.Select(field => new KeyValuePair<string, string>(field.Name, field.Value)).ToList();
         // The page has a form per user and action, each with the same antiforgery token.
-        form.Add(new("__RequestVerificationToken", HtmlForm.HiddenFields(page).First(field => field.Key == "__RequestVerificationToken").Value));
+        form.Add(new("__RequestVerificationToken", HtmlForm.AntiforgeryToken(page)));
         return await browser.PostAsync($"{Page}?handler={handler}", new FormUrlEncodedContent(form));
     }
 
@@ -53,15 +53,12 @@ public static class LocalUsers
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
         var login = first.Headers.Location!;
         var loginPage = await browser.GetStringAsync(login);
-        // With identity providers configured the page has a form per provider besides the password form, each with
-        // the same return URL and antiforgery token.
-        var hidden = HtmlForm.HiddenFields(loginPage);
-        using var signedIn = await browser.PostAsync(login, new FormUrlEncodedContent(
-        [
-            new("username", userName), new("password", password),
-            new("returnUrl", hidden.First(f => f.Key == "returnUrl").Value),
-            new("__RequestVerificationToken", hidden.First(f => f.Key == "__RequestVerificationToken").Value),
-        ]));
+        // With identity providers configured the page has a form per provider besides the password form: this posts
+        // the password form's own fields (its return URL and antiforgery token).
+        var fields = HtmlForm.FormFields(loginPage, "login-form");
+        fields["username"] = userName;
+        fields["password"] = password;
+        using var signedIn = await browser.PostAsync(login, new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return await browser.GetStringAsync(signedIn.Headers.Location);
     }

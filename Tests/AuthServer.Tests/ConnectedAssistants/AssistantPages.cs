@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.ConnectedAssistants;
 
@@ -33,16 +31,13 @@ public static partial class AssistantPages
             Date(body, "last-use"));
     }
 
-    public static string AntiforgeryToken(string html)
-        => HtmlForm.HiddenFields(html).First(field => field.Key == "__RequestVerificationToken").Value;
-
     /// <summary>Posts the revoke form as the page's browser would (or without its antiforgery token).</summary>
     public static Task<HttpResponseMessage> RevokeAsync(HttpClient browser, string path, string page, string grantId, bool withAntiforgery = true)
     {
         var fields = new List<(string, string)> { ("grant_id", grantId) };
         if (withAntiforgery)
         {
-            fields.Add(("__RequestVerificationToken", AntiforgeryToken(page)));
+            fields.Add(("__RequestVerificationToken", HtmlForm.AntiforgeryToken(page)));
         }
 
         return browser.PostAsync(path + "?handler=revoke", OAuthFlows.Form([.. fields]));

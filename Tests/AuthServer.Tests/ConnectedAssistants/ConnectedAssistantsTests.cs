@@ -156,7 +156,7 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
         var (page, offset, entry) = await FindOnAdminPagesAsync(admin, await _oauth.SignInAsAdministratorAsync(admin, AssistantPages.AdminPage), clientId);
         using var revoked = await admin.PostAsync(AssistantPages.AdminPage + "?handler=revoke", OAuthFlows.Form(
             ("grant_id", entry.GrantId), ("offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("__RequestVerificationToken", AssistantPages.AntiforgeryToken(page))));
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(page))));
 
         Assert.Contains("machine-clients-link", page, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);

@@ -7,7 +7,7 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// its "Sign in with …" button, the upstream provider's own login form, the callback, and the consent page. Each step
 /// is a method so tests can stop, tamper or replay in between.
 /// </summary>
-public sealed partial class FederatedBrowser(FederatedAppFixture app) : IDisposable
+public sealed partial class FederatedBrowser(AuthServerFixture app) : IDisposable
 {
     private const int MaxRedirects = 15;
 
@@ -18,7 +18,7 @@ public sealed partial class FederatedBrowser(FederatedAppFixture app) : IDisposa
     {
         var loginPage = await FollowAsync(new Uri(Http.BaseAddress!, authorizeUrl), stopAt: _ => false);
         Assert.Equal(HttpStatusCode.OK, loginPage.Response.StatusCode);
-        var upstreamRequest = await ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider);
+        var upstreamRequest = await ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider);
         var callback = await SignInUpstreamAsync(upstreamRequest, login, password);
         var afterCallback = await FollowAsync(callback, stopAt: uri => uri.AbsoluteUri.StartsWith(clientRedirectPrefix, StringComparison.Ordinal));
         if (afterCallback.StoppedAt is { } done)
@@ -34,7 +34,7 @@ public sealed partial class FederatedBrowser(FederatedAppFixture app) : IDisposa
     /// <summary>Posts the provider's button form of the sign-in page; returns the authorization request sent upstream.</summary>
     public async Task<Uri> ChooseProviderAsync(string loginPageHtml, string provider, string? returnUrl = null)
     {
-        var fields = FormFields(loginPageHtml, $"external-{provider}");
+        var fields = HtmlForm.FormFields(loginPageHtml, $"external-{provider}");
         if (returnUrl is not null)
         {
             fields["returnUrl"] = returnUrl;
@@ -90,14 +90,6 @@ public sealed partial class FederatedBrowser(FederatedAppFixture app) : IDisposa
         }
 
         throw new InvalidOperationException("Too many redirects.");
-    }
-
-    /// <summary>The named fields of the form with <paramref name="formId"/>.</summary>
-    public static Dictionary<string, string> FormFields(string html, string formId)
-    {
-        var form = Regex.Match(html, $"<form\\b[^>]*id=\"{Regex.Escape(formId)}\"[^>]*>(?<body>.*?)</form>", RegexOptions.Singleline);
-        Assert.True(form.Success, $"The page has no form #{formId}.");
-        return HtmlForm.HiddenFields(form.Groups["body"].Value).ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
     }
 
     public void Dispose() => Http.Dispose();

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using Microsoft.AspNetCore.WebUtilities;
 using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -11,8 +10,8 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// server from the 401, registers itself, sends its user to sign in (here through the upstream provider), and calls
 /// a Jenkins tool with the token it obtained.
 /// </summary>
-[Collection(FederatedAppGroup.Name)]
-public sealed class FederatedMcpDanceTests(FederatedAppFixture app)
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class FederatedMcpDanceTests(AuthServerFixture app)
 {
     [Fact]
     public async Task An_MCP_client_whose_user_signs_in_at_the_company_provider_calls_a_Jenkins_tool()

@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
 /// <summary>The company sign-in in a real headless Chromium without JavaScript, on a phone-sized screen.</summary>
-[Collection(FederatedAppGroup.Name)]
-public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : PhoneBrowserTests
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class FederatedSignInBrowserTests(AuthServerFixture app) : PhoneBrowserTests
 {
     [ChromiumFact]
     public async Task A_person_signs_in_with_the_company_account_and_allows_access()
@@ -17,9 +15,9 @@ public sealed class FederatedSignInBrowserTests(FederatedAppFixture app) : Phone
         var redirected = await CaptureCallbackAsync(page);
 
         await page.GotoAsync(new Uri(app.AuthServerUrl, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "company-state")).AbsoluteUri);
-        Assert.Equal($"Sign in with {FederatedAppFixture.ProviderDisplayName}", await page.Locator($"#external-{FederatedAppFixture.Provider}-submit").InnerTextAsync());
+        Assert.Equal($"Sign in with {AuthServerFixture.ProviderDisplayName}", await page.Locator($"#external-{AuthServerFixture.Provider}-submit").InnerTextAsync());
         await AssertFitsTheScreenAsync(page);
-        await page.ClickAsync($"#external-{FederatedAppFixture.Provider}-submit");
+        await page.ClickAsync($"#external-{AuthServerFixture.Provider}-submit");
 
         // The provider's own page, at its own origin.
         await page.WaitForSelectorAsync("#upstream-login");

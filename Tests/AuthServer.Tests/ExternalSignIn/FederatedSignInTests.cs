@@ -1,6 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
 using McpAspire.AuthServer.Tests.Flows;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
@@ -8,8 +7,8 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// Sign-in at a real upstream OpenID provider (oidc-provider, in the test's AppHost), over HTTP as a browser without
 /// JavaScript does it. Each test makes its own upstream people, so none depends on another's sign-ins.
 /// </summary>
-[Collection(FederatedAppGroup.Name)]
-public sealed class FederatedSignInTests(FederatedAppFixture app)
+[Collection(DistributedApplicationFixture.Collection)]
+public sealed class FederatedSignInTests(AuthServerFixture app)
 {
     private readonly OAuthFlows _oauth = new(app);
 
@@ -94,7 +93,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         using var browser = new FederatedBrowser(app);
         var authorize = OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "disabled");
         var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, authorize), _ => false);
-        var callback = await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider), person.Login, person.Password);
+        var callback = await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider), person.Login, person.Password);
 
         using var refused = await browser.Http.GetAsync(callback);
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
@@ -115,14 +114,14 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         var person = await NewPersonAsync(new { preferred_username = Unique("gus") });
         using var browser = new FederatedBrowser(app);
         var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2F"), _ => false);
-        var upstreamRequest = await browser.ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider);
+        var upstreamRequest = await browser.ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider);
         var upstream = QueryHelpers.ParseQuery(upstreamRequest.Query);
         // The provider offers pushed authorization requests (RFC 9126), so OpenIddict's client sent the request (PKCE
         // challenge, state, nonce, its callback for this provider) over the back channel, authenticated with its
         // secret: the browser carries only a reference. The provider requires PKCE of every request, so each
         // successful sign-in in these tests is also proof that the challenge was sent.
         Assert.StartsWith("urn:ietf:params:oauth:request_uri:", upstream["request_uri"].ToString(), StringComparison.Ordinal);
-        Assert.Equal(FederatedAppFixture.UpstreamClientId, upstream["client_id"].ToString());
+        Assert.Equal(AuthServerFixture.UpstreamClientId, upstream["client_id"].ToString());
         Assert.DoesNotContain(app.UpstreamClientSecret, upstreamRequest.AbsoluteUri, StringComparison.Ordinal);
 
         var callback = await browser.SignInUpstreamAsync(upstreamRequest, person.Login, person.Password);
@@ -177,7 +176,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         var callback = await UpstreamCallbackAsync(browser, person);
 
         // The right response at the GitHub callback: the mix-up RFC 9207 and per-provider callbacks exist against.
-        using var refused = await browser.Http.GetAsync(new Uri(browser.Http.BaseAddress!, $"/account/external/{FederatedAppFixture.GitHub}/callback{callback.Query}"));
+        using var refused = await browser.Http.GetAsync(new Uri(browser.Http.BaseAddress!, $"/account/external/{AuthServerFixture.GitHub}/callback{callback.Query}"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
             cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
@@ -193,7 +192,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         using var browser = new FederatedBrowser(app);
         var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login"), _ => false);
 
-        var callback = await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider, returnUrl), person.Login, person.Password);
+        var callback = await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider, returnUrl), person.Login, person.Password);
         using var landed = await browser.Http.GetAsync(callback);
 
         Assert.Equal(HttpStatusCode.Redirect, landed.StatusCode);
@@ -206,14 +205,14 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         using var browser = new FederatedBrowser(app);
         var page = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2Fauthorize%3Fx%3D1"), _ => false);
 
-        Assert.Contains($"Sign in with {FederatedAppFixture.ProviderDisplayName}", page.Html, StringComparison.Ordinal);
-        Assert.Equal("/authorize?x=1", FederatedBrowser.FormFields(page.Html, $"external-{FederatedAppFixture.Provider}")["returnUrl"]);
+        Assert.Contains($"Sign in with {AuthServerFixture.ProviderDisplayName}", page.Html, StringComparison.Ordinal);
+        Assert.Equal("/authorize?x=1", HtmlForm.FormFields(page.Html, $"external-{AuthServerFixture.Provider}")["returnUrl"]);
         Assert.Contains("id=\"external-github\"", page.Html, StringComparison.Ordinal);
         Assert.Contains("id=\"login-form\"", page.Html, StringComparison.Ordinal);
 
         // GitHub through OpenIddict's web provider: its authorization endpoint, this server's GitHub callback, a state,
         // and never the client secret. (GitHub itself is not reachable from here.)
-        var github = await browser.ChooseProviderAsync(page.Html, FederatedAppFixture.GitHub);
+        var github = await browser.ChooseProviderAsync(page.Html, AuthServerFixture.GitHub);
         Assert.Equal("https://github.com/login/oauth/authorize", github.GetLeftPart(UriPartial.Path));
         var query = QueryHelpers.ParseQuery(github.Query);
         Assert.Equal("github-client-id", query["client_id"].ToString());
@@ -222,14 +221,14 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
         Assert.False(query.ContainsKey("client_secret"));
 
         // An unknown provider is not a challenge.
-        var fields = FederatedBrowser.FormFields(page.Html, $"external-{FederatedAppFixture.Provider}");
+        var fields = HtmlForm.FormFields(page.Html, $"external-{AuthServerFixture.Provider}");
         fields["provider"] = "nope";
         using var unknown = await browser.Http.PostAsync("/account/login?handler=external", new FormUrlEncodedContent(fields));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
         // Without the antiforgery token there is no challenge either.
         using var forged = await browser.Http.PostAsync("/account/login?handler=external",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["provider"] = FederatedAppFixture.Provider }));
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["provider"] = AuthServerFixture.Provider }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
@@ -237,20 +236,14 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
     public async Task Neither_the_client_secret_nor_any_upstream_token_reaches_the_auth_servers_logs()
     {
         var person = await NewPersonAsync(new { preferred_username = Unique("lee"), groups = new List<string> { "developers" } });
-        var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var stop = new CancellationTokenSource();
-        var watching = app.WatchLogAsync(DistributedApplicationFixture.AuthServer, lines, stop.Token);
+        await using var log = new LogWatch(app, DistributedApplicationFixture.AuthServer);
 
         var (tokens, _) = await SignInAndIntrospectAsync(person);
-        // The sign-in's own line (EventId 4101) shows the log has caught up with it.
-        for (var wait = 0; wait < 60 && !lines.Any(line => line.Contains($"signed in through {FederatedAppFixture.Provider}", StringComparison.Ordinal)); wait++)
-        {
-            await Task.Delay(500);
-        }
+        // This person's own sign-in line (EventId 4101) shows the log has caught up with their sign-in (other tests'
+        // sign-ins on the shared app write the same line for their people).
+        await log.WaitForLineAsync(line => line.Contains($"User {person.PreferredUserName} signed in through {AuthServerFixture.Provider}", StringComparison.Ordinal), LogTimeout);
 
-        await stop.CancelAsync();
-        await watching;
-        Assert.Contains(lines, line => line.Contains($"User {person.PreferredUserName} signed in through {FederatedAppFixture.Provider}", StringComparison.Ordinal));
+        var lines = log.Lines;
         // OpenIddict's client logged the exchanges themselves (Information, turned on by the fixture): those were read too.
         Assert.Contains(lines, line => line.Contains("OpenIddict.Client", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains(app.UpstreamClientSecret, StringComparison.Ordinal));
@@ -260,6 +253,8 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
     }
 
     // ---- helpers ----
+
+    private static readonly TimeSpan LogTimeout = TimeSpan.FromSeconds(60);
 
     public sealed record Person(string Login, string Password, string PreferredUserName, string UpstreamSubject);
 
@@ -292,7 +287,7 @@ public sealed class FederatedSignInTests(FederatedAppFixture app)
     private static async Task<Uri> UpstreamCallbackAsync(FederatedBrowser browser, Person person)
     {
         var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2F"), _ => false);
-        return await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, FederatedAppFixture.Provider), person.Login, person.Password);
+        return await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider), person.Login, person.Password);
     }
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";

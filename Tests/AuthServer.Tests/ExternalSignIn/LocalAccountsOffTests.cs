@@ -31,7 +31,7 @@ public sealed class LocalAccountsOffTests(DynamoDbLocalFixture dynamoDb)
         Assert.DoesNotContain("id=\"login-form\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("type=\"password\"", page, StringComparison.Ordinal);
 
-        var token = FederatedBrowser.FormFields(page, "external-github")["__RequestVerificationToken"];
+        var token = HtmlForm.FormFields(page, "external-github")["__RequestVerificationToken"];
         using var posted = await http.PostAsync("/account/login", OAuthFlows.Form(
             ("username", "admin"), ("password", "whatever-it-is"), ("returnUrl", "/"), ("__RequestVerificationToken", token)));
         Assert.Equal(HttpStatusCode.Forbidden, posted.StatusCode);

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.Flows;
 
 /// <summary>The whole dance as an MCP client does it: register, sign in, consent, redeem, refresh, introspect, revoke.</summary>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.Flows;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using McpAspire.AuthServer.Tests.Persistence;
 
 namespace McpAspire.AuthServer.Tests.Flows;

@@ -1,14 +1,63 @@
 extern alias apphost;
 
+using System.Reflection;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
 /// <summary>
-/// This assembly's one AppHost (see <see cref="DistributedApplicationFixture"/>), shared by every test class
-/// in the <see cref="DistributedApplicationFixture.Collection"/> collection. Tests reach the auth server as the
-/// MCP server and MCP clients would, and know the secrets the AppHost handed it.
+/// This assembly's one app (see <see cref="DistributedApplicationFixture"/>), shared by every test class in the
+/// <see cref="DistributedApplicationFixture.Collection"/> collection. Tests reach the auth server as the MCP server and
+/// MCP clients would, and know the secrets the AppHost handed it.
+/// <para>
+/// The app is the whole AppHost with one more resource: a real upstream OpenID provider (the certified Node.js
+/// <c>oidc-provider</c>, UpstreamProvider/server.mjs) as an executable, registered at the auth server as provider
+/// <see cref="Provider"/> through the AppHost's own configuration path (<c>AuthServer:ExternalProviders</c> and the
+/// secret parameter), plus a GitHub provider that is configured but never reached (there is no network to GitHub
+/// here). So the sign-in page offers "Sign in with …" forms beside the password form, and OpenIddict logs at
+/// Information. The DynamoDB Local collection uses the same app's DynamoDB Local (<see cref="SharedAppHost"/>).
+/// </para>
 /// </summary>
-public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost))
+public sealed class AuthServerFixture : DistributedApplicationFixture
 {
+    public const string Provider = "corp";
+    public const string ProviderDisplayName = "Example Corp";
+    public const string GitHub = "github";
+    public const string UpstreamResource = "upstream-idp";
+    public const string UpstreamClientId = "mcpaspire-auth-server";
+
+    /// <summary>Where the test provider's packages are (installed by the build from the pinned lock file).</summary>
+    public static readonly string UpstreamDirectory = typeof(AuthServerFixture).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "UpstreamProviderDirectory").Value!;
+
+    /// <summary>The fixture that starts the app; null in the one that does (<see cref="SharedAppHost.Host"/>).</summary>
+    private readonly AuthServerFixture? _host;
+
+    /// <summary>The collection's fixture (xUnit makes it): the app of <see cref="SharedAppHost"/>, leased for the collection.</summary>
+    public AuthServerFixture()
+        : this(SharedAppHost.Host)
+    {
+    }
+
+    private AuthServerFixture(AuthServerFixture host)
+        : base(host)
+    {
+        _host = host;
+        UpstreamClientSecret = host.UpstreamClientSecret;
+        ControlSecret = host.ControlSecret;
+    }
+
+    private AuthServerFixture(Type appHost)
+        : base(appHost)
+    {
+        UpstreamClientSecret = DistributedApplicationTestFactory.RandomSecret();
+        ControlSecret = DistributedApplicationTestFactory.RandomSecret();
+    }
+
+    /// <summary>The fixture that starts and ends the app itself (<see cref="SharedAppHost"/> does, once).</summary>
+    internal static AuthServerFixture CreateHost() => new(typeof(apphost::Projects.AppHost));
+
     /// <summary>The auth server's public URL: where its endpoints are.</summary>
     public Uri BaseAddress => AuthServerUrl;
 
@@ -21,12 +70,84 @@ public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(a
     /// <summary>The issuer's RFC 8414 metadata URL (the well-known segment inserted before the issuer's path).</summary>
     public Uri MetadataUrl => new(new Uri(McpResource), "/.well-known/oauth-authorization-server" + new Uri(McpResource).AbsolutePath);
 
+    /// <summary>The auth server's client secret at the upstream provider: what must never appear in a log or a URL.</summary>
+    public string UpstreamClientSecret { get; }
+
+    private string ControlSecret { get; }
+
+    /// <summary>The upstream provider's issuer (its URL as the auth server and browsers reach it).</summary>
+    public Uri UpstreamUrl => App.GetEndpoint(UpstreamResource, "http");
+
     /// <summary>A client of the auth server that follows no redirects (the tests look at each one) and keeps no cookies.</summary>
     public HttpClient CreateClient() => CreateHttpClient(AuthServer);
 
     /// <summary>A client with its own cookie jar, like one browser: for the sign-in and consent forms.</summary>
     public HttpClient CreateBrowserLikeClient() => CreateHttpClient(AuthServer, keepCookies: true);
+
+    protected override Task<DistributedApplication> StartAsync() => _host is null ? base.StartAsync() : SharedAppHost.LeaseAsync();
+
+    protected override ValueTask StopAsync(DistributedApplication app) => _host is null ? base.StopAsync(app) : SharedAppHost.ReleaseAsync();
+
+    protected override IEnumerable<string> Arguments =>
+    [
+        $"AuthServer:ExternalProviders:{Provider}:DisplayName={ProviderDisplayName}",
+        $"AuthServer:ExternalProviders:{Provider}:ClientId={UpstreamClientId}",
+        $"AuthServer:ExternalProviders:{Provider}:Scopes=openid profile email groups",
+        $"Parameters:{Provider}-client-secret={UpstreamClientSecret}",
+        $"AuthServer:ExternalProviders:{GitHub}:Kind=GitHub",
+        $"AuthServer:ExternalProviders:{GitHub}:ClientId=github-client-id",
+        $"Parameters:{GitHub}-client-secret={DistributedApplicationTestFactory.RandomSecret()}",
+    ];
+
+    protected override IEnumerable<string> Configure(IDistributedApplicationTestingBuilder builder)
+    {
+        if (!File.Exists(Path.Combine(UpstreamDirectory, "node_modules", "oidc-provider", "package.json")))
+        {
+            throw new InvalidOperationException($"oidc-provider is not installed in {UpstreamDirectory}: the build installs it with npm (Node.js 20+).");
+        }
+
+        var authServer = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(resource => resource.Name == AuthServer));
+        var authServerUrl = authServer.GetEndpoint("http");
+        var upstream = builder.AddExecutable(UpstreamResource, "node", UpstreamDirectory, "server.mjs")
+            .WithHttpEndpoint(name: "http", env: "PORT")
+            .WithHttpHealthCheck("/.well-known/openid-configuration");
+        var issuer = upstream.GetEndpoint("http");
+        upstream
+            .WithEnvironment("ISSUER", issuer)
+            .WithEnvironment("CLIENT_ID", UpstreamClientId)
+            .WithEnvironment("CLIENT_SECRET", UpstreamClientSecret)
+            .WithEnvironment("REDIRECT_URI", ReferenceExpression.Create($"{authServerUrl}/account/external/{Provider}/callback"))
+            .WithEnvironment("CONTROL_SECRET", ControlSecret);
+
+        // The one setting the AppHost cannot know in advance: where the provider runs.
+        authServer.WithEnvironment($"AuthServer__ExternalProviders__{Provider}__Authority", issuer);
+        // OpenIddict logs every request and response it handles at Information (Warning by default): on here, so the
+        // log tests see what an operator who turns it up would see.
+        authServer.WithEnvironment("Logging__LogLevel__OpenIddict", "Information");
+        return [UpstreamResource];
+    }
+
+    /// <summary>
+    /// Creates (or replaces) a person at the upstream provider with these claims (<c>groups</c> as given: an array, a
+    /// string, or left out) and returns their upstream subject.
+    /// </summary>
+    public async Task<string> PutUpstreamAccountAsync(string login, string password, object claims)
+    {
+        using var http = new HttpClient { BaseAddress = UpstreamUrl };
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/test/accounts/{login}")
+        {
+            Content = JsonContent.Create(new { password, claims }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", ControlSecret);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("sub").GetString()!;
+    }
 }
 
+/// <summary>
+/// Every test class that uses the app joins this collection; its classes run one after another, beside the DynamoDB
+/// Local collection and the in-process tests.
+/// </summary>
 [CollectionDefinition(DistributedApplicationFixture.Collection)]
 public sealed class WholeAppHostGroup : ICollectionFixture<AuthServerFixture>;

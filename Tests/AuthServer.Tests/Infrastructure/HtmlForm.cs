@@ -24,9 +24,17 @@ public static partial class HtmlForm
         return fields;
     }
 
-    /// <summary>The antiforgery token the page's form carries.</summary>
+    /// <summary>The named hidden fields of the page's form with <paramref name="formId"/> (the login page, for one, has a form per identity provider beside the password form).</summary>
+    public static Dictionary<string, string> FormFields(string html, string formId)
+    {
+        var form = Regex.Match(html, $"<form\\b[^>]*id=\"{Regex.Escape(formId)}\"[^>]*>(?<body>.*?)</form>", RegexOptions.Singleline);
+        Assert.True(form.Success, $"The page has no form #{formId}.");
+        return HiddenFields(form.Groups["body"].Value).ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>The antiforgery token the page's forms carry: one token, however many forms (each has its copy).</summary>
     public static string AntiforgeryToken(string html) =>
-        HiddenFields(html).Single(field => field.Key == "__RequestVerificationToken").Value;
+        HiddenFields(html).Where(field => field.Key == "__RequestVerificationToken").Select(field => field.Value).Distinct(StringComparer.Ordinal).Single();
 
     /// <summary>The decoded text of the element with <paramref name="id"/> (no nested elements).</summary>
     public static string ElementText(string html, string id)

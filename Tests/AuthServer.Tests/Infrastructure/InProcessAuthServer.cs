@@ -1,4 +1,3 @@
-using Amazon.DynamoDBv2;
 using McpAspire.AuthServer.Tests.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;

@@ -1,8 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
 /// <summary>What an MCP client and the MCP server do against the auth server, one HTTP step at a time.</summary>
@@ -73,11 +68,11 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
     public static async Task<HttpResponseMessage> SignInAtAsync(HttpClient browser, Uri login, string userName, string password)
     {
         ArgumentNullException.ThrowIfNull(browser);
-        var loginPage = await browser.GetStringAsync(login);
-        return await browser.PostAsync(login, Form(
-            ("username", userName), ("password", password),
-            ("returnUrl", HtmlForm.HiddenFields(loginPage).Single(f => f.Key == "returnUrl").Value),
-            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(loginPage))));
+        // The password form's own fields (its return URL and antiforgery token), not the identity providers' forms beside it.
+        var fields = HtmlForm.FormFields(await browser.GetStringAsync(login), "login-form");
+        fields["username"] = userName;
+        fields["password"] = password;
+        return await browser.PostAsync(login, new FormUrlEncodedContent(fields));
     }
 
     /// <summary>Posts the consent form with <paramref name="decision"/> and returns the redirect to the client.</summary>
@@ -138,7 +133,7 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
         {
             new("name", name),
             // The page has two forms (create, delete), each with the same antiforgery token.
-            new("__RequestVerificationToken", HtmlForm.HiddenFields(page).First(field => field.Key == "__RequestVerificationToken").Value),
+            new("__RequestVerificationToken", HtmlForm.AntiforgeryToken(page)),
         };
         fields.AddRange(scopes.Select(scope => new KeyValuePair<string, string>("scope", scope)));
         using var created = await browser.PostAsync(MachineClientsPage + "?handler=create", new FormUrlEncodedContent(fields));

@@ -1,13 +1,8 @@
 extern alias apphost;
 
-using System.Collections.Concurrent;
-using System.Net;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using McpAspire.AccessPolicy.JenkinsIdentity;
 using apphost::McpAspire.AppHost.DynamoDb;
-using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.JenkinsIdentity;
 
@@ -135,22 +130,15 @@ public sealed class JenkinsIdentityPageTests(AuthServerFixture app)
     {
         var user = await app.CreateUserAsync("logged");
         var refusedToken = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var lines = new ConcurrentQueue<string>();
-        using var stop = new CancellationTokenSource();
-        var watching = app.WatchLogAsync(DistributedApplicationFixture.AuthServer, lines, stop.Token);
+        await using var log = new LogWatch(app, DistributedApplicationFixture.AuthServer);
         using var page = await JenkinsLinkPage.SignInAsync(app, user);
 
         Assert.Equal(HttpStatusCode.BadRequest, await page.LinkAsync(DistributedApplicationFixture.JenkinsDeveloper, refusedToken));
         Assert.Equal(HttpStatusCode.OK, await page.LinkAsync(DistributedApplicationFixture.JenkinsDeveloper, DeveloperToken));
         // The link's own line (EventId 3100) shows the log has caught up with both attempts.
-        for (var wait = 0; wait < 60 && !lines.Any(line => line.Contains($"User {user.Subject} linked the Jenkins identity jenkins-dev", StringComparison.Ordinal)); wait++)
-        {
-            await Task.Delay(500);
-        }
+        await log.WaitForLineAsync(line => line.Contains($"User {user.Subject} linked the Jenkins identity jenkins-dev", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
 
-        await stop.CancelAsync();
-        await watching;
-        Assert.Contains(lines, line => line.Contains($"User {user.Subject} linked the Jenkins identity jenkins-dev", StringComparison.Ordinal));
+        var lines = log.Lines;
         Assert.Contains(lines, line => line.Contains($"User {user.Subject} could not link the Jenkins identity jenkins-dev: Rejected", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, line => line.Contains(DeveloperToken, StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(lines, line => line.Contains(refusedToken, StringComparison.OrdinalIgnoreCase));

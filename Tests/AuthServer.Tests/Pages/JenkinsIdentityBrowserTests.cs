@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Tests.Infrastructure;
-
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The page <c>/account/jenkins</c> in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>

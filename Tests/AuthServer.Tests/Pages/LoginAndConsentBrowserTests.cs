@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.WebUtilities;
-
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The sign-in and consent pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>

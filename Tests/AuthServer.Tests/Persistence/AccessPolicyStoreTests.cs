@@ -1,6 +1,4 @@
-using Amazon.DynamoDBv2.Model;
 using McpAspire.AccessPolicy;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

@@ -1,9 +1,4 @@
 using System.Collections.Immutable;
-using Amazon.DynamoDBv2.Model;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.OpenIddict;
-using Microsoft.Extensions.Logging;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

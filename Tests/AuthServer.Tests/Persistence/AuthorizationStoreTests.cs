@@ -1,7 +1,4 @@
 using System.Collections.Immutable;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

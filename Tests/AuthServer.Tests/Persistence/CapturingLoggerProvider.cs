@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

@@ -1,21 +1,13 @@
-using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Xml.Linq;
-using Amazon.DynamoDBv2.Model;
-using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.DataProtection;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Keys;
 using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

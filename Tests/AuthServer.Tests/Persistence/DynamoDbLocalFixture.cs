@@ -1,31 +1,23 @@
 extern alias apphost;
 
 using System.Collections.Concurrent;
-using Amazon.DynamoDBv2;
 using Amazon.Runtime;
-using apphost::Aspire.Hosting;
 using apphost::McpAspire.AppHost.DynamoDb;
-using Aspire.Hosting;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
 /// <summary>
-/// The real DynamoDB Local (Amazon's jar, as the AppHost runs it), started once for every persistence test
-/// class through Aspire's testing builder without the rest of the app: fresh and in memory.
+/// The real DynamoDB Local (Amazon's jar, as the AppHost runs it, fresh and in memory) for every persistence test
+/// class: the shared app's own (<see cref="SharedAppHost"/>), leased for the collection rather than started again.
+/// The app's services keep to their table prefix (<see cref="DynamoDbLocalDefaults.DefaultTablePrefix"/>) and each
+/// class here to its own (<see cref="TablePrefix"/>); no test here stops DynamoDB Local or deletes a table.
 /// </summary>
 public sealed class DynamoDbLocalFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
-
     private readonly ConcurrentDictionary<string, Lazy<Task>> _provisioned = new(StringComparer.Ordinal);
-    private DistributedApplication? _app;
+    private bool _leased;
 
     public string ServiceUrl { get; private set; } = "";
 
@@ -33,37 +25,10 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = CreateBuilderWithoutTheApp();
-        var settings = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["InMemory"] = "true" })
-            .Build();
-        var dynamoDb = builder.AddDynamoDbLocal("dynamodb", settings);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-
-        _app = await builder.BuildAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await _app.StartAsync(timeout.Token);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("dynamodb", timeout.Token);
-
-        ServiceUrl = dynamoDb.Resource.Endpoint.Url;
+        var app = await SharedAppHost.LeaseAsync();
+        _leased = true;
+        ServiceUrl = app.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).GetLeftPart(UriPartial.Authority);
         Client = CreateClient(ServiceUrl);
-    }
-
-    /// <summary>
-    /// An empty testing builder that borrows the AppHost assembly only for its DCP settings. The public
-    /// <c>DistributedApplicationTestingBuilder.Create()</c> finds that assembly by walking the call stack for
-    /// DCP metadata, which a test assembly does not carry; Aspire 13.6.5 keeps the overload that takes the
-    /// assembly internal, so it is called by reflection (pinned version; fails loudly if it moves).
-    /// </summary>
-    private static IDistributedApplicationTestingBuilder CreateBuilderWithoutTheApp()
-    {
-        var create = typeof(DistributedApplicationTestingBuilder).GetMethod(
-            nameof(DistributedApplicationTestingBuilder.Create),
-            System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic,
-            [typeof(string[]), typeof(Action<DistributedApplicationOptions, HostApplicationBuilderSettings>), typeof(System.Reflection.Assembly)])
-            ?? throw new InvalidOperationException("Aspire.Hosting.Testing no longer has Create(args, configure, appHostAssembly).");
-        Action<DistributedApplicationOptions, HostApplicationBuilderSettings> configure = (options, _) => options.DisableDashboard = true;
-        return (IDistributedApplicationTestingBuilder)create.Invoke(null, [Array.Empty<string>(), configure, typeof(DynamoDbLocalDefaults).Assembly])!;
     }
 
     /// <summary>A client for DynamoDB Local (placeholder credentials: DynamoDB Local ignores them, the SDK insists).</summary>
@@ -108,9 +73,9 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (_app is not null)
+        if (_leased)
         {
-            await _app.DisposeAsync();
+            await SharedAppHost.ReleaseAsync();
         }
     }
 }

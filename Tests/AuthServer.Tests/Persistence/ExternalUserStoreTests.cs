@@ -1,4 +1,3 @@
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Users;
 

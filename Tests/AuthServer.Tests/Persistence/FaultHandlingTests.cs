@@ -1,5 +1,3 @@
-using Amazon.DynamoDBv2;
-using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
 using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +5,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Claims;
-using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using McpAspire.AuthServer.ClientAuthentication;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Keys;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using McpAspire.AuthServer.Tokens;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;

@@ -1,15 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using McpAspire.AccessPolicy;
 using McpAspire.AccessPolicy.JenkinsIdentity;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.KeyRings;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

@@ -1,12 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
-using Amazon.DynamoDBv2.Model;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Keys;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Tests.Persistence;

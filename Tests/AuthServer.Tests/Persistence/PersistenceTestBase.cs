@@ -1,9 +1,3 @@
-using System.Globalization;
-using Amazon.DynamoDBv2.Model;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.Extensions.Hosting;
-
 namespace McpAspire.AuthServer.Tests.Persistence;
 
 /// <summary>One host of the persistence layer per test, on the tables of its class, against the shared DynamoDB Local.</summary>

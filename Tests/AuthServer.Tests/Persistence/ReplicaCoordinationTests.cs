@@ -1,10 +1,6 @@
 using McpAspire.AuthServer.Persistence.Coordination;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using McpAspire.AuthServer.Users;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using OpenIddict.Abstractions;

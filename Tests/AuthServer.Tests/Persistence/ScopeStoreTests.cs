@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Tests.Persistence;

@@ -1,7 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.AuthServer.Tests.Persistence;

@@ -1,6 +1,3 @@
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.OpenIddict;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,10 +1,4 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Persistence.Users;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using McpAspire.AuthServer.Registration;
 using McpAspire.AuthServer.Registration.MetadataDocuments;
 

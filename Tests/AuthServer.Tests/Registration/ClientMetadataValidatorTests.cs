@@ -1,4 +1,3 @@
-using System.Text;
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Validation;
 

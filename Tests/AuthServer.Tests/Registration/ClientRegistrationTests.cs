@@ -1,14 +1,8 @@
 extern alias apphost;
 
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using apphost::McpAspire.AppHost.DynamoDb;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace McpAspire.AuthServer.Tests.Registration;
 

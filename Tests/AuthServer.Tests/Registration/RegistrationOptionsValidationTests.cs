@@ -1,6 +1,5 @@
 using McpAspire.AuthServer.Registration;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 
 namespace McpAspire.AuthServer.Tests.Registration;
 

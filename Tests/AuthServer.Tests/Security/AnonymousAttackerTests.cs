@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace McpAspire.AuthServer.Tests.Security;
 
 /// <summary>
@@ -94,7 +92,7 @@ public sealed class AnonymousAttackerTests(AuthServerFixture fixture)
 
         using var deleted = await browser.PostAsync(OAuthFlows.MachineClientsPage + "?handler=delete", OAuthFlows.Form(
             ("client_id", client.ClientId),
-            ("__RequestVerificationToken", HtmlForm.HiddenFields(page).First(field => field.Key == "__RequestVerificationToken").Value)));
+            ("__RequestVerificationToken", HtmlForm.AntiforgeryToken(page))));
         var (_, introspection) = await _oauth.IntrospectAsync(tokens.GetProperty("access_token").GetString()!);
         var (again, _) = await _oauth.ClientCredentialsAsync(client, scope: "mcp:read");
 

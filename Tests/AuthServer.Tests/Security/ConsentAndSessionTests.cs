@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-
 namespace McpAspire.AuthServer.Tests.Security;
 
 /// <summary>What a remembered consent binds, and the end of a browser session.</summary>

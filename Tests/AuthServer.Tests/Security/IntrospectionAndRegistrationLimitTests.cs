@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Tests.Persistence;
 

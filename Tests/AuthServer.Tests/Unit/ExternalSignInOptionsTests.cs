@@ -1,6 +1,5 @@
 using McpAspire.AuthServer.ExternalSignIn;
 using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
 
 namespace McpAspire.AuthServer.Tests.Unit;
 

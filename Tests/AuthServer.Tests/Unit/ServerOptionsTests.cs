@@ -1,6 +1,4 @@
 using McpAspire.AuthServer.Server;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Tests.Unit;

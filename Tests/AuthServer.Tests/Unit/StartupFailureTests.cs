@@ -1,9 +1,6 @@
-using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Tests.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Tests.Unit;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,8 +1,9 @@
-namespace McpAspire.McpJenkinsServer.Tests.Infrastructure;
+namespace McpAspire.Tests.Common;
 
 /// <summary>
 /// A test that drives Debian's Chromium. Skipped, saying how to install it, where the browser is missing
-/// (Playwright's own browser download does not work on these machines; CI installs the package).
+/// (Playwright's own browser download does not work on these machines; CI installs the package). Linked into the
+/// test projects with browser tests (Tests/Common).
 /// </summary>
 public sealed class ChromiumFactAttribute : FactAttribute
 {
