@@ -1,11 +1,6 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;

@@ -1,5 +1,3 @@
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Tools;
 
 /// <summary>Argument checks shared by the tools: a bad argument is the caller's mistake, so it is an invalid-params error.</summary>

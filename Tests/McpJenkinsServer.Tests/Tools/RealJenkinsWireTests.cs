@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 
