@@ -16,6 +16,9 @@ internal static class ToolArguments
             ? value
             : throw new McpProtocolException($"'{name}' must be between {min} and {max} (was {value}).", McpErrorCode.InvalidParams);
 
+    /// <summary>The job argument of every job and build tool: required, and normalized to the full name Jenkins' URLs are built from.</summary>
+    public static string JobName(string? job) => JenkinsPaths.Normalize(Required(job, "job"));
+
     public static string Required(string? value, string name)
         => string.IsNullOrWhiteSpace(value)
             ? throw new McpProtocolException($"'{name}' is required.", McpErrorCode.InvalidParams)
