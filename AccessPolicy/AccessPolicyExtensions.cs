@@ -1,9 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.Runtime.Credentials;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace McpAspire.AccessPolicy;
 

@@ -1,8 +1,6 @@
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AccessPolicy.JenkinsIdentity;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AccessPolicy;
 

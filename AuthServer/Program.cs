@@ -6,8 +6,6 @@ using McpAspire.AuthServer.Persistence;
 using McpAspire.AuthServer.Persistence.Faults;
 using McpAspire.AuthServer.Registration;
 using McpAspire.AuthServer.RequestProtection;
-using McpAspire.AuthServer.Server;
-using McpAspire.AuthServer.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -1,4 +1,3 @@
-using System.Xml.Linq;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 

@@ -1,9 +1,7 @@
-using System.Xml.Linq;
 using Amazon.DynamoDBv2;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace McpAspire.KeyRings;

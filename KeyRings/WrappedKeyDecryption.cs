@@ -1,9 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Xml.Linq;
-using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.Extensions.DependencyInjection;
-
 namespace McpAspire.KeyRings;
 
 /// <summary>Reverses <see cref="WrappedKeyXmlEncryptor"/> with whichever registered wrapper has the scheme stored in the key.</summary>

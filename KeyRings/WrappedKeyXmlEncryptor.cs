@@ -1,8 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Xml.Linq;
-using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-
 namespace McpAspire.KeyRings;
 
 /// <summary>

@@ -1,6 +1,5 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AccessPolicy.JenkinsIdentity;
 

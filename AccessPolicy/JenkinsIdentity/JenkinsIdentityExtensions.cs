@@ -1,10 +1,6 @@
 using Amazon.DynamoDBv2;
 using McpAspire.KeyRings;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AccessPolicy.JenkinsIdentity;
 

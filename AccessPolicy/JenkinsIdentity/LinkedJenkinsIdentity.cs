@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amazon.DynamoDBv2.Model;
 
 namespace McpAspire.AccessPolicy.JenkinsIdentity;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace McpAspire.AuthServer.ClientAuthentication;
 
 public static class ClientAuthenticationExtensions

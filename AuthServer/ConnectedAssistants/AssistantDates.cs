@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace McpAspire.AuthServer.ConnectedAssistants;
 
 /// <summary>Dates as the pages show them: UTC to the minute, the same for every reader (no script to localise them).</summary>

@@ -1,10 +1,5 @@
-using System.Security.Claims;
-using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 using OpenIddict.Client;
 using OpenIddict.Client.AspNetCore;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Client;
 
 namespace McpAspire.AuthServer.ExternalSignIn;

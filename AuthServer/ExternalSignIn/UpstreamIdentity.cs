@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using System.Text.Json;
-using McpAspire.AuthServer.Persistence.Users;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.ExternalSignIn;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using McpAspire.AuthServer.RequestProtection;
 using Microsoft.AspNetCore;

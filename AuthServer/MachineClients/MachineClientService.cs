@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpAspire.AuthServer.Registration.Services;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

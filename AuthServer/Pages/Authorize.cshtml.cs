@@ -1,14 +1,8 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using McpAspire.AuthServer.Authorization;
-using McpAspire.AuthServer.Persistence.Users;
 using McpAspire.AuthServer.Registration.Validation;
 using McpAspire.AuthServer.Tokens;
-using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Primitives;
 using OpenIddict.Server.AspNetCore;

@@ -4,10 +4,7 @@ using McpAspire.AccessPolicy;
 using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace McpAspire.AuthServer.Persistence;
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;

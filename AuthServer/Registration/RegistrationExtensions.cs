@@ -2,7 +2,6 @@ using McpAspire.AuthServer.Registration.MetadataDocuments;
 using McpAspire.AuthServer.Registration.OpenIddict;
 using McpAspire.AuthServer.Registration.Services;
 using McpAspire.AuthServer.Registration.Validation;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace McpAspire.AuthServer.Registration;
 

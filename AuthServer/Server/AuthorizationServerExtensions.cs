@@ -8,9 +8,7 @@ using McpAspire.AuthServer.Persistence.Keys;
 using McpAspire.AuthServer.Persistence.OpenIddict;
 using McpAspire.AuthServer.Registration.OpenIddict;
 using McpAspire.AuthServer.Tokens;
-using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Server;

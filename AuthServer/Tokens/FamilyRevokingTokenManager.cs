@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Runtime.CompilerServices;
 using McpAspire.AuthServer.Persistence.OpenIddict;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenIddict.Core;
 
 namespace McpAspire.AuthServer.Tokens;

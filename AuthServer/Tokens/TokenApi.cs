@@ -1,10 +1,7 @@
 using McpAspire.AuthServer.Authorization;
 using McpAspire.AuthServer.MachineClients;
 using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Users;
 using Microsoft.AspNetCore;
-using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using static OpenIddict.Server.OpenIddictServerEvents;
 using static OpenIddict.Server.OpenIddictServerHandlerFilters;
 

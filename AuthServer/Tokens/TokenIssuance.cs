@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using System.Security.Claims;
-using McpAspire.AuthServer.Users;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

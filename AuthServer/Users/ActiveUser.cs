@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Persistence.Users;
-
 namespace McpAspire.AuthServer.Users;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using McpAspire.AuthServer.Persistence.Users;
 using Microsoft.AspNetCore.Authorization;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

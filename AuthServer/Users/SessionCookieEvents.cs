@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Persistence.Users;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

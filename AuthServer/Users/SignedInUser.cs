@@ -1,5 +1,3 @@
-using McpAspire.AuthServer.Persistence.Users;
-
 namespace McpAspire.AuthServer.Users;
 
 /// <summary>The user a token is issued for: a stable subject, the name people sign in with, and their groups.</summary>

@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.JenkinsIdentity;
-using McpAspire.AuthServer.Persistence.Users;
 
 namespace McpAspire.AuthServer.Users;
 

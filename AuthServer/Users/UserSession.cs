@@ -1,8 +1,4 @@
-using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
-using McpAspire.AuthServer.Persistence.Users;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

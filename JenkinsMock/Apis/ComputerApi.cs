@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Services;
-
 namespace McpAspire.JenkinsMock.Apis;
 
 /// <summary>Nodes and their executors: <c>/computer/</c> and <c>/computer/NAME/</c> (the built-in node is <c>(built-in)</c>).</summary>

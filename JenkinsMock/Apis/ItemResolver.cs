@@ -1,6 +1,3 @@
-using McpAspire.JenkinsMock.Model;
-using McpAspire.JenkinsMock.Security;
-
 namespace McpAspire.JenkinsMock.Apis;
 
 /// <summary>Finds items by their path of names from the root, through folders, as the requesting user may see them.</summary>

@@ -1,10 +1,4 @@
-using System.Globalization;
 using System.Net;
-using System.Text;
-using McpAspire.JenkinsMock.Export;
-using McpAspire.JenkinsMock.Model;
-using McpAspire.JenkinsMock.Security;
-using McpAspire.JenkinsMock.Services;
 
 namespace McpAspire.JenkinsMock.Apis;
 

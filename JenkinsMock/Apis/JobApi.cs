@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using McpAspire.JenkinsMock.Console;
-using McpAspire.JenkinsMock.Model;
-using McpAspire.JenkinsMock.Security;
-using McpAspire.JenkinsMock.Services;
 using Microsoft.Extensions.Primitives;
 
 namespace McpAspire.JenkinsMock.Apis;

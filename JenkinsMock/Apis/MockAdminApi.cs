@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Services;
-
 namespace McpAspire.JenkinsMock.Apis;
 
 /// <summary>

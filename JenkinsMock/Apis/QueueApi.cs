@@ -1,6 +1,3 @@
-using System.Globalization;
-using McpAspire.JenkinsMock.Security;
-using McpAspire.JenkinsMock.Services;
 using Microsoft.Extensions.Primitives;
 
 namespace McpAspire.JenkinsMock.Apis;

@@ -1,9 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-using McpAspire.JenkinsMock.Model;
-using McpAspire.JenkinsMock.Security;
-using McpAspire.JenkinsMock.Services;
-using Microsoft.Extensions.Options;
-
 namespace McpAspire.JenkinsMock.Apis;
 
 /// <summary>Who am I, the crumb issuer, and the login form that starts a web session.</summary>

@@ -1,8 +1,5 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
-using McpAspire.JenkinsMock.Model;
-using McpAspire.JenkinsMock.Services;
 
 namespace McpAspire.JenkinsMock.Apis;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace McpAspire.JenkinsMock.Export;
 
 /// <summary>A slice of an array, <c>{M,N}</c> in a tree expression: from <see cref="Start"/> (inclusive) to <see cref="End"/> (exclusive).</summary>

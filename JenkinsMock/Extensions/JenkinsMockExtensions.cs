@@ -1,7 +1,4 @@
 using McpAspire.JenkinsMock.Apis;
-using McpAspire.JenkinsMock.Model;
-using McpAspire.JenkinsMock.Security;
-using McpAspire.JenkinsMock.Services;
 
 namespace McpAspire.JenkinsMock.Extensions;
 

@@ -1,6 +1,4 @@
-using System.Globalization;
 using McpAspire.JenkinsMock.Console;
-using McpAspire.JenkinsMock.Export;
 
 namespace McpAspire.JenkinsMock.Model;
 

@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>Why a build started (hudson.model.Cause and its kinds).</summary>

@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>A person credited with changes (hudson.model.User as a culprit or change author).</summary>

@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>A node's computer (hudson.model.Computer): the built-in node or an agent, with its executors.</summary>

@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>An action with nothing to show: Jenkins writes it as <c>{}</c>.</summary>

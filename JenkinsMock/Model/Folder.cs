@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>A CloudBees folder: nests items as <c>/job/a/job/b/</c>, has its own views.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>hudson.model.HealthReport: build stability over the last five completed builds.</summary>

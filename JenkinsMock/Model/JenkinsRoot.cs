@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>The Jenkins instance itself (hudson.model.Hudson), at <c>/</c>: items, views, nodes and the queue.</summary>

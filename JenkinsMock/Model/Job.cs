@@ -1,6 +1,3 @@
-using System.Globalization;
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>A parameter definition (hudson.model.ParameterDefinition); <c>type</c> is the class's simple name.</summary>

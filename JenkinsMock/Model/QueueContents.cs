@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>hudson.model.Queue, at <c>/queue/</c>: items waiting to start, and recently left ones.</summary>

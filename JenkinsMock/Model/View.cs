@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Export;
-
 namespace McpAspire.JenkinsMock.Model;
 
 /// <summary>A view of an item group: the "all" view (hudson.model.AllView) or a list view (hudson.model.ListView).</summary>

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using McpAspire.JenkinsMock.Model;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.JenkinsMock.Security;
 

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using McpAspire.JenkinsMock.Model;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.JenkinsMock.Security;
 

@@ -1,6 +1,3 @@
-using McpAspire.JenkinsMock.Model;
-using Microsoft.Extensions.Options;
-
 namespace McpAspire.JenkinsMock.Services;
 
 /// <summary>Drives the simulation in the background: every tick, queue items start and running builds write.</summary>

@@ -1,6 +1,3 @@
-using McpAspire.JenkinsMock.Model;
-using Microsoft.Extensions.Options;
-
 namespace McpAspire.JenkinsMock.Services;
 
 /// <summary>What cancelling a queue item did.</summary>

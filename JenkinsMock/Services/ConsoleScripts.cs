@@ -1,6 +1,3 @@
-using System.Globalization;
-using McpAspire.JenkinsMock.Model;
-
 namespace McpAspire.JenkinsMock.Services;
 
 /// <summary>What a simulated build will write and how it ends.</summary>

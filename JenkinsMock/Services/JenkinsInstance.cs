@@ -1,5 +1,3 @@
-using McpAspire.JenkinsMock.Model;
-
 namespace McpAspire.JenkinsMock.Services;
 
 /// <summary>

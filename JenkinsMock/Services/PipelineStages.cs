@@ -1,7 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using McpAspire.JenkinsMock.Console;
-using McpAspire.JenkinsMock.Model;
 
 namespace McpAspire.JenkinsMock.Services;
 

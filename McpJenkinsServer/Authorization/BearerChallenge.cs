@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>Formats an RFC 6750 <c>WWW-Authenticate: Bearer</c> challenge (quoted-string values, escaped).</summary>

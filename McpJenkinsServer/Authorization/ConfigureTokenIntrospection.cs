@@ -1,6 +1,3 @@
-using McpAspire.McpJenkinsServer.Model;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 
 namespace McpAspire.McpJenkinsServer.Authorization;

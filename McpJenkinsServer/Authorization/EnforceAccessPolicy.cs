@@ -1,16 +1,6 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Amazon.Runtime;
 using System.Security.Cryptography;
-using McpAspire.AccessPolicy;
-using McpAspire.AccessPolicy.JenkinsIdentity;
-using McpAspire.McpJenkinsServer.Model;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Authorization;
 

@@ -1,8 +1,3 @@
-using McpAspire.AccessPolicy;
-using McpAspire.AccessPolicy.JenkinsIdentity;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>

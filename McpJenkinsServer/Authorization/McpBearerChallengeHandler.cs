@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.AspNetCore.Authentication;
 using OpenIddict.Validation.AspNetCore;

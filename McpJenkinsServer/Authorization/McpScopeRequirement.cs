@@ -1,6 +1,4 @@
-using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authorization;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Authorization;
 

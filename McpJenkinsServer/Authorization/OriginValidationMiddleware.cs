@@ -1,5 +1,3 @@
-using McpAspire.McpJenkinsServer.Model;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace McpAspire.McpJenkinsServer.Authorization;

@@ -1,8 +1,3 @@
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-using OpenIddict.Abstractions;
-
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Security.Cryptography;
-using System.Text;
-using McpAspire.McpJenkinsServer.Model;
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.McpJenkinsServer.Authorization;
 

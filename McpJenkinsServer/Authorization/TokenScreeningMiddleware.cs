@@ -1,6 +1,4 @@
-using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 
 namespace McpAspire.McpJenkinsServer.Authorization;

@@ -1,5 +1,3 @@
-using McpAspire.AccessPolicy;
-
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>What a tool touches, and so where its access is checked.</summary>

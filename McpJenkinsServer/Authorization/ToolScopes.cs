@@ -1,7 +1,3 @@
-using McpAspire.McpJenkinsServer.Model;
-using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
-
 namespace McpAspire.McpJenkinsServer.Authorization;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using McpAspire.McpJenkinsServer.Model;
-using Microsoft.Extensions.Options;
-
 namespace McpAspire.McpJenkinsServer.Discovery;
 
 /// <summary>

@@ -1,11 +1,7 @@
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Model;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore.Authentication;
-using OpenIddict.Abstractions;
 using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
 using OpenIddict.Validation.SystemNetHttp;

@@ -1,10 +1,6 @@
 using System.Net.Http.Headers;
-using McpAspire.AccessPolicy.JenkinsIdentity;
-using McpAspire.McpJenkinsServer.Model;
-using McpAspire.McpJenkinsServer.Services;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 

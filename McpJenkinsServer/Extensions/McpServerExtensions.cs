@@ -1,14 +1,7 @@
-using McpAspire.AccessPolicy;
-using McpAspire.AccessPolicy.JenkinsIdentity;
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Model;
-using McpAspire.McpJenkinsServer.Services;
 using McpAspire.McpJenkinsServer.Tools;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using ModelContextProtocol.AspNetCore;
-using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 

@@ -1,6 +1,3 @@
-using McpAspire.McpJenkinsServer.Model.Results;
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Services;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Services;
 

@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Jenkins;
-using ModelContextProtocol;
 
 namespace McpAspire.McpJenkinsServer.Services;
 

@@ -1,5 +1,3 @@
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Services;
 
 /// <summary>What went wrong talking to Jenkins, in words a model can act on.</summary>

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Model.Jenkins;
-using McpAspire.McpJenkinsServer.Model.Results;
 
 namespace McpAspire.McpJenkinsServer.Services;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Services;
 
 /// <summary>Turns job full names (<c>team/app</c>) into Jenkins URL paths (<c>job/team/job/app/</c>) and back.</summary>

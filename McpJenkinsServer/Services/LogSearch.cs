@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using McpAspire.McpJenkinsServer.Model.Results;
-using ModelContextProtocol;
 
 namespace McpAspire.McpJenkinsServer.Services;
 

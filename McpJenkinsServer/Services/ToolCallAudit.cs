@@ -1,12 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using McpAspire.McpJenkinsServer.Authorization;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Services;
 

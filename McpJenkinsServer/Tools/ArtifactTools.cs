@@ -1,9 +1,3 @@
-using System.ComponentModel;
-using System.Text;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -19,7 +13,7 @@ public sealed class ArtifactTools(JenkinsClient jenkins)
         [Description(BuildDescription)] string build = "lastSuccessfulBuild",
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         var dto = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "number,url,artifacts[fileName,relativePath]", cancellationToken);
         return new ArtifactList(fullName, dto.Number,
             [.. (dto.Artifacts ?? []).Where(a => a.RelativePath is not null).Select(a => new ArtifactInfo(a.RelativePath!, a.FileName, $"{dto.Url}artifact/{a.RelativePath}"))]);
@@ -34,7 +28,7 @@ public sealed class ArtifactTools(JenkinsClient jenkins)
         [Description("Maximum bytes to return, 1-1048576.")] int max_bytes = 65_536,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         path = Required(path, nameof(path)).TrimStart('/');
         if (path.Split('/').Any(segment => segment is "" or "." or ".."))
         {

@@ -1,8 +1,3 @@
-using System.ComponentModel;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -17,6 +12,16 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
     private const string WaitDescription = "Wait until Jenkins starts the build and gives it a number (progress is reported while waiting).";
     private const string WaitSecondsDescription = "Longest wait for the build to start, 1-300 seconds.";
 
+    /// <summary>
+    /// How long the launcher waits for the build to start: not at all unless the caller asked. wait_seconds is checked
+    /// either way, before anything is queued, so a bad value is an invalid-params error and not a silent default.
+    /// </summary>
+    private static TimeSpan? StartWait(bool waitForStart, int waitSeconds)
+    {
+        InRange(waitSeconds, 1, 300, "wait_seconds");
+        return waitForStart ? TimeSpan.FromSeconds(waitSeconds) : null;
+    }
+
     // Destructive: a build can be a deployment or a release, so clients that auto-approve non-destructive tools ask first.
     [McpServerTool(Name = "trigger_build", Title = "Trigger a build", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
     [Description("Queues a build of a job, with parameters for parameterized jobs (parameters not given take their defaults; see get_job for names and choices). Builds may deploy or release: confirm with the user first. The build's description names who asked. Returns the queue item; with wait_for_start it waits until the build has started (for a Pipeline, until it also has an agent).")]
@@ -28,9 +33,7 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
-        InRange(wait_seconds, 1, 300, nameof(wait_seconds));
-        return launcher.LaunchAsync(fullName, parameters ?? [], wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, Requester, cancellationToken);
+        return launcher.LaunchAsync(JobName(job), parameters ?? [], StartWait(wait_for_start, wait_seconds), progress, Requester, cancellationToken);
     }
 
     [McpServerTool(Name = "rebuild", Title = "Rebuild with the same parameters", ReadOnly = false, Destructive = true, Idempotent = false, OpenWorld = false, UseStructuredContent = true)]
@@ -43,11 +46,10 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
-        InRange(wait_seconds, 1, 300, nameof(wait_seconds));
+        var fullName = JobName(job);
+        var startWait = StartWait(wait_for_start, wait_seconds);
         var earlier = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "number,actions[_class,parameters[name,value]]", cancellationToken);
-        var parameters = JenkinsMapper.BuildParameters(earlier);
-        var triggered = await launcher.LaunchAsync(fullName, parameters, wait_for_start ? TimeSpan.FromSeconds(wait_seconds) : null, progress, Requester, cancellationToken);
+        var triggered = await launcher.LaunchAsync(fullName, JenkinsMapper.BuildParameters(earlier), startWait, progress, Requester, cancellationToken);
         return triggered with { Message = $"Rebuild of #{earlier.Number}: {triggered.Message}" };
     }
 
@@ -58,7 +60,7 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         [Description("The build number to stop.")] int build,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         InRange(build, 1, int.MaxValue, nameof(build));
         var before = await jenkins.GetBuildAsync(fullName, build.ToString(System.Globalization.CultureInfo.InvariantCulture), "number,building,result", cancellationToken);
         if (before.Building != true)
@@ -78,7 +80,7 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         [Description("The new description (plain text, at most 4000 characters; empty clears it).")] string description,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         InRange(build, 1, int.MaxValue, nameof(build));
         InRange((description ?? "").Length, 0, 4000, "description length");
         await jenkins.SetDescriptionAsync(fullName, build, description ?? "", cancellationToken);
@@ -92,7 +94,7 @@ public sealed class BuildControlTools(JenkinsClient jenkins, BuildLauncher launc
         [Description(BuildDescription)] string build = "lastBuild",
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         var original = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "_class,number", cancellationToken);
         if (original.Class?.EndsWith("WorkflowRun", StringComparison.Ordinal) != true)
         {

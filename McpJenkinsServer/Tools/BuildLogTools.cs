@@ -1,9 +1,3 @@
-using System.ComponentModel;
-using System.Text;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -22,7 +16,7 @@ public sealed class BuildLogTools(JenkinsClient jenkins)
         [Description("If set, return only the last this-many lines (1-5000) instead of a page from offset.")] int? tail = null,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         build = Required(build, nameof(build));
         InRange(offset, 0, long.MaxValue, nameof(offset));
         InRange(limit, 1, 1_048_576, nameof(limit));
@@ -50,7 +44,7 @@ public sealed class BuildLogTools(JenkinsClient jenkins)
         [Description("Maximum matches to return, 1-500.")] int max_matches = 50,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         build = Required(build, nameof(build));
         InRange(context_lines, 0, 20, nameof(context_lines));
         InRange(max_matches, 1, 500, nameof(max_matches));

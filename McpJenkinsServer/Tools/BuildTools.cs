@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -25,7 +21,7 @@ public sealed class BuildTools(JenkinsClient jenkins)
         [Description("Maximum number of builds to return, 1-100.")] int limit = 20,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         InRange(offset, 0, 100_000, nameof(offset));
         InRange(limit, 1, 100, nameof(limit));
 
@@ -43,7 +39,7 @@ public sealed class BuildTools(JenkinsClient jenkins)
         [Description(BuildDescription)] string build = "lastBuild",
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         var dto = await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), DetailTree, cancellationToken);
         return JenkinsMapper.ToDetail(dto, fullName);
     }

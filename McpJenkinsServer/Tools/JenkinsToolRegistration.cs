@@ -1,11 +1,8 @@
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
-using ModelContextProtocol;
-using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Tools;
 

@@ -1,9 +1,4 @@
-using System.ComponentModel;
-using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Jenkins;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -103,7 +98,7 @@ public sealed class JobTools(JenkinsClient jenkins, JenkinsAccess? access = null
         [Description("How many recent builds to include, 0-100.")] int builds = 10,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         InRange(builds, 0, 100, nameof(builds));
         var tree = "_class,name,fullName,displayName,url,description,color,buildable,disabled,inQueue,nextBuildNumber," +
                    "healthReport[description,score]," +

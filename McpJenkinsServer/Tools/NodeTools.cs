@@ -1,9 +1,4 @@
-using System.ComponentModel;
-using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model.Jenkins;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Tools;
 

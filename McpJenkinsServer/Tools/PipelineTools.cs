@@ -1,11 +1,6 @@
-using System.ComponentModel;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.RegularExpressions;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -21,7 +16,7 @@ public sealed partial class PipelineTools(JenkinsClient jenkins)
         [Description(BuildDescription)] string build = "lastBuild",
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         var number = (await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "number", cancellationToken)).Number;
         var run = await jenkins.GetPipelineRunAsync(fullName, number, cancellationToken);
         return new PipelineStages(fullName, number, run.Status, run.DurationMillis,
@@ -37,7 +32,7 @@ public sealed partial class PipelineTools(JenkinsClient jenkins)
         [Description("Maximum bytes of text to return, 1-1048576.")] int max_bytes = 65_536,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         stage = Required(stage, nameof(stage));
         InRange(max_bytes, 1, 1_048_576, nameof(max_bytes));
         var number = (await jenkins.GetBuildAsync(fullName, Required(build, nameof(build)), "number", cancellationToken)).Number;

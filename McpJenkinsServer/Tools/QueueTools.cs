@@ -1,9 +1,3 @@
-using System.ComponentModel;
-using McpAspire.AccessPolicy;
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;

@@ -1,11 +1,3 @@
-using System.ComponentModel;
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
-using OpenIddict.Abstractions;
-
 namespace McpAspire.McpJenkinsServer.Tools;
 
 /// <summary>Jenkins as a whole, and who is asking. Counts of items count only what the caller may see.</summary>

@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol.Server;
 using static McpAspire.McpJenkinsServer.Tools.ToolArguments;
 
 namespace McpAspire.McpJenkinsServer.Tools;
@@ -22,7 +18,7 @@ public sealed class TestReportTools(JenkinsClient jenkins)
         [Description("Number of (matching) test cases to skip; pass next_offset of the previous page.")] int offset = 0,
         CancellationToken cancellationToken = default)
     {
-        var fullName = JenkinsPaths.Normalize(Required(job, nameof(job)));
+        var fullName = JobName(job);
         build = Required(build, nameof(build));
         InRange(limit, 1, 2000, nameof(limit));
         InRange(offset, 0, int.MaxValue, nameof(offset));

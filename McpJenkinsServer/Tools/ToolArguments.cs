@@ -1,5 +1,3 @@
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Tools;
 
 /// <summary>Argument checks shared by the tools: a bad argument is the caller's mistake, so it is an invalid-params error.</summary>
@@ -17,6 +15,9 @@ internal static class ToolArguments
         => value >= min && value <= max
             ? value
             : throw new McpProtocolException($"'{name}' must be between {min} and {max} (was {value}).", McpErrorCode.InvalidParams);
+
+    /// <summary>The job argument of every job and build tool: required, and normalized to the full name Jenkins' URLs are built from.</summary>
+    public static string JobName(string? job) => JenkinsPaths.Normalize(Required(job, "job"));
 
     public static string Required(string? value, string name)
         => string.IsNullOrWhiteSpace(value)

@@ -1,6 +1,3 @@
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using McpAspire.AppHost.DynamoDb;
 
 namespace McpAspire.AppHost.Tests;

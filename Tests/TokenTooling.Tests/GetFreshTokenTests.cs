@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text.Json;
-
 namespace McpAspire.TokenTooling.Tests;
 
 /// <summary>get_fresh_token.sh against the running system: sign-in, the token file, refresh, the self-test, bad input.</summary>

@@ -1,10 +1,6 @@
 using McpAspire.AuthServer.ConnectedAssistants;
-using McpAspire.AuthServer.Server;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Pages.Account;

@@ -1,9 +1,7 @@
 using McpAspire.AccessPolicy.JenkinsIdentity;
 using McpAspire.AuthServer.JenkinsIdentity;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Pages.Account;

@@ -1,14 +1,7 @@
-using System.Globalization;
-using System.Security.Claims;
 using McpAspire.AuthServer.ExternalSignIn;
 using McpAspire.AuthServer.Persistence;
-using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
 using OpenIddict.Client.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.ConnectedAssistants;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

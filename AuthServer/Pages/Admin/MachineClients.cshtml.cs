@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.MachineClients;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace McpAspire.AuthServer.Pages.Admin;

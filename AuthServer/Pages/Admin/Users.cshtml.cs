@@ -1,6 +1,3 @@
-using McpAspire.AuthServer.Persistence.Users;
-using McpAspire.AuthServer.Users;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace McpAspire.AuthServer.Pages.Admin;

@@ -1,6 +1,5 @@
 using McpAspire.KeyRings;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence.DataProtection;
 

@@ -1,6 +1,5 @@
 using McpAspire.AccessPolicy;
 using McpAspire.AccessPolicy.JenkinsIdentity;
-using Microsoft.Extensions.Options;
 
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
 

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
-
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
 /// <summary>

@@ -1,7 +1,3 @@
-using System.Collections.Immutable;
-using System.Globalization;
-using System.Text.Json;
-
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>An OAuth client as stored in DynamoDB (the fields of OpenIddict's Entity Framework model).</summary>

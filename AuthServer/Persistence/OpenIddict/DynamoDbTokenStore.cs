@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>Plugs the DynamoDB stores into OpenIddict's core: <c>.AddCore(o => o.UseDynamoDb())</c>.</summary>

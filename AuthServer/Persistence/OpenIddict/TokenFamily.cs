@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace McpAspire.AuthServer.Persistence.OpenIddict;
 
 /// <summary>

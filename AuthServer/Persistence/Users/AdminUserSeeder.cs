@@ -1,5 +1,4 @@
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using McpAspire.AuthServer.Users;
 
 namespace McpAspire.AuthServer.Persistence.Users;
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using McpAspire.AuthServer.Persistence.Infrastructure;

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
 
 namespace McpAspire.AuthServer.Registration.Services;

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.AuthServer.Registration.Model;
 

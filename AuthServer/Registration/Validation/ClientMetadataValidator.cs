@@ -1,4 +1,3 @@
-using System.Text.Json;
 using McpAspire.AuthServer.Registration.Model;
 
 namespace McpAspire.AuthServer.Registration.Validation;

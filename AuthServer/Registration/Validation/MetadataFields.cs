@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace McpAspire.AuthServer.Registration.Validation;
 
 /// <summary>Typed, null-tolerant access to the members of the metadata object (JSON null means absent).</summary>

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace McpAspire.McpJenkinsServer.Model.Results;
 
 [Description("Builds of a job, newest first.")]

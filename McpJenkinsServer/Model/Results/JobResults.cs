@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace McpAspire.McpJenkinsServer.Model.Results;
 
 [Description("A page of Jenkins jobs and folders.")]

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace McpAspire.McpJenkinsServer.Model.Results;
 
 [Description("The stages of a Pipeline run, from the Pipeline Stage View plugin's REST API (wfapi).")]

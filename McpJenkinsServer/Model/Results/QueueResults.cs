@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace McpAspire.McpJenkinsServer.Model.Results;
 
 [Description("The Jenkins build queue.")]

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace McpAspire.McpJenkinsServer.Model.Results;
 
 [Description("Jenkins nodes (agents) and their executors.")]

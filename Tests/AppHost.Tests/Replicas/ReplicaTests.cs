@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
-using Amazon.Runtime;
 using McpAspire.AuthServer.Tests.Infrastructure;
 
 namespace McpAspire.AppHost.Tests.Replicas;

@@ -1,5 +1,3 @@
-using McpAspire.AccessPolicy;
-
 namespace McpAspire.McpJenkinsServer.Tests.AccessPolicy;
 
 /// <summary>Rule evaluation: who a rule is for, deny by default, the default policy, which rule decides.</summary>

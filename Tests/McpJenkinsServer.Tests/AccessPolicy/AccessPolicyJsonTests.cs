@@ -1,5 +1,3 @@
-using McpAspire.AccessPolicy;
-
 namespace McpAspire.McpJenkinsServer.Tests.AccessPolicy;
 
 /// <summary>The policy's JSON form: what is written reads back the same; anything malformed refuses the whole document.</summary>

@@ -1,14 +1,9 @@
 using System.Security.Claims;
 using Amazon.DynamoDBv2.Model;
-using McpAspire.AccessPolicy;
 using McpAspire.AccessPolicy.JenkinsIdentity;
-using McpAspire.McpJenkinsServer.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using OpenIddict.Abstractions;
 
@@ -150,8 +145,7 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
     [Fact]
     public async Task A_user_with_a_linked_identity_runs_as_it_read_with_the_policy_in_one_call()
     {
-        var protector = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
-        _store.Linked = new LinkedJenkinsIdentity("alice-subject", "alice.jenkins", protector.Protect("alice-subject", "alice.jenkins", Token), DateTimeOffset.UtcNow);
+        var protector = StoreLinkWithNewRing("alice-subject", "alice.jenkins");
         var context = Context("get_job", "team-a/app", User("alice", TeamA, "alice-subject"));
 
         await Linking(protector).InvokeAsync((_, _) => ValueTask.FromResult(new CallToolResult()), context, CancellationToken.None);
@@ -169,8 +163,7 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
     [Fact]
     public async Task A_machine_client_and_a_user_without_a_link_run_as_the_server_account()
     {
-        var protector = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
-        _store.Linked = new LinkedJenkinsIdentity("robot", "robot.jenkins", protector.Protect("robot", "robot.jenkins", Token), DateTimeOffset.UtcNow);
+        var protector = StoreLinkWithNewRing("robot", "robot.jenkins");
         var machine = Context("get_job", "team-a/app", Machine("robot"));
         var unlinked = Context("get_job", "team-a/app", User("bob", TeamA, "bob-subject"));
 
@@ -187,8 +180,7 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
     [Fact]
     public async Task A_linked_token_that_cannot_be_decrypted_refuses_the_call_naming_the_link_page_never_falls_back()
     {
-        var otherRing = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
-        _store.Linked = new LinkedJenkinsIdentity("carol-subject", "carol", otherRing.Protect("carol-subject", "carol", Token), DateTimeOffset.UtcNow);
+        StoreLinkWithNewRing("carol-subject", "carol");
         var context = Context("get_job", "team-a/app", User("carol", TeamA, "carol-subject"));
         var ran = false;
 
@@ -204,6 +196,17 @@ public sealed class EnforceAccessPolicyTests : IAsyncDisposable
     private const string Token = "0123456789abcdef0123456789abcdef";
 
     private static readonly Uri LinkPage = new("https://auth.example/account/jenkins");
+
+    /// <summary>
+    /// Puts a link in the store for the subject, its Jenkins token encrypted with a new key ring, and returns that ring
+    /// (the filter given another ring cannot decrypt it).
+    /// </summary>
+    private JenkinsTokenProtector StoreLinkWithNewRing(string subject, string jenkinsUser)
+    {
+        var ring = new JenkinsTokenProtector(new EphemeralDataProtectionProvider());
+        _store.Linked = new LinkedJenkinsIdentity(subject, jenkinsUser, ring.Protect(subject, jenkinsUser, Token), DateTimeOffset.UtcNow);
+        return ring;
+    }
 
     private EnforceAccessPolicy Linking(JenkinsTokenProtector protector)
         => new(_store, NullLogger<EnforceAccessPolicy>.Instance, protector, Options.Create(new Model.JenkinsOptions { LinkPageUrl = LinkPage }));

@@ -1,5 +1,3 @@
-using McpAspire.AccessPolicy;
-
 namespace McpAspire.McpJenkinsServer.Tests.AccessPolicy;
 
 /// <summary>The matching semantics of item patterns (docs/mcp-server.md, "Access policy"), edge by edge.</summary>

@@ -1,7 +1,4 @@
 using System.Reflection;
-using McpAspire.AccessPolicy;
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Tools;
 using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Tests.AccessPolicy;

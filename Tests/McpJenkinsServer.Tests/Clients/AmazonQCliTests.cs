@@ -55,26 +55,13 @@ public sealed class AmazonQCliTests(McpAspireAppFixture app)
     private async Task<JsonElement> SignInAsync(EmulatedClient q, string scope)
     {
         // The probe: a request without a token is refused, which starts OAuth.
-        var (probe, _) = await q.McpAsync(app.McpUrl, null, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"Q DEV CLI","version":"1"}}}""", ProtocolVersion);
-        using (probe)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
-        }
+        await q.ProbeAsync(app.McpUrl, """{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-03-26","capabilities":{},"clientInfo":{"name":"Q DEV CLI","version":"1"}}}""", ProtocolVersion);
 
         // discover_metadata: the MCP URL's origin with the well-known segment inserted before its path, then appended,
         // then the root; the first 200 wins.
         var origin = new Uri(app.McpUrl.GetLeftPart(UriPartial.Authority));
         string[] candidates = ["/.well-known/oauth-authorization-server/mcp", "/mcp/.well-known/oauth-authorization-server", "/.well-known/oauth-authorization-server"];
-        JsonElement? metadata = null;
-        foreach (var candidate in candidates)
-        {
-            using var response = await q.GetAsync(new Uri(origin, candidate), new Dictionary<string, string> { ["MCP-Protocol-Version"] = "2024-11-05" });
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                metadata = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-                break;
-            }
-        }
+        var metadata = await q.FirstFoundAsync(candidates.Select(c => new Uri(origin, c)), new Dictionary<string, string> { ["MCP-Protocol-Version"] = "2024-11-05" });
 
         // Found at the first candidate: the RFC 8414 URL of the issuer, which is the MCP URL itself.
         Assert.NotNull(metadata);
@@ -87,15 +74,7 @@ public sealed class AmazonQCliTests(McpAspireAppFixture app)
 
         // register_client: a public client with a loopback redirect URI on the port its listener got, no path.
         var redirectUri = $"http://127.0.0.1:{Random.Shared.Next(20000, 60000)}";
-        var registration = await q.RegisterAsync(registrationEndpoint, new Dictionary<string, object>
-        {
-            ["client_name"] = "Q DEV CLI",
-            ["redirect_uris"] = new[] { redirectUri },
-            ["grant_types"] = EmulatedClient.CodeAndRefreshGrants,
-            ["token_endpoint_auth_method"] = "none",
-            ["response_types"] = EmulatedClient.CodeResponseType,
-        });
-        var clientId = registration.GetProperty("client_id").GetString()!;
+        var clientId = await q.RegisterRmcpClientAsync(registrationEndpoint, "Q DEV CLI", redirectUri);
 
         // get_authorization_url: the oauth2 crate's parameters and order; PKCE S256; no resource.
         var (verifier, challenge) = EmulatedClient.NewPkce();

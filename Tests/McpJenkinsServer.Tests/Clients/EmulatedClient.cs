@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using ModelContextProtocol.Authentication;
@@ -57,6 +55,54 @@ public sealed class EmulatedClient : IDisposable
         using var response = await SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>
+    /// Registers a public client the way rmcp's <c>register_client</c> does (Amazon Q, Kiro, Codex): the client's name,
+    /// one loopback redirect URI, the code flow with refresh, no secret. Returns the client id.
+    /// </summary>
+    public async Task<string> RegisterRmcpClientAsync(string registrationEndpoint, string clientName, string redirectUri)
+    {
+        var registration = await RegisterAsync(registrationEndpoint, new Dictionary<string, object>
+        {
+            ["client_name"] = clientName,
+            ["redirect_uris"] = new[] { redirectUri },
+            ["grant_types"] = CodeAndRefreshGrants,
+            ["token_endpoint_auth_method"] = "none",
+            ["response_types"] = CodeResponseType,
+        });
+        return registration.GetProperty("client_id").GetString()!;
+    }
+
+    /// <summary>
+    /// A client's metadata discovery: the candidate URLs in its order, the first 200's JSON wins; null if none answers.
+    /// </summary>
+    public async Task<JsonElement?> FirstFoundAsync(IEnumerable<Uri> candidates, IReadOnlyDictionary<string, string>? headers = null)
+    {
+        foreach (var candidate in candidates)
+        {
+            using var response = await GetAsync(candidate, headers);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The probe that starts OAuth: a JSON-RPC message without a token, which must be refused with 401; the
+    /// challenge's <c>resource_metadata</c> and <c>scope</c>, which clients that read them go on with.
+    /// </summary>
+    public async Task<(string? ResourceMetadata, string? Scope)> ProbeAsync(Uri mcpUrl, string json, string protocolVersion)
+    {
+        var (probe, _) = await McpAsync(mcpUrl, null, json, protocolVersion);
+        using (probe)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
+            return (ChallengeParameter(probe, "resource_metadata"), ChallengeParameter(probe, "scope"));
+        }
     }
 
     /// <summary>The user signs in and allows at the authorization URL; the client's loopback listener gets this back.</summary>

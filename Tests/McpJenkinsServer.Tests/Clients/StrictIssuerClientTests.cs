@@ -25,17 +25,9 @@ public sealed class StrictIssuerClientTests(McpAspireAppFixture app)
         using var client = new EmulatedClient(app);
         var configuredUrl = app.McpUrl.AbsoluteUri;
 
-        var (probe, _) = await client.McpAsync(app.McpUrl, null, """{"jsonrpc":"2.0","id":0,"method":"ping"}""", ProtocolVersion);
-        string resourceMetadataUrl;
-        string challengeScope;
-        using (probe)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
-            resourceMetadataUrl = EmulatedClient.ChallengeParameter(probe, "resource_metadata")!;
-            challengeScope = EmulatedClient.ChallengeParameter(probe, "scope")!;
-        }
+        var (resourceMetadataUrl, challengeScope) = await client.ProbeAsync(app.McpUrl, """{"jsonrpc":"2.0","id":0,"method":"ping"}""", ProtocolVersion);
 
-        using var prmResponse = await client.GetAsync(new Uri(resourceMetadataUrl));
+        using var prmResponse = await client.GetAsync(new Uri(resourceMetadataUrl!));
         Assert.Equal(HttpStatusCode.OK, prmResponse.StatusCode);
         var prm = JsonDocument.Parse(await prmResponse.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(configuredUrl, prm.GetProperty("resource").GetString());
@@ -46,20 +38,12 @@ public sealed class StrictIssuerClientTests(McpAspireAppFixture app)
         var issuerUrl = new Uri(authorizationServer);
         var origin = new Uri(issuerUrl.GetLeftPart(UriPartial.Authority));
         var path = issuerUrl.AbsolutePath.Trim('/');
-        JsonElement? metadata = null;
-        foreach (var candidate in new[]
-        {
+        string[] candidates =
+        [
             $"/.well-known/oauth-authorization-server/{path}", $"/.well-known/openid-configuration/{path}",
             $"/{path}/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
-        })
-        {
-            using var response = await client.GetAsync(new Uri(origin, candidate));
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                metadata = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
-                break;
-            }
-        }
+        ];
+        var metadata = await client.FirstFoundAsync(candidates.Select(c => new Uri(origin, c)));
 
         Assert.NotNull(metadata);
         Assert.Equal(authorizationServer, metadata.Value.GetProperty("issuer").GetString());
@@ -70,15 +54,7 @@ public sealed class StrictIssuerClientTests(McpAspireAppFixture app)
         var supported = metadata.Value.GetProperty("scopes_supported").EnumerateArray().Select(s => s.GetString()).ToHashSet();
         var scope = challengeScope + (supported.Contains("offline_access") ? " offline_access" : "");
         var redirectUri = $"http://127.0.0.1:{Random.Shared.Next(20000, 60000)}/callback";
-        var registration = await client.RegisterAsync(metadata.Value.GetProperty("registration_endpoint").GetString()!, new Dictionary<string, object>
-        {
-            ["client_name"] = "Kiro CLI",
-            ["redirect_uris"] = new[] { redirectUri },
-            ["grant_types"] = EmulatedClient.CodeAndRefreshGrants,
-            ["token_endpoint_auth_method"] = "none",
-            ["response_types"] = EmulatedClient.CodeResponseType,
-        });
-        var clientId = registration.GetProperty("client_id").GetString()!;
+        var clientId = await client.RegisterRmcpClientAsync(metadata.Value.GetProperty("registration_endpoint").GetString()!, "Kiro CLI", redirectUri);
 
         var (verifier, challenge) = EmulatedClient.NewPkce();
         var state = EmulatedClient.NewState();

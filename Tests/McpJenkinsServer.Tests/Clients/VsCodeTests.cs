@@ -1,4 +1,5 @@
 using McpAspire.McpJenkinsServer.Tests.EndToEnd;
+using ModelContextProtocol.Authentication;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;
 
@@ -21,18 +22,11 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
     {
         using var vscode = new EmulatedClient(app);
 
-        var (probe, _) = await vscode.McpAsync(app.McpUrl, null, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"Visual Studio Code","version":"1.106.0"}}}""", ProtocolVersion);
-        string resourceMetadataUrl;
-        string scope;
-        using (probe)
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, probe.StatusCode);
-            resourceMetadataUrl = EmulatedClient.ChallengeParameter(probe, "resource_metadata")!;
-            scope = EmulatedClient.ChallengeParameter(probe, "scope")!;
-        }
+        var (resourceMetadataUrl, challengedScope) = await vscode.ProbeAsync(app.McpUrl, """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"Visual Studio Code","version":"1.106.0"}}}""", ProtocolVersion);
+        var scope = challengedScope!;
 
         Assert.DoesNotContain("offline_access", scope, StringComparison.Ordinal);
-        using var prmResponse = await vscode.GetAsync(new Uri(resourceMetadataUrl));
+        using var prmResponse = await vscode.GetAsync(new Uri(resourceMetadataUrl!));
         var prm = JsonDocument.Parse(await prmResponse.Content.ReadAsStringAsync()).RootElement;
         var resource = prm.GetProperty("resource").GetString()!;
         var issuer = new Uri(prm.GetProperty("authorization_servers")[0].GetString()!);
@@ -54,27 +48,36 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
         });
         var clientId = registration.GetProperty("client_id").GetString()!;
 
-        var (verifier, challenge) = EmulatedClient.NewPkce();
-        var state = EmulatedClient.NewState();
-        var authorization = await vscode.AuthorizeAsync(
-            EmulatedClient.WithQuery(metadata.GetProperty("authorization_endpoint").GetString()!,
-            [
-                new("client_id", clientId), new("response_type", "code"), new("code_challenge", challenge),
-                new("code_challenge_method", "S256"), new("scope", scope), new("redirect_uri", redirectUri),
-                new("state", state), new("resource", resource),
-            ]),
-            new Uri(redirectUri));
-        Assert.Equal(state, authorization.State);
+        // VS Code's authorization request and code exchange, in its parameter order; it runs both twice below.
+        async Task<(AuthorizationResult Result, string Verifier)> AuthorizeAsync()
+        {
+            var (verifier, challenge) = EmulatedClient.NewPkce();
+            var state = EmulatedClient.NewState();
+            var result = await vscode.AuthorizeAsync(
+                EmulatedClient.WithQuery(metadata.GetProperty("authorization_endpoint").GetString()!,
+                [
+                    new("client_id", clientId), new("response_type", "code"), new("code_challenge", challenge),
+                    new("code_challenge_method", "S256"), new("scope", scope), new("redirect_uri", redirectUri),
+                    new("state", state), new("resource", resource),
+                ]),
+                new Uri(redirectUri));
+            Assert.Equal(state, result.State);
+            return (result, verifier);
+        }
+
+        var tokenEndpoint = metadata.GetProperty("token_endpoint").GetString()!;
+        Task<JsonElement> ExchangeAsync(string code, string verifier) => vscode.TokenAsync(tokenEndpoint,
+        [
+            new("client_id", clientId), new("grant_type", "authorization_code"), new("code", code),
+            new("redirect_uri", redirectUri), new("code_verifier", verifier), new("resource", resource),
+        ]);
+
+        var (authorization, verifier) = await AuthorizeAsync();
         Assert.Equal(issuer.AbsoluteUri, authorization.Iss);
         // The user was shown the scopes asked for, and nothing about staying signed in.
         Assert.DoesNotContain("offline_access", vscode.SignIn.ConsentedScopes.Single());
 
-        var tokenEndpoint = metadata.GetProperty("token_endpoint").GetString()!;
-        var tokens = await vscode.TokenAsync(tokenEndpoint,
-        [
-            new("client_id", clientId), new("grant_type", "authorization_code"), new("code", authorization.Code!),
-            new("redirect_uri", redirectUri), new("code_verifier", verifier), new("resource", resource),
-        ]);
+        var tokens = await ExchangeAsync(authorization.Code!, verifier);
         Assert.Equal(scope.Split(' ').Order(StringComparer.Ordinal), tokens.GetProperty("scope").GetString()!.Split(' ').Order(StringComparer.Ordinal));
         // No offline_access, no refresh token (AuthServer:RefreshTokensWithoutOfflineAccess is off: a refresh token
         // would stop TypeScript SDK clients from stepping up to mcp:write).
@@ -83,23 +86,9 @@ public sealed class VsCodeTests(McpAspireAppFixture app)
 
         // An hour later VS Code authorizes again: the sign-in session and the remembered consent make it a redirect
         // with nothing to type and no page to answer.
-        var (secondVerifier, secondChallenge) = EmulatedClient.NewPkce();
-        var secondState = EmulatedClient.NewState();
-        var again = await vscode.AuthorizeAsync(
-            EmulatedClient.WithQuery(metadata.GetProperty("authorization_endpoint").GetString()!,
-            [
-                new("client_id", clientId), new("response_type", "code"), new("code_challenge", secondChallenge),
-                new("code_challenge_method", "S256"), new("scope", scope), new("redirect_uri", redirectUri),
-                new("state", secondState), new("resource", resource),
-            ]),
-            new Uri(redirectUri));
-        Assert.Equal(secondState, again.State);
+        var (again, secondVerifier) = await AuthorizeAsync();
         Assert.Single(vscode.SignIn.ConsentedScopes);
-        var renewed = await vscode.TokenAsync(tokenEndpoint,
-        [
-            new("client_id", clientId), new("grant_type", "authorization_code"), new("code", again.Code!),
-            new("redirect_uri", redirectUri), new("code_verifier", secondVerifier), new("resource", resource),
-        ]);
+        var renewed = await ExchangeAsync(again.Code!, secondVerifier);
         await vscode.UseMcpAsync(app.McpUrl, renewed.GetProperty("access_token").GetString()!, ProtocolVersion, "list_jobs");
     }
 }

@@ -1,7 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using ModelContextProtocol.Protocol;
-
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Text;
-using ModelContextProtocol.Protocol;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Text.Json;
-using ModelContextProtocol.Protocol;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 

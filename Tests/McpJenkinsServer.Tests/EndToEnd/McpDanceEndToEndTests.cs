@@ -1,11 +1,5 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
 using McpAspire.McpJenkinsServer.Tests.Infrastructure;
-using ModelContextProtocol;
-using ModelContextProtocol.Protocol;
 using Xunit.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using ModelContextProtocol.Authentication;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
 using Xunit.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;

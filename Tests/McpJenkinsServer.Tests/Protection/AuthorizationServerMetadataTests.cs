@@ -1,8 +1,6 @@
-using System.Text;
 using McpAspire.McpJenkinsServer.Discovery;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace McpAspire.McpJenkinsServer.Tests.Protection;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Hosting;
 
 namespace McpAspire.McpJenkinsServer.Tests.Protection;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 
 namespace McpAspire.McpJenkinsServer.Tests.Protection;
 

@@ -1,8 +1,3 @@
-using McpAspire.AccessPolicy;
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
-
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Security.Claims;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;

@@ -1,6 +1,3 @@
-using System.Text;
-using McpAspire.McpJenkinsServer.Services;
-
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 
 /// <summary>

@@ -1,10 +1,6 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using McpAspire.McpJenkinsServer.Extensions;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;

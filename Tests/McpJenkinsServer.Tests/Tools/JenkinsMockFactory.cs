@@ -1,6 +1,5 @@
 extern alias jenkinsmock;
 
-using McpAspire.McpJenkinsServer.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using McpAspire.McpJenkinsServer.Tools;
 using Xunit.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;

@@ -1,8 +1,5 @@
 extern alias jenkinsmock;
 
-using System.Net.Http.Headers;
-using System.Text;
-using McpAspire.McpJenkinsServer.Services;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;

@@ -1,6 +1,3 @@
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
-
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 
 /// <summary>

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Text;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 
@@ -18,6 +15,10 @@ public sealed class RealJenkinsWireTests(JenkinsMockFactory mock) : IClassFixtur
     private JenkinsClient Jenkins => mock.CreateJenkinsClient();
 
     private BuildLogTools Logs => new(Jenkins);
+
+    private BuildControlTools Control => new(Jenkins, new BuildLauncher(Jenkins, TimeProvider.System));
+
+    private NodeTools Nodes => new(Jenkins);
 
     [Fact]
     public async Task Small_pages_of_a_crlf_log_with_console_notes_join_into_the_plain_console_text()
@@ -75,9 +76,7 @@ public sealed class RealJenkinsWireTests(JenkinsMockFactory mock) : IClassFixtur
     [Fact]
     public async Task A_vetoed_trigger_is_a_tool_error_saying_nothing_was_queued()
     {
-        var control = new BuildControlTools(Jenkins, new BuildLauncher(Jenkins, TimeProvider.System));
-
-        var error = await Assert.ThrowsAsync<JenkinsException>(() => control.TriggerBuild("release-freeze"));
+        var error = await Assert.ThrowsAsync<JenkinsException>(() => Control.TriggerBuild("release-freeze"));
 
         Assert.Equal(JenkinsError.Rejected, error.Error);
         Assert.Contains("vetoed", error.Message, StringComparison.Ordinal);
@@ -87,51 +86,46 @@ public sealed class RealJenkinsWireTests(JenkinsMockFactory mock) : IClassFixtur
     [Fact]
     public async Task Cancelling_an_item_that_just_left_the_queue_is_a_tool_error_pointing_to_stop_build()
     {
-        var control = new BuildControlTools(Jenkins, new BuildLauncher(Jenkins, TimeProvider.System));
-        var started = await control.TriggerBuild("backend/platform/inventory-api", wait_for_start: true, wait_seconds: 60);
+        var started = await Control.TriggerBuild("backend/platform/inventory-api", wait_for_start: true, wait_seconds: 60);
         Assert.NotNull(started.BuildNumber);
 
         var error = await Assert.ThrowsAsync<JenkinsException>(() => Jenkins.CancelQueueItemAsync(started.QueueItemId!.Value, CancellationToken.None));
 
         Assert.Equal(JenkinsError.Rejected, error.Error);
         Assert.Contains("has just left the queue", error.Message, StringComparison.Ordinal);
-        await control.StopBuild("backend/platform/inventory-api", started.BuildNumber!.Value);
+        await Control.StopBuild("backend/platform/inventory-api", started.BuildNumber!.Value);
     }
 
     [Fact]
     public async Task Waiting_for_a_pipeline_whose_agent_is_offline_reports_a_number_but_not_started_work()
     {
-        var control = new BuildControlTools(Jenkins, new BuildLauncher(Jenkins, TimeProvider.System));
-
-        var triggered = await control.TriggerBuild("windows-installer", wait_for_start: true, wait_seconds: 4);
+        var triggered = await Control.TriggerBuild("windows-installer", wait_for_start: true, wait_seconds: 4);
         var number = Assert.IsType<int>(triggered.BuildNumber);
         var queue = await new QueueTools(Jenkins).GetQueue();
-        var nodes = await new NodeTools(Jenkins).ListNodes();
-        var running = await new NodeTools(Jenkins).ListRunningBuilds();
+        var nodes = await Nodes.ListNodes();
+        var running = await Nodes.ListRunningBuilds();
 
         Assert.Equal("All nodes of label ‘windows’ are offline", triggered.WaitingForAgent);
         Assert.Contains("waits for an agent", triggered.Message, StringComparison.Ordinal);
         Assert.Contains(queue.Items, item => item.Job == "windows-installer" && item.NodeBlockOfBuild == number);
         Assert.Contains(nodes.Nodes.Single(node => node.Name == "Built-In Node").FlyweightRuns, run => run == $"windows-installer #{number}");
         Assert.True(Assert.Single(running.Builds, build => build.Job == "windows-installer" && build.Number == number).WithoutAgent);
-        await control.StopBuild("windows-installer", number);
+        await Control.StopBuild("windows-installer", number);
     }
 
     [Fact]
     public async Task Waiting_for_a_pipeline_ends_when_its_node_block_holds_an_agent_executor()
     {
-        var control = new BuildControlTools(Jenkins, new BuildLauncher(Jenkins, TimeProvider.System));
-
-        var triggered = await control.TriggerBuild("frontend/web-app", wait_for_start: true, wait_seconds: 60);
+        var triggered = await Control.TriggerBuild("frontend/web-app", wait_for_start: true, wait_seconds: 60);
         var number = Assert.IsType<int>(triggered.BuildNumber);
-        var nodes = await new NodeTools(Jenkins).ListNodes();
-        var running = await new NodeTools(Jenkins).ListRunningBuilds();
+        var nodes = await Nodes.ListNodes();
+        var running = await Nodes.ListRunningBuilds();
 
         Assert.Null(triggered.WaitingForAgent);
         Assert.Contains(nodes.Nodes.SelectMany(node => node.Running), run => run == $"frontend » web-app #{number} (node block)");
         Assert.False(Assert.Single(running.Builds, candidate => candidate.Job == "frontend/web-app" && candidate.Number == number).WithoutAgent);
 
-        await control.StopBuild("frontend/web-app", number);
+        await Control.StopBuild("frontend/web-app", number);
     }
 
     private async Task<string> ConsoleTextAsync(string job, string build)

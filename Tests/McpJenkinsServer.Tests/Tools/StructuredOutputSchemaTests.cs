@@ -1,12 +1,7 @@
 using System.IO.Pipelines;
-using System.Text.Json;
 using Json.Schema;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using ModelContextProtocol.Client;
-using ModelContextProtocol.Protocol;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 

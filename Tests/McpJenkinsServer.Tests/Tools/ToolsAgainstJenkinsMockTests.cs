@@ -1,7 +1,4 @@
 using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using McpAspire.McpJenkinsServer.Tools;
-using ModelContextProtocol;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 

@@ -1,5 +1,3 @@
-using McpAspire.McpJenkinsServer.Authorization;
-
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 
 /// <summary>The WWW-Authenticate Bearer challenge (RFC 6750 section 3) the MCP server answers 401 and 403 with.</summary>

@@ -1,6 +1,4 @@
 using McpAspire.McpJenkinsServer.Model.Results;
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
 
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using McpAspire.McpJenkinsServer.Services;
 
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 

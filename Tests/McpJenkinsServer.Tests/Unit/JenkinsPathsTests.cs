@@ -1,6 +1,3 @@
-using McpAspire.McpJenkinsServer.Services;
-using ModelContextProtocol;
-
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 
 public sealed class JenkinsPathsTests

@@ -1,8 +1,6 @@
 using System.Security.Claims;
-using McpAspire.McpJenkinsServer.Authorization;
 using McpAspire.McpJenkinsServer.Model;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using OpenIddict.Abstractions;
 

@@ -1,5 +1,3 @@
-using McpAspire.McpJenkinsServer.Services;
-
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 
 /// <summary>What the audit log of a tool call may say about its arguments.</summary>

@@ -1,6 +1,3 @@
-using McpAspire.McpJenkinsServer.Authorization;
-using McpAspire.McpJenkinsServer.Tools;
-using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Server;
 
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
