@@ -9,17 +9,18 @@ namespace McpAspire.Tests.Common;
 /// The whole AppHost (in-memory DynamoDB Local, JenkinsMock, auth server, MCP server), started once per test
 /// assembly as an xUnit collection fixture, with random secrets the tests know. Each test project that uses it
 /// has one sealed fixture and declares the collection (AuthServerFixture in AuthServer.Tests, McpAspireAppFixture
-/// in McpJenkinsServer.Tests, AppHostFixture in AppHost.Tests, RunningSystemFixture in TokenTooling.Tests):
+/// in McpJenkinsServer.Tests, RunningSystemFixture in TokenTooling.Tests; AppHost.Tests' tests run on an app of
+/// replicas, ReplicasFixture in Tests/AppHost.Tests/Replicas, and use only this class's resource and client names):
 /// <code>
-/// public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost));
+/// public sealed class McpAspireAppFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost));
 ///
 /// [CollectionDefinition(DistributedApplicationFixture.Collection)]
-/// public sealed class WholeAppHostGroup : ICollectionFixture&lt;AuthServerFixture&gt;;
+/// public sealed class WholeAppHostGroup : ICollectionFixture&lt;McpAspireAppFixture&gt;;
 /// </code>
 /// A test class joins the collection and takes that fixture; it never starts an AppHost of its own:
 /// <code>
 /// [Collection(DistributedApplicationFixture.Collection)]
-/// public sealed class MySecurityTests(AuthServerFixture app)
+/// public sealed class MySecurityTests(McpAspireAppFixture app)
 /// {
 ///     [Fact]
 ///     public async Task Something()

@@ -55,6 +55,15 @@ public static partial class AssistantPages
         return (clientId, tokens.GetProperty("access_token").GetString()!, tokens.GetProperty("refresh_token").GetString()!);
     }
 
+    /// <summary>As <see cref="ConnectAsync(OAuthFlows, HttpClient, TestUser, string, string)"/>, in a browser of its own that the test does not use again.</summary>
+    public static async Task<(string ClientId, string AccessToken, string RefreshToken)> ConnectAsync(
+        AuthServerFixture fixture, OAuthFlows oauth, TestUser user, string clientName, string scope = "mcp:read offline_access")
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        using var browser = fixture.CreateBrowserLikeClient();
+        return await ConnectAsync(oauth, browser, user, clientName, scope);
+    }
+
     /// <summary>An MCP initialize request with <paramref name="accessToken"/>, as any MCP client sends it first.</summary>
     public static async Task<HttpStatusCode> CallMcpAsync(AuthServerFixture fixture, string accessToken)
     {

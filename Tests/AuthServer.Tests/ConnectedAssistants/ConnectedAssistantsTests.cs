@@ -15,10 +15,8 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
         var user = await fixture.CreateUserAsync("lister");
         var someoneElse = await fixture.CreateUserAsync("other");
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (clientId, _, refreshToken) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Listed assistant", "mcp:read offline_access");
-        using var otherBrowser = fixture.CreateBrowserLikeClient();
-        var (othersClientId, _, _) = await AssistantPages.ConnectAsync(_oauth, otherBrowser, someoneElse, "Someone else's assistant");
+        var (clientId, _, refreshToken) = await AssistantPages.ConnectAsync(fixture, _oauth, user, "Listed assistant", "mcp:read offline_access");
+        var (othersClientId, _, _) = await AssistantPages.ConnectAsync(fixture, _oauth, someoneElse, "Someone else's assistant");
         var (refreshed, _) = await _oauth.RefreshAsync(clientId, refreshToken);
 
         using var browser = fixture.CreateBrowserLikeClient();
@@ -72,15 +70,13 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
     {
         var owner = await fixture.CreateUserAsync("owner");
         var intruder = await fixture.CreateUserAsync("intruder");
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(_oauth, connecting, owner, "Owner's assistant");
+        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(fixture, _oauth, owner, "Owner's assistant");
         using var ownerBrowser = fixture.CreateBrowserLikeClient();
         var ownersPage = await LocalUsers.SignInAsync(ownerBrowser, AssistantPages.UserPage, owner.UserName, owner.Password);
         var ownersGrant = AssistantPages.Find(ownersPage, clientId)!.GrantId;
 
         // The intruder has an assistant of their own, so a revoke form whose grant_id they can change.
-        using var intruderConnecting = fixture.CreateBrowserLikeClient();
-        await AssistantPages.ConnectAsync(_oauth, intruderConnecting, intruder, "Intruder's assistant");
+        await AssistantPages.ConnectAsync(fixture, _oauth, intruder, "Intruder's assistant");
         using var intruderBrowser = fixture.CreateBrowserLikeClient();
         var intrudersPage = await LocalUsers.SignInAsync(intruderBrowser, AssistantPages.UserPage, intruder.UserName, intruder.Password);
         using var foreign = await AssistantPages.RevokeAsync(intruderBrowser, AssistantPages.UserPage, intrudersPage, ownersGrant);
@@ -101,8 +97,7 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
     public async Task A_revocation_without_the_antiforgery_token_is_refused()
     {
         var user = await fixture.CreateUserAsync("forged");
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Assistant under forgery");
+        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(fixture, _oauth, user, "Assistant under forgery");
         using var browser = fixture.CreateBrowserLikeClient();
         var page = await LocalUsers.SignInAsync(browser, AssistantPages.UserPage, user.UserName, user.Password);
 
@@ -118,10 +113,8 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
     {
         var user = await fixture.CreateUserAsync("not-admin");
         var victim = await fixture.CreateUserAsync("victim");
-        using var victimBrowser = fixture.CreateBrowserLikeClient();
-        var (victimsClientId, victimsToken, _) = await AssistantPages.ConnectAsync(_oauth, victimBrowser, victim, "Victim's assistant");
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (ownClientId, _, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Own assistant");
+        var (victimsClientId, victimsToken, _) = await AssistantPages.ConnectAsync(fixture, _oauth, victim, "Victim's assistant");
+        var (ownClientId, _, _) = await AssistantPages.ConnectAsync(fixture, _oauth, user, "Own assistant");
         using var browser = fixture.CreateBrowserLikeClient();
         var ownPage = await LocalUsers.SignInAsync(browser, AssistantPages.UserPage, user.UserName, user.Password);
         using var victimsPage = fixture.CreateBrowserLikeClient();
@@ -149,8 +142,7 @@ public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
     public async Task The_administrator_revokes_another_users_assistant()
     {
         var user = await fixture.CreateUserAsync("managed");
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (clientId, accessToken, refreshToken) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Assistant the admin revokes");
+        var (clientId, accessToken, refreshToken) = await AssistantPages.ConnectAsync(fixture, _oauth, user, "Assistant the admin revokes");
 
         using var admin = fixture.CreateBrowserLikeClient();
         var (page, offset, entry) = await FindOnAdminPagesAsync(admin, await _oauth.SignInAsAdministratorAsync(admin, AssistantPages.AdminPage), clientId);

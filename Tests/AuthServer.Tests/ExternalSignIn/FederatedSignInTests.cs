@@ -98,7 +98,7 @@ public sealed class FederatedSignInTests(AuthServerFixture app)
         using var refused = await browser.Http.GetAsync(callback);
         Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);
         Assert.StartsWith("/account/login?error=account_disabled", refused.Headers.Location!.OriginalString, StringComparison.Ordinal);
-        Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [], cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
+        AssertNoSessionCookie(refused);
         var shown = await browser.Http.GetStringAsync(refused.Headers.Location);
         Assert.Contains("Your account is disabled.", shown, StringComparison.Ordinal);
 
@@ -159,8 +159,7 @@ public sealed class FederatedSignInTests(AuthServerFixture app)
         using (var refused = await stranger.GetAsync(callback))
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
-                cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
+            AssertNoSessionCookie(refused);
         }
 
         // OpenIddict redeems a state at its first presentation, whatever follows: a leaked callback is spent.
@@ -178,8 +177,7 @@ public sealed class FederatedSignInTests(AuthServerFixture app)
         // The right response at the GitHub callback: the mix-up RFC 9207 and per-provider callbacks exist against.
         using var refused = await browser.Http.GetAsync(new Uri(browser.Http.BaseAddress!, $"/account/external/{AuthServerFixture.GitHub}/callback{callback.Query}"));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.DoesNotContain(refused.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
-            cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
+        AssertNoSessionCookie(refused);
     }
 
     [Theory]
@@ -289,6 +287,10 @@ public sealed class FederatedSignInTests(AuthServerFixture app)
         var loginPage = await browser.FollowAsync(new Uri(browser.Http.BaseAddress!, "/account/login?returnUrl=%2F"), _ => false);
         return await browser.SignInUpstreamAsync(await browser.ChooseProviderAsync(loginPage.Html, AuthServerFixture.Provider), person.Login, person.Password);
     }
+
+    private static void AssertNoSessionCookie(HttpResponseMessage response)
+        => Assert.DoesNotContain(response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies : [],
+            cookie => cookie.StartsWith("mcpaspire.session=", StringComparison.Ordinal));
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 

@@ -109,10 +109,8 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     [Fact]
     public async Task A_user_who_denies_consent_sends_access_denied_back()
     {
-        var clientId = await _oauth.RegisterPublicClientAsync("Denied consent test");
         using var browser = fixture.CreateBrowserLikeClient();
-        var consentPage = await OAuthFlows.SignInForConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "deny-state"),
-            AuthServerFixture.AdminUserName, fixture.AdminPassword);
+        var consentPage = await AdministratorsConsentPageAsync(browser, "Denied consent test", "deny-state");
 
         var callback = await OAuthFlows.DecideAsync(browser, consentPage, "deny");
         var query = QueryHelpers.ParseQuery(callback.Query);
@@ -125,10 +123,8 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
     [Fact]
     public async Task A_consent_post_without_the_antiforgery_token_is_refused()
     {
-        var clientId = await _oauth.RegisterPublicClientAsync("Antiforgery test");
         using var browser = fixture.CreateBrowserLikeClient();
-        var consentPage = await OAuthFlows.SignInForConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s"),
-            AuthServerFixture.AdminUserName, fixture.AdminPassword);
+        var consentPage = await AdministratorsConsentPageAsync(browser, "Antiforgery test", "s");
         var forged = HtmlForm.HiddenFields(consentPage).Where(field => field.Key != "__RequestVerificationToken").ToList();
         forged.Add(new("decision", "allow"));
 
@@ -228,5 +224,13 @@ public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Null(response.Headers.Location);
         return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>A new public client's authorization request, signed in as the administrator in <paramref name="browser"/>: the consent page.</summary>
+    private async Task<string> AdministratorsConsentPageAsync(HttpClient browser, string clientName, string state)
+    {
+        var clientId = await _oauth.RegisterPublicClientAsync(clientName);
+        return await OAuthFlows.SignInForConsentAsync(browser, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), state),
+            AuthServerFixture.AdminUserName, fixture.AdminPassword);
     }
 }

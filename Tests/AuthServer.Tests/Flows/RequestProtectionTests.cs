@@ -31,18 +31,11 @@ public sealed class RequestProtectionTests(DynamoDbLocalFixture dynamoDb)
     {
         await using var server = await StartServerAsync();
         using var http = server.CreateClientWithoutRedirects();
-        var statuses = new List<HttpStatusCode>();
-        HttpResponseMessage? last = null;
-        for (var i = 0; i <= TokenPermitLimit; i++)
-        {
-            last?.Dispose();
-            last = await http.PostAsync("/token", OAuthFlows.Form(("grant_type", "client_credentials"), ("client_id", "nobody")));
-            statuses.Add(last.StatusCode);
-        }
+        var (statuses, last) = await InProcessAuthServer.SendRepeatedlyAsync(TokenPermitLimit + 1, () => http.PostAsync("/token", OAuthFlows.Form(("grant_type", "client_credentials"), ("client_id", "nobody"))));
 
         Assert.All(statuses.Take(TokenPermitLimit), status => Assert.NotEqual(HttpStatusCode.TooManyRequests, status));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
+        Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
         last.Dispose();
     }
 

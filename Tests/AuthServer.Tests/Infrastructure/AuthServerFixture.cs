@@ -1,8 +1,10 @@
 extern alias apphost;
 
 using System.Reflection;
+using apphost::McpAspire.AppHost.DynamoDb;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using McpAspire.AuthServer.Tests.Persistence;
 
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
@@ -77,6 +79,12 @@ public sealed class AuthServerFixture : DistributedApplicationFixture
 
     /// <summary>The upstream provider's issuer (its URL as the auth server and browsers reach it).</summary>
     public Uri UpstreamUrl => App.GetEndpoint(UpstreamResource, "http");
+
+    /// <summary>The app's DynamoDB Local (its services' tables have the AppHost's prefix, <see cref="DynamoDbLocalDefaults.DefaultTablePrefix"/>).</summary>
+    public string DynamoDbUrl => App.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).GetLeftPart(UriPartial.Authority);
+
+    /// <summary>A client of <see cref="DynamoDbUrl"/>, to read what the services stored.</summary>
+    public AmazonDynamoDBClient CreateDynamoDbClient() => DynamoDbLocalFixture.CreateClient(DynamoDbUrl);
 
     /// <summary>A client of the auth server that follows no redirects (the tests look at each one) and keeps no cookies.</summary>
     public HttpClient CreateClient() => CreateHttpClient(AuthServer);

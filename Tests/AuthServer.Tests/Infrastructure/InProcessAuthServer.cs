@@ -36,6 +36,22 @@ public sealed class InProcessAuthServer(DynamoDbLocalFixture dynamoDb, string ta
             .AddSingleton<IAmazonDynamoDB>(_ => DynamoDbLocalFixture.CreateClient(dynamoDb.ServiceUrl)));
     }
 
+    /// <summary>Sends <paramref name="count"/> requests one after another, to reach a limit: every status, and the last response (the caller disposes it).</summary>
+    public static async Task<(List<HttpStatusCode> Statuses, HttpResponseMessage Last)> SendRepeatedlyAsync(int count, Func<Task<HttpResponseMessage>> send)
+    {
+        ArgumentNullException.ThrowIfNull(send);
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < count; i++)
+        {
+            last?.Dispose();
+            last = await send();
+            statuses.Add(last.StatusCode);
+        }
+
+        return (statuses, last ?? throw new ArgumentOutOfRangeException(nameof(count), "Send at least one request."));
+    }
+
     /// <summary>A client that follows no redirects and keeps no cookies, like <see cref="AuthServerFixture.CreateClient"/>.</summary>
     public HttpClient CreateClientWithoutRedirects()
         => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = Issuer });

@@ -47,6 +47,15 @@ public abstract class PhoneBrowserTests : IAsyncLifetime
         return redirected;
     }
 
+    /// <summary>Fills in the password form of the sign-in page <paramref name="page"/> shows and submits it.</summary>
+    protected static async Task SubmitPasswordFormAsync(IPage page, string userName, string password)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        await page.FillAsync("#username", userName);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("#login-submit");
+    }
+
     protected static async Task AssertFitsTheScreenAsync(IPage page)
     {
         ArgumentNullException.ThrowIfNull(page);

@@ -1,6 +1,5 @@
 extern alias apphost;
 
-using Amazon.Runtime;
 using McpAspire.AccessPolicy.JenkinsIdentity;
 using apphost::McpAspire.AppHost.DynamoDb;
 
@@ -147,9 +146,7 @@ public sealed class JenkinsIdentityPageTests(AuthServerFixture app)
     /// <summary>The user's item in the linked identities' table, read straight from DynamoDB Local (strongly consistent).</summary>
     private async Task<Dictionary<string, AttributeValue>?> StoredItemAsync(string subject)
     {
-        using var dynamoDb = new AmazonDynamoDBClient(
-            new BasicAWSCredentials(DynamoDbLocalDefaults.LocalOnlyAccessKeyId, DynamoDbLocalDefaults.LocalOnlySecretAccessKey),
-            new AmazonDynamoDBConfig { ServiceURL = app.App.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).AbsoluteUri });
+        using var dynamoDb = app.CreateDynamoDbClient();
         var response = await dynamoDb.GetItemAsync(new GetItemRequest
         {
             TableName = JenkinsIdentityTable.Name(DynamoDbLocalDefaults.DefaultTablePrefix),

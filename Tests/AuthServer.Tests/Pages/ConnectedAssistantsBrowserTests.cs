@@ -12,14 +12,11 @@ public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) :
     public async Task A_person_finds_their_assistant_from_the_home_page_and_revokes_it_on_a_phone_without_JavaScript()
     {
         var user = await fixture.CreateUserAsync("phone");
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Phone assistant", "mcp:read mcp:write offline_access");
+        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(fixture, _oauth, user, "Phone assistant", "mcp:read mcp:write offline_access");
         var page = await NewPhonePageAsync();
 
         await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/login").AbsoluteUri);
-        await page.FillAsync("#username", user.UserName);
-        await page.FillAsync("#password", user.Password);
-        await page.ClickAsync("#login-submit");
+        await SubmitPasswordFormAsync(page, user.UserName, user.Password);
         await page.ClickAsync("#assistants-link");
 
         var entry = page.Locator($"li.assistant[data-client-id='{clientId}']");
@@ -42,14 +39,11 @@ public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture) :
     public async Task The_administrator_revokes_a_users_assistant_and_reaches_the_machine_clients_page()
     {
         var user = await fixture.CreateUserAsync("admin-phone");
-        using var connecting = fixture.CreateBrowserLikeClient();
-        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(_oauth, connecting, user, "Assistant an admin ends");
+        var (clientId, accessToken, _) = await AssistantPages.ConnectAsync(fixture, _oauth, user, "Assistant an admin ends");
         var page = await NewPhonePageAsync();
 
         await page.GotoAsync(new Uri(fixture.BaseAddress, AssistantPages.AdminPage).AbsoluteUri);
-        await page.FillAsync("#username", AuthServerFixture.AdminUserName);
-        await page.FillAsync("#password", fixture.AdminPassword);
-        await page.ClickAsync("#login-submit");
+        await SubmitPasswordFormAsync(page, AuthServerFixture.AdminUserName, fixture.AdminPassword);
         await page.WaitForSelectorAsync("h1");
         var entry = page.Locator($"li.grant[data-client-id='{clientId}']").First;
         for (var pages = 0; pages < 200 && await entry.CountAsync() == 0; pages++)

@@ -12,9 +12,7 @@ public sealed class JenkinsIdentityBrowserTests(AuthServerFixture fixture) : Pho
         var page = await NewPhonePageAsync();
 
         await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/login").AbsoluteUri);
-        await page.FillAsync("#username", user.UserName);
-        await page.FillAsync("#password", user.Password);
-        await page.ClickAsync("#login-submit");
+        await SubmitPasswordFormAsync(page, user.UserName, user.Password);
         await page.ClickAsync("#jenkins-link");
         Assert.True(await page.Locator("#jenkins-not-linked").IsVisibleAsync());
         await page.FillAsync("input[name=jenkins_user]", DistributedApplicationFixture.JenkinsDeveloper);

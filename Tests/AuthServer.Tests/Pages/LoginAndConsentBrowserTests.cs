@@ -16,9 +16,7 @@ public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : Pho
         await page.GotoAsync(new Uri(fixture.BaseAddress, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "browser-state")).AbsoluteUri);
         Assert.Equal("Sign in", await page.Locator("h1").InnerTextAsync());
         await AssertFitsTheScreenAsync(page);
-        await page.FillAsync("#username", AuthServerFixture.AdminUserName);
-        await page.FillAsync("#password", fixture.AdminPassword);
-        await page.ClickAsync("#login-submit");
+        await SubmitPasswordFormAsync(page, AuthServerFixture.AdminUserName, fixture.AdminPassword);
 
         await page.WaitForSelectorAsync("#consent-form");
         Assert.Equal("Phone client", await page.Locator("#client-name").InnerTextAsync());
@@ -43,9 +41,7 @@ public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : Pho
         var page = await NewPhonePageAsync();
 
         await page.GotoAsync(new Uri(fixture.BaseAddress, OAuthFlows.AuthorizeUrl(clientId, Pkce.Create(), "s")).AbsoluteUri);
-        await page.FillAsync("#username", AuthServerFixture.AdminUserName);
-        await page.FillAsync("#password", fixture.AdminPassword);
-        await page.ClickAsync("#login-submit");
+        await SubmitPasswordFormAsync(page, AuthServerFixture.AdminUserName, fixture.AdminPassword);
         await page.WaitForSelectorAsync("#consent-form");
 
         Assert.Equal(hostileName, await page.Locator("#client-name").InnerTextAsync());
@@ -58,9 +54,7 @@ public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture) : Pho
         var page = await NewPhonePageAsync();
 
         await page.GotoAsync(new Uri(fixture.BaseAddress, "/account/login").AbsoluteUri);
-        await page.FillAsync("#username", AuthServerFixture.AdminUserName);
-        await page.FillAsync("#password", "not-the-password");
-        await page.ClickAsync("#login-submit");
+        await SubmitPasswordFormAsync(page, AuthServerFixture.AdminUserName, "not-the-password");
 
         await page.WaitForSelectorAsync("#login-error");
         Assert.Equal("The user name or password is not correct.", await page.Locator("#login-error").InnerTextAsync());

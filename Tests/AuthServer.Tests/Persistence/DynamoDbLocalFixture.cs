@@ -25,9 +25,9 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var app = await SharedAppHost.LeaseAsync();
+        await SharedAppHost.LeaseAsync();
         _leased = true;
-        ServiceUrl = app.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).GetLeftPart(UriPartial.Authority);
+        ServiceUrl = SharedAppHost.Host.DynamoDbUrl;
         Client = CreateClient(ServiceUrl);
     }
 

@@ -1,7 +1,6 @@
 extern alias apphost;
 
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
 using apphost::McpAspire.AppHost.DynamoDb;
 
 namespace McpAspire.AuthServer.Tests.Registration;
@@ -403,9 +402,7 @@ public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataD
     /// <summary>The stored application's DynamoDB TTL (unix seconds), read straight from DynamoDB Local.</summary>
     private async Task<long?> StoredExpiryAsync(string clientId)
     {
-        using var dynamoDb = new AmazonDynamoDBClient(
-            new BasicAWSCredentials(DynamoDbLocalDefaults.LocalOnlyAccessKeyId, DynamoDbLocalDefaults.LocalOnlySecretAccessKey),
-            new AmazonDynamoDBConfig { ServiceURL = fixture.App.GetEndpoint("dynamodb", DynamoDbLocalDefaults.EndpointName).AbsoluteUri });
+        using var dynamoDb = fixture.CreateDynamoDbClient();
         var items = new List<Dictionary<string, AttributeValue>>();
         await foreach (var page in dynamoDb.Paginators.Scan(new ScanRequest
         {

@@ -38,18 +38,11 @@ public sealed class IntrospectionAndRegistrationLimitTests(DynamoDbLocalFixture 
         await using var server = await StartServerAsync();
         using var http = server.CreateClientWithoutRedirects();
 
-        var statuses = new List<HttpStatusCode>();
-        HttpResponseMessage? last = null;
-        for (var i = 0; i <= IntrospectionLimit; i++)
-        {
-            last?.Dispose();
-            last = await http.SendAsync(Introspection(_introspectionSecret));
-            statuses.Add(last.StatusCode);
-        }
+        var (statuses, last) = await InProcessAuthServer.SendRepeatedlyAsync(IntrospectionLimit + 1, () => http.SendAsync(Introspection(_introspectionSecret)));
 
         Assert.All(statuses.Take(IntrospectionLimit), status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
+        Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
         Assert.Equal("temporarily_unavailable", JsonDocument.Parse(await last.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
         last.Dispose();
     }
@@ -77,19 +70,12 @@ public sealed class IntrospectionAndRegistrationLimitTests(DynamoDbLocalFixture 
         await using var server = await StartServerAsync();
         using var http = server.CreateClientWithoutRedirects();
 
-        var statuses = new List<HttpStatusCode>();
-        HttpResponseMessage? last = null;
-        for (var i = 0; i <= RegistrationQuota; i++)
-        {
-            last?.Dispose();
-            last = await http.PostAsync("/register", new StringContent(
-                """{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}""", Encoding.UTF8, "application/json"));
-            statuses.Add(last.StatusCode);
-        }
+        var (statuses, last) = await InProcessAuthServer.SendRepeatedlyAsync(RegistrationQuota + 1, () => http.PostAsync("/register", new StringContent(
+            """{"redirect_uris":["http://127.0.0.1/callback"],"token_endpoint_auth_method":"none"}""", Encoding.UTF8, "application/json")));
 
         Assert.All(statuses.Take(RegistrationQuota), status => Assert.Equal(HttpStatusCode.Created, status));
         Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
-        Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
+        Assert.True(last.Headers.RetryAfter?.Delta > TimeSpan.Zero, "Retry-After is missing.");
         Assert.Equal("temporarily_unavailable", JsonDocument.Parse(await last.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
         last.Dispose();
     }
