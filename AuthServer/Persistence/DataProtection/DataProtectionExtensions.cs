@@ -1,8 +1,6 @@
 using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace McpAspire.AuthServer.Persistence.DataProtection;
 

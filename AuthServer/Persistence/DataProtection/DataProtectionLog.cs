@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace McpAspire.AuthServer.Persistence.DataProtection;
 
 /// <summary>Log messages of the Data Protection key ring. They name settings and key ids, never a secret.</summary>

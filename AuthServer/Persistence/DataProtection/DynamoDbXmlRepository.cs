@@ -4,7 +4,6 @@ using McpAspire.AuthServer.Persistence.Infrastructure;
 using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Persistence.DataProtection;
 

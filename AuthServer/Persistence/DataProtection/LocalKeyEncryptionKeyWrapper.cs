@@ -1,5 +1,4 @@
 using McpAspire.KeyRings;
-using Microsoft.Extensions.Logging;
 
 namespace McpAspire.AuthServer.Persistence.DataProtection;
 

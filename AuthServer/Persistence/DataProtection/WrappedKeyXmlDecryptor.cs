@@ -1,7 +1,6 @@
 using System.Xml.Linq;
 using McpAspire.KeyRings;
 using Microsoft.AspNetCore.DataProtection.XmlEncryption;
-using Microsoft.Extensions.DependencyInjection;
 
 // Not McpAspire.AuthServer.Persistence.DataProtection like its folder: this type's full name is stored in every
 // encrypted key (see TypeName), so it keeps the namespace it was first written with.

@@ -4,7 +4,10 @@ using Amazon.DynamoDBv2.Model;
 
 namespace McpAspire.AuthServer.Persistence.Infrastructure;
 
-/// <summary>Raw, paginated index queries (no entity mapping), for the clean-up paths that only need keys.</summary>
+/// <summary>
+/// Raw, paginated index queries (no entity mapping): the clean-up paths that only need keys read them as they are, and
+/// the stores (<see cref="DynamoDbStoreBase{TEntity}"/>) materialize them.
+/// </summary>
 internal static class DynamoDbQueries
 {
     public static async IAsyncEnumerable<Dictionary<string, AttributeValue>> QueryIndexAsync(

@@ -57,23 +57,11 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
     protected async IAsyncEnumerable<TEntity> QueryIndexAsync(
         string index, string attribute, string value, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var request = new QueryRequest
+        await foreach (var item in DynamoDbQueries.QueryIndexAsync(Client, Table, index, attribute, value, cancellationToken))
         {
-            TableName = Table,
-            IndexName = index,
-            KeyConditionExpression = "#k = :v",
-            ExpressionAttributeNames = new() { ["#k"] = attribute },
-            ExpressionAttributeValues = new() { [":v"] = new AttributeValue { S = value } },
-        };
-
-        await foreach (var response in Client.Paginators.Query(request).Responses.WithCancellation(cancellationToken))
-        {
-            foreach (var item in response.Items ?? [])
+            if (Materialize(item) is { } entity)
             {
-                if (Materialize(item) is { } entity)
-                {
-                    yield return entity;
-                }
+                yield return entity;
             }
         }
     }

@@ -116,16 +116,20 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
         Assert.Equal("qa", parameters["TARGET"].GetString());
     }
 
-    [Fact]
-    public async Task Build_with_parameters_accepts_form_fields_and_fills_in_defaults()
+    // Posted as a form: buildWithParameters takes each parameter as a field, build on a parameterized job takes them
+    // all in the json field (as Jenkins' own build form sends them); parameters not given get their defaults.
+    [Theory]
+    [InlineData("buildWithParameters", "TARGET", "prod", "\nBRANCH=main\nSKIP_TESTS=false\nTARGET=prod")]
+    [InlineData("build", "json", """{"parameter":[{"name":"BRANCH","value":"release"},{"name":"SKIP_TESTS","value":true}]}""", "\nBRANCH=release\nSKIP_TESTS=true\nTARGET=dev")]
+    public async Task A_parameterized_job_takes_its_parameters_from_form_fields_and_fills_in_defaults(string action, string field, string value, string expected)
     {
         var job = TestJobs.CreateParameterized(factory);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["TARGET"] = "prod" });
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string> { [field] = value });
 
-        var (status, parameters) = await QueueWithFormAsync($"{job}buildWithParameters?delay=60sec", form);
+        var (status, parameters) = await QueueWithFormAsync($"{job}{action}?delay=60sec", form);
 
         Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal("\nBRANCH=main\nSKIP_TESTS=false\nTARGET=prod", parameters);
+        Assert.Equal(expected, parameters);
     }
 
     [Fact]
@@ -142,21 +146,6 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
         Assert.Equal(first.Headers.Location, second.Headers.Location);
         Assert.Equal(HttpStatusCode.Created, different.StatusCode);
         Assert.NotEqual(first.Headers.Location, different.Headers.Location);
-    }
-
-    [Fact]
-    public async Task Build_on_a_parameterized_job_takes_the_json_form_field()
-    {
-        var job = TestJobs.CreateParameterized(factory);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["json"] = """{"parameter":[{"name":"BRANCH","value":"release"},{"name":"SKIP_TESTS","value":true}]}""",
-        });
-
-        var (status, parameters) = await QueueWithFormAsync($"{job}build?delay=60sec", form);
-
-        Assert.Equal(HttpStatusCode.Created, status);
-        Assert.Equal("\nBRANCH=release\nSKIP_TESTS=true\nTARGET=dev", parameters);
     }
 
     [Fact]
@@ -237,12 +226,14 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
         Assert.Equal(JsonValueKind.Object, after.GetProperty("executable").ValueKind);
     }
 
-    [Fact]
-    public async Task Build_on_a_parameterized_job_without_the_json_field_is_400()
+    [Theory]
+    [InlineData("build")] // build on a parameterized job without the json field
+    [InlineData("buildWithParameters?TARGET=moon")] // a choice outside the choices
+    public async Task A_trigger_without_parameters_the_job_can_take_is_400(string request)
     {
         var job = TestJobs.CreateParameterized(factory);
 
-        using var response = await _client.PostAsync($"{job}build");
+        using var response = await _client.PostAsync($"{job}{request}");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -256,16 +247,6 @@ public sealed partial class BuildLifecycleContractTests(JenkinsMockFactory facto
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("is not parameterized", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_choice_outside_the_choices_is_400()
-    {
-        var job = TestJobs.CreateParameterized(factory);
-
-        using var response = await _client.PostAsync($"{job}buildWithParameters?TARGET=moon");
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Theory]

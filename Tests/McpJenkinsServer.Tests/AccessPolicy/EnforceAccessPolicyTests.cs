@@ -4,7 +4,6 @@ using McpAspire.AccessPolicy.JenkinsIdentity;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
 using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.AccessPolicy;

@@ -1,5 +1,3 @@
-using McpAspire.McpJenkinsServer.Tests.EndToEnd;
-
 namespace McpAspire.McpJenkinsServer.Tests.Clients;
 
 /// <summary>

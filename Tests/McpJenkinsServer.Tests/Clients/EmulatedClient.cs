@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using McpAspire.McpJenkinsServer.Tests.EndToEnd;
-using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using ModelContextProtocol.Authentication;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;

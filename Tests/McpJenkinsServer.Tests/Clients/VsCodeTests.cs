@@ -1,4 +1,3 @@
-using McpAspire.McpJenkinsServer.Tests.EndToEnd;
 using ModelContextProtocol.Authentication;
 
 namespace McpAspire.McpJenkinsServer.Tests.Clients;

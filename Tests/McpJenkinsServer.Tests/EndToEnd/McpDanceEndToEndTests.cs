@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using McpAspire.McpJenkinsServer.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 

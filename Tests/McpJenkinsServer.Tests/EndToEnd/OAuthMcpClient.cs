@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using McpAspire.McpJenkinsServer.Tests.Infrastructure;
 using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Client;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Reflection;
-using Xunit.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using McpAspire.McpJenkinsServer.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Xunit.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.Tools;
 

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using McpAspire.McpJenkinsServer.Model;
 using Microsoft.Extensions.Options;
-using ModelContextProtocol.Server;
 using OpenIddict.Abstractions;
 
 namespace McpAspire.McpJenkinsServer.Tests.Unit;

@@ -1,5 +1,3 @@
-using ModelContextProtocol.Server;
-
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 
 public sealed class ToolSchemaTests

@@ -1,5 +1,3 @@
-using McpAspire.McpJenkinsServer.Tests.Infrastructure;
-
 namespace McpAspire.McpJenkinsServer.Tests.Unit;
 
 /// <summary>The end-to-end tests' transcripts are printed: they must never carry a code, token, verifier or secret.</summary>
