@@ -100,19 +100,9 @@ public abstract class DynamoDbStoreBase<TEntity>(IAmazonDynamoDB client, DynamoD
     /// <summary>Writes a new item; an existing one with the same id is never overwritten.</summary>
     protected async ValueTask PutNewAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken)
     {
-        try
+        if (!await DynamoDbNewItem.TryPutAsync(Client, Table, item, DynamoDbSchema.Id, cancellationToken))
         {
-            await Client.PutItemAsync(new PutItemRequest
-            {
-                TableName = Table,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(#id)",
-                ExpressionAttributeNames = new() { ["#id"] = DynamoDbSchema.Id },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException exception)
-        {
-            throw new OpenIddictExceptions.ConcurrencyException("An entity with the same identifier already exists.", exception);
+            throw new OpenIddictExceptions.ConcurrencyException("An entity with the same identifier already exists.");
         }
     }
 

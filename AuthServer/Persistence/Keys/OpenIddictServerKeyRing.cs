@@ -145,22 +145,16 @@ public sealed class OpenIddictServerKeyRing(
                 .Date(ActivatesAtAttribute, activatesAt)
                 .Date("created_at", clock.GetUtcNow())
                 .Item;
-            await client.PutItemAsync(new PutItemRequest
+            // The replica that loses this race uses the winner's key.
+            if (!await DynamoDbNewItem.TryPutAsync(client, tables.Keys, item, DynamoDbSchema.Id, cancellationToken))
             {
-                TableName = tables.Keys,
-                Item = item,
-                // The replica that loses this race uses the winner's key.
-                ConditionExpression = "attribute_not_exists(#id)",
-                ExpressionAttributeNames = new() { ["#id"] = DynamoDbSchema.Id },
-            }, cancellationToken);
+                return false;
+            }
+
             var purpose = Purpose(use);
             var keyId = KeyId(use, rsa);
             PersistenceLog.ServerKeyCreated(logger, purpose, keyId);
             return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
         }
         finally
         {

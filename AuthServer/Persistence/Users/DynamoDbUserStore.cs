@@ -77,17 +77,7 @@ internal sealed class DynamoDbUserStore(
             .String(SessionStampAttribute, NewSessionStamp())
             .Item;
 
-        try
-        {
-            await client.PutItemAsync(new PutItemRequest
-            {
-                TableName = tables.Users,
-                Item = item,
-                ConditionExpression = "attribute_not_exists(#name)",
-                ExpressionAttributeNames = new() { ["#name"] = DynamoDbSchema.NormalizedUserName },
-            }, cancellationToken);
-        }
-        catch (ConditionalCheckFailedException)
+        if (!await DynamoDbNewItem.TryPutAsync(client, tables.Users, item, DynamoDbSchema.NormalizedUserName, cancellationToken))
         {
             throw new UserAlreadyExistsException(user.UserName);
         }
