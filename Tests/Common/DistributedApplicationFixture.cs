@@ -207,17 +207,10 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Collects <paramref name="resourceName"/>'s log lines (as the dashboard shows them, earlier ones first) until
-    /// <paramref name="stop"/>. Logs are kept per running instance (the AppHost runs projects as replicas), not under the
-    /// resource's name.
+    /// Hands each of <paramref name="resourceName"/>'s log lines to <paramref name="onLine"/> (as the dashboard shows them,
+    /// earlier ones first, then as they come) until <paramref name="stop"/>; <c>LogWatch</c> (Tests/Common) is the way tests use it.
+    /// Logs are kept per running instance (the AppHost runs projects as replicas), not under the resource's name.
     /// </summary>
-    public Task WatchLogAsync(string resourceName, System.Collections.Concurrent.ConcurrentQueue<string> lines, CancellationToken stop)
-    {
-        ArgumentNullException.ThrowIfNull(lines);
-        return WatchLogAsync(resourceName, lines.Enqueue, stop);
-    }
-
-    /// <summary>Hands each of <paramref name="resourceName"/>'s log lines to <paramref name="onLine"/>, as they come, until <paramref name="stop"/>.</summary>
     public async Task WatchLogAsync(string resourceName, Action<string> onLine, CancellationToken stop)
     {
         ArgumentNullException.ThrowIfNull(onLine);

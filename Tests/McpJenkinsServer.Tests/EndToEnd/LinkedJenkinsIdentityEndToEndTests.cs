@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 
 namespace McpAspire.McpJenkinsServer.Tests.EndToEnd;
@@ -21,9 +20,7 @@ public sealed class LinkedJenkinsIdentityEndToEndTests(McpAspireAppFixture app)
     {
         using var cancel = new CancellationTokenSource(Timeout);
         var token = app.JenkinsTokenOf(DistributedApplicationFixture.JenkinsDeveloper);
-        var lines = new ConcurrentQueue<string>();
-        using var stopWatching = new CancellationTokenSource();
-        var watching = app.WatchLogAsync(DistributedApplicationFixture.McpServer, lines, stopWatching.Token);
+        await using var log = new LogWatch(app, DistributedApplicationFixture.McpServer);
         var user = await app.CreateUserAsync("linked-dev");
         using var page = await JenkinsLinkPage.SignInAsync(app, user);
         Assert.Equal(HttpStatusCode.OK, await page.LinkAsync(DistributedApplicationFixture.JenkinsDeveloper, token));
@@ -40,13 +37,8 @@ public sealed class LinkedJenkinsIdentityEndToEndTests(McpAspireAppFixture app)
         // lines: wait until this user's audit lines of both who_am_i calls are in (the second is the last call, so every
         // earlier line of theirs is in too); bounded by the timeout.
         var ofThisUser = $"subject {user.Subject} ";
-        while (lines.Count(line => line.Contains(ofThisUser, StringComparison.Ordinal) && line.Contains("tool who_am_i", StringComparison.Ordinal)) < 2)
-        {
-            await Task.Delay(100, cancel.Token);
-        }
-
-        await stopWatching.CancelAsync();
-        await watching;
+        await log.WaitForLinesAsync(line => line.Contains(ofThisUser, StringComparison.Ordinal) && line.Contains("tool who_am_i", StringComparison.Ordinal), 2, Timeout);
+        var lines = log.Lines;
         Assert.Equal(DistributedApplicationFixture.JenkinsDeveloper, linked.GetProperty("jenkinsUser").GetString());
         Assert.True(linked.GetProperty("jenkinsIdentityLinked").GetBoolean());
         Assert.Contains($"Started by user {DistributedApplicationFixture.JenkinsDeveloper}", build.GetProperty("causes").EnumerateArray().Select(cause => cause.GetString()));

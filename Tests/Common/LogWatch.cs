@@ -1,4 +1,4 @@
-namespace McpAspire.AuthServer.Tests.Infrastructure;
+namespace McpAspire.Tests.Common;
 
 /// <summary>
 /// A resource's log lines (from its start: the shared app's log holds every earlier test's lines too), collected from
@@ -9,7 +9,7 @@ public sealed class LogWatch : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<string> _lines = [];
-    private readonly List<(Func<string, bool> Condition, TaskCompletionSource Seen)> _waits = [];
+    private readonly List<Wait> _waits = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly string _resourceName;
     private readonly Task _watching;
@@ -34,27 +34,31 @@ public sealed class LogWatch : IAsyncDisposable
     }
 
     /// <summary>Returns once a line that satisfies <paramref name="condition"/> is in (at once if one is); throws after <paramref name="timeout"/>.</summary>
-    public async Task WaitForLineAsync(Func<string, bool> condition, TimeSpan timeout)
+    public Task WaitForLineAsync(Func<string, bool> condition, TimeSpan timeout) => WaitForLinesAsync(condition, 1, timeout);
+
+    /// <summary>Returns once <paramref name="count"/> lines satisfy <paramref name="condition"/> (at once if they do); throws after <paramref name="timeout"/>.</summary>
+    public async Task WaitForLinesAsync(Func<string, bool> condition, int count, TimeSpan timeout)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = new Wait(condition);
         lock (_gate)
         {
-            if (_lines.Any(condition))
+            wait.Missing = count - _lines.Count(condition);
+            if (wait.Missing <= 0)
             {
                 return;
             }
 
-            _waits.Add((condition, seen));
+            _waits.Add(wait);
         }
 
         try
         {
-            await seen.Task.WaitAsync(timeout);
+            await wait.Seen.Task.WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"The line awaited did not reach {_resourceName}'s log within {timeout}.");
+            throw new TimeoutException($"The lines awaited did not reach {_resourceName}'s log within {timeout}.");
         }
     }
 
@@ -65,10 +69,22 @@ public sealed class LogWatch : IAsyncDisposable
             _lines.Add(line);
             foreach (var wait in _waits.Where(wait => wait.Condition(line)).ToList())
             {
-                _waits.Remove(wait);
-                wait.Seen.TrySetResult();
+                if (--wait.Missing == 0)
+                {
+                    _waits.Remove(wait);
+                    wait.Seen.TrySetResult();
+                }
             }
         }
+    }
+
+    private sealed class Wait(Func<string, bool> condition)
+    {
+        public Func<string, bool> Condition { get; } = condition;
+
+        public int Missing { get; set; }
+
+        public TaskCompletionSource Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public async ValueTask DisposeAsync()
