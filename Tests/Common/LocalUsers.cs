@@ -51,15 +51,22 @@ public static class LocalUsers
         ArgumentNullException.ThrowIfNull(browser);
         using var first = await browser.GetAsync(path);
         Assert.Equal(HttpStatusCode.Redirect, first.StatusCode);
-        var login = first.Headers.Location!;
-        var loginPage = await browser.GetStringAsync(login);
-        // With identity providers configured the page has a form per provider besides the password form: this posts
-        // the password form's own fields (its return URL and antiforgery token).
-        var fields = HtmlForm.FormFields(loginPage, "login-form");
-        fields["username"] = userName;
-        fields["password"] = password;
-        using var signedIn = await browser.PostAsync(login, new FormUrlEncodedContent(fields));
+        using var signedIn = await SignInAtAsync(browser, first.Headers.Location!, userName, password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         return await browser.GetStringAsync(signedIn.Headers.Location);
+    }
+
+    /// <summary>
+    /// Posts the sign-in form at <paramref name="login"/> (where a protected page redirected to). With identity providers
+    /// configured the page has a form per provider besides the password form: this posts the password form's own fields
+    /// (its return URL and antiforgery token).
+    /// </summary>
+    public static async Task<HttpResponseMessage> SignInAtAsync(HttpClient browser, Uri login, string userName, string password)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        var fields = HtmlForm.FormFields(await browser.GetStringAsync(login), "login-form");
+        fields["username"] = userName;
+        fields["password"] = password;
+        return await browser.PostAsync(login, new FormUrlEncodedContent(fields));
     }
 }

@@ -55,24 +55,13 @@ public sealed class OAuthFlows(DistributedApplicationFixture fixture)
         var login = first.Headers.Location!;
         Assert.StartsWith("/account/login", login.IsAbsoluteUri ? login.PathAndQuery : login.OriginalString, StringComparison.Ordinal);
 
-        using var signedIn = await SignInAtAsync(browser, login, userName, password);
+        using var signedIn = await LocalUsers.SignInAtAsync(browser, login, userName, password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
 
         using var consent = await browser.GetAsync(signedIn.Headers.Location);
         var consentPage = await consent.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, consent.StatusCode);
         return consentPage;
-    }
-
-    /// <summary>Posts the sign-in form at <paramref name="login"/> (where a protected page redirected to) with its return URL and antiforgery token.</summary>
-    public static async Task<HttpResponseMessage> SignInAtAsync(HttpClient browser, Uri login, string userName, string password)
-    {
-        ArgumentNullException.ThrowIfNull(browser);
-        // The password form's own fields (its return URL and antiforgery token), not the identity providers' forms beside it.
-        var fields = HtmlForm.FormFields(await browser.GetStringAsync(login), "login-form");
-        fields["username"] = userName;
-        fields["password"] = password;
-        return await browser.PostAsync(login, new FormUrlEncodedContent(fields));
     }
 
     /// <summary>Posts the consent form with <paramref name="decision"/> and returns the redirect to the client.</summary>

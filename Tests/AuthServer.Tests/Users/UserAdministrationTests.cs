@@ -192,7 +192,7 @@ public sealed class UserAdministrationTests(AuthServerFixture fixture)
     private static async Task AssertRefusedAsync(HttpClient browser, TestUser user)
     {
         using var first = await browser.GetAsync(LocalUsers.Page);
-        using var signedIn = await OAuthFlows.SignInAtAsync(browser, first.Headers.Location!, user.UserName, user.Password);
+        using var signedIn = await LocalUsers.SignInAtAsync(browser, first.Headers.Location!, user.UserName, user.Password);
         using var page = await browser.GetAsync(signedIn.Headers.Location);
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
     }
