@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -35,7 +36,20 @@ public static class DistributedApplicationTestFactory
             .. args,
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        DeferTierUpCompilation(builder);
         return builder;
+    }
+
+    /// <summary>
+    /// The services get the test processes' JIT setting (Tests/Directory.Build.props: no second, optimizing pass
+    /// within a test run). Given as an environment variable because their runtimeconfig is the production one.
+    /// </summary>
+    private static void DeferTierUpCompilation(IDistributedApplicationTestingBuilder builder)
+    {
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_TC_CallCountingDelayMs", "3600000");
+        }
     }
 
     /// <summary>Builds and starts the app, then waits until each of <paramref name="resources"/> is healthy.</summary>
