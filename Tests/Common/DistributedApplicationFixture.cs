@@ -125,7 +125,7 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     /// <summary>The Jenkins API token of <see cref="JenkinsDeveloper"/> or <see cref="JenkinsReader"/> (32 hex digits, like Jenkins').</summary>
     public string JenkinsTokenOf(string jenkinsUser) => _jenkinsTokens[jenkinsUser];
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _app = await StartAsync();
         AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
@@ -232,12 +232,14 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
             await StopAsync(_app);
         }
+
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Marks every request as forwarded for <paramref name="address"/> (a 198.18.0.0/15 test address).</summary>

@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using Xunit.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
@@ -45,7 +44,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     private AmazonDynamoDBClient _client = null!;
     private DynamoDbTableNames Tables => _app.Services.GetRequiredService<DynamoDbTableNames>();
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await dynamoDb.ProvisionAsync(ClassPrefix);
         var client = DynamoDbLocalFixture.CreateClient(dynamoDb.ServiceUrl);
@@ -102,7 +101,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         });
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private static async Task<IResult> IssueAsync(HttpContext context)
     {
