@@ -203,6 +203,9 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
             throw new InvalidOperationException($"Could not start {resourceName}: {started.Message}");
         }
 
+        // The start command returns before the resource's state leaves the terminal one it stopped in, and a health
+        // wait that sees a terminal state gives up ("failed to start"); on a busy machine it often saw the old one.
+        await App.ResourceNotifications.WaitForResourceAsync(resourceName, KnownResourceStates.Running, cancellationToken);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
     }
 
