@@ -11,7 +11,7 @@ public sealed class PublishedManifest : IAsyncLifetime
 {
     public JsonObject Resources { get; private set; } = [];
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var output = Path.Combine(Path.GetTempPath(), $"mcpaspire-manifest-{Guid.NewGuid():N}.json");
         try
@@ -38,7 +38,7 @@ public sealed class PublishedManifest : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
 
 public sealed class PublishManifestTests(PublishedManifest manifest) : IClassFixture<PublishedManifest>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace McpAspire.Tests.Common;
 
 /// <summary>
@@ -9,7 +11,9 @@ public sealed class ChromiumFactAttribute : FactAttribute
 {
     public const string ExecutablePath = "/usr/bin/chromium";
 
-    public ChromiumFactAttribute()
+    // xUnit v3 reports where a test is declared from the attribute's constructor (the compiler fills both in).
+    public ChromiumFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         if (!File.Exists(ExecutablePath))
         {

@@ -125,7 +125,7 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     /// <summary>The Jenkins API token of <see cref="JenkinsDeveloper"/> or <see cref="JenkinsReader"/> (32 hex digits, like Jenkins').</summary>
     public string JenkinsTokenOf(string jenkinsUser) => _jenkinsTokens[jenkinsUser];
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         _app = await StartAsync();
         AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
@@ -203,6 +203,9 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
             throw new InvalidOperationException($"Could not start {resourceName}: {started.Message}");
         }
 
+        // The start command returns before the resource's state leaves the terminal one it stopped in, and a health
+        // wait that sees a terminal state gives up ("failed to start"); on a busy machine it often saw the old one.
+        await App.ResourceNotifications.WaitForResourceAsync(resourceName, KnownResourceStates.Running, cancellationToken);
         await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
     }
 
@@ -232,12 +235,14 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {
             await StopAsync(_app);
         }
+
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>Marks every request as forwarded for <paramref name="address"/> (a 198.18.0.0/15 test address).</summary>

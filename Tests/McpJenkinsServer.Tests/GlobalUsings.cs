@@ -19,4 +19,3 @@ global using ModelContextProtocol;
 global using ModelContextProtocol.Protocol;
 global using ModelContextProtocol.Server;
 global using Xunit;
-global using Xunit.Abstractions;

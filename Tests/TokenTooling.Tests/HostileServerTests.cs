@@ -9,19 +9,19 @@ namespace McpAspire.TokenTooling.Tests;
 /// 127.0.0.1 ports, and made-up non-loopback names (*.example.test) that the <see cref="ForeignTrafficTripwire"/>
 /// proves were never contacted. No AppHost: these need nothing but the script and the servers here.
 /// </summary>
-public sealed class HostileServerTests : IAsyncLifetime, IDisposable
+public sealed class HostileServerTests : IAsyncLifetime
 {
     private readonly string _password = "hostile-test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
     private readonly ForeignTrafficTripwire _tripwire = new();
     private readonly TokenScript _script = new();
     private HostileServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await HostileServer.StartAsync();
+    public async ValueTask InitializeAsync() => _server = await HostileServer.StartAsync();
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    public void Dispose()
+    // xUnit v3 calls only DisposeAsync on a class that could be disposed either way, so it ends everything here.
+    public async ValueTask DisposeAsync()
     {
+        await _server.DisposeAsync();
         _tripwire.Dispose();
         _script.Dispose();
     }

@@ -115,6 +115,8 @@ public sealed partial class TokenScript : IDisposable
             {
                 if (process.HasExited || reading.IsCompleted)
                 {
+                    // The terminal can close a moment before the process is reaped, and its exit code exists only then.
+                    await WaitForExitAsync(process, arguments);
                     await reading;
                     return new ScriptRun(process.ExitCode, terminal.ToString(), await stderr);
                 }

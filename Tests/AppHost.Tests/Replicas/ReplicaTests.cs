@@ -15,14 +15,14 @@ public sealed class ReplicaTests(ReplicasFixture fixture) : IAsyncLifetime
     private IReadOnlyList<Replica> _auth = [];
     private IReadOnlyList<Replica> _mcp = [];
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(Timeout);
         _auth = await fixture.ReplicasAsync(DistributedApplicationFixture.AuthServer, ReplicasFixture.Replicas, timeout.Token);
         _mcp = await fixture.ReplicasAsync(DistributedApplicationFixture.McpServer, ReplicasFixture.Replicas, timeout.Token);
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task Both_replicas_of_each_service_start_together_on_an_empty_DynamoDB_and_seed_the_MCP_servers_client_once()

@@ -32,7 +32,7 @@ public sealed class ReplicasFixture : IAsyncLifetime
     /// <summary>How long the AppHost took from build to both replicas of each service answering.</summary>
     public TimeSpan StartDuration { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestFactory.CreateAsync(typeof(Projects.AppHost), AdminPassword, IntrospectionSecret,
@@ -48,7 +48,7 @@ public sealed class ReplicasFixture : IAsyncLifetime
         StartDuration = started.Elapsed;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {

@@ -10,9 +10,9 @@ public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IAsyncLi
     private readonly OAuthFlows _oauth = new(fixture);
     private MachineClient _client = null!;
 
-    public async Task InitializeAsync() => _client = await _oauth.CreateMachineClientAsync("CI reader", "mcp:read");
+    public async ValueTask InitializeAsync() => _client = await _oauth.CreateMachineClientAsync("CI reader", "mcp:read");
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task A_confidential_client_obtains_an_opaque_bearer_token_that_is_not_cached()

@@ -13,14 +13,16 @@ public abstract class PhoneBrowserTests : IAsyncLifetime
 
     private HeadlessChromium? _chromium;
 
-    public async Task InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
+    public async ValueTask InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_chromium is not null)
         {
             await _chromium.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 
     protected async Task<IPage> NewPhonePageAsync()

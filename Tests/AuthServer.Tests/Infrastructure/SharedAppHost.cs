@@ -5,8 +5,8 @@ namespace McpAspire.AuthServer.Tests.Infrastructure;
 /// <summary>
 /// The one Aspire app this assembly starts (<see cref="AuthServerFixture"/>'s), leased by the two collections that
 /// need it: the whole-AppHost collection (<see cref="AuthServerFixture"/>) and the DynamoDB Local collection
-/// (<c>DynamoDbLocalFixture</c>, which uses only its DynamoDB Local). xUnit v2 has no assembly fixture and runs the
-/// two collections in parallel, so the first lease starts the app and the last release ends it. Each start costs
+/// (<c>DynamoDbLocalFixture</c>, which uses only its DynamoDB Local). xUnit runs the two collections in parallel, each
+/// with its own collection fixture, so the first lease starts the app and the last release ends it. Each start costs
 /// ~40 CPU-seconds and a DynamoDB Local JVM, the suite's largest costs on a 2-core machine.
 /// </summary>
 internal static class SharedAppHost

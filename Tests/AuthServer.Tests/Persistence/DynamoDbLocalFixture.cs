@@ -23,7 +23,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
 
     public IAmazonDynamoDB Client { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await SharedAppHost.LeaseAsync();
         _leased = true;
@@ -70,7 +70,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
         return builder.Build();
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         Client?.Dispose();
         if (_leased)

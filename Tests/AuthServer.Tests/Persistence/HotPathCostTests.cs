@@ -13,7 +13,6 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using Xunit.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
@@ -28,10 +27,13 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
 {
     // One table set for the class (creating tables and key rings for each test made it the slowest persistence class);
     // the key ring's key-encryption key goes with the tables (as replicas share it), and each test has a client of its
-    // own, so no test sees another's data.
+    // own and a user of its own, so no test sees another's data.
     private static readonly string ClassPrefix = TablePrefix.New("hotpath");
     private static readonly string ClassKeyEncryptionKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly string _clientId = "hot-path-client-" + Guid.NewGuid().ToString("N");
+    // The user the tokens are issued to, also one per test: a bulk revocation by subject must find this test's
+    // authorizations only, not a valid one another test of the class left on the shared tables.
+    private readonly string _user = "hot-path-user-" + Guid.NewGuid().ToString("N");
     private readonly string _clientSecret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private static readonly string[] OneRead = ["GetItem"];
     private static readonly string[] TokenThenAuthorization = ["GetItem", "GetItem"];
@@ -45,7 +47,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     private AmazonDynamoDBClient _client = null!;
     private DynamoDbTableNames Tables => _app.Services.GetRequiredService<DynamoDbTableNames>();
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         await dynamoDb.ProvisionAsync(ClassPrefix);
         var client = DynamoDbLocalFixture.CreateClient(dynamoDb.ServiceUrl);
@@ -102,7 +104,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         });
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     private static async Task<IResult> IssueAsync(HttpContext context)
     {
@@ -148,7 +150,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused",
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused",
         });
         return issued.Body.GetProperty("access_token").GetString()!;
     }
@@ -158,7 +160,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         var accessToken = issued.Body.GetProperty("access_token").GetString()!;
         var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
@@ -186,7 +188,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         await IssueAccessTokenAsync(); // the first request also creates keys and reads the client
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused",
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused",
         });
 
         Assert.Single(issued.Calls, call => call is "TransactWriteItems");
@@ -199,7 +201,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         var accessToken = issued.Body.GetProperty("access_token").GetString()!;
         var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
@@ -230,7 +232,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         var accessToken = issued.Body.GetProperty("access_token").GetString()!;
 
@@ -276,7 +278,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         var accessToken = issued.Body.GetProperty("access_token").GetString()!;
         var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
@@ -326,7 +328,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         var accessToken = issued.Body.GetProperty("access_token").GetString()!;
         var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
@@ -405,7 +407,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
 
         await using (var scope = _app.Services.CreateAsyncScope())
         {
-            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeBySubjectAsync("hot-path-user"));
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().RevokeBySubjectAsync(_user));
         }
 
         var after = await MeasureAsync("/connect/introspect", new() { ["token"] = second });
@@ -465,7 +467,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
         var rotated = await MeasureAsync("/connect/token", new() { ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken });
@@ -526,7 +528,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
-            ["grant_type"] = GrantTypes.Password, ["username"] = "hot-path-user", ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
         return issued.Body.GetProperty("access_token").GetString()!;
     }

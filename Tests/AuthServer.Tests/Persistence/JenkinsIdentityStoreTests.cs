@@ -27,16 +27,16 @@ public sealed class JenkinsIdentityStoreTests(DynamoDbLocalFixture dynamoDb) : I
 
     private DynamoDbTableNames Tables => new(_prefix);
 
-    public Task InitializeAsync() => dynamoDb.ProvisionAsync(_prefix);
+    public async ValueTask InitializeAsync() => await dynamoDb.ProvisionAsync(_prefix);
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         foreach (var host in _hosts)
         {
             host.Dispose();
         }
 
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Fact]

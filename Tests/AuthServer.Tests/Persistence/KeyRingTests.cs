@@ -10,9 +10,9 @@ public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
 {
     private readonly string _prefix = TablePrefix.New("keys");
 
-    public Task InitializeAsync() => dynamoDb.ProvisionAsync(_prefix);
+    public async ValueTask InitializeAsync() => await dynamoDb.ProvisionAsync(_prefix);
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private IHost Replica(string? prefix = null) => dynamoDb.CreateHost(prefix ?? _prefix, configure: services =>
         services.AddOpenIddict().AddServer(server =>

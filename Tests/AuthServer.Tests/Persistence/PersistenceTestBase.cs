@@ -13,18 +13,19 @@ public abstract class PersistenceTestBase(DynamoDbLocalFixture dynamoDb, string 
 
     protected T Get<T>() where T : notnull => Scope.ServiceProvider.GetRequiredService<T>();
 
-    public virtual async Task InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         await DynamoDb.ProvisionAsync(Prefix);
         Host = DynamoDb.CreateHost(Prefix);
         Scope = Host.Services.CreateScope();
     }
 
-    public virtual Task DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         Scope.Dispose();
         Host.Dispose();
-        return Task.CompletedTask;
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
     }
 
     protected static string Unique(string what) => $"{what}-{Guid.NewGuid():N}";

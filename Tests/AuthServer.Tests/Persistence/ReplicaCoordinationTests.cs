@@ -2,7 +2,6 @@ using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Users;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Xunit.Abstractions;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

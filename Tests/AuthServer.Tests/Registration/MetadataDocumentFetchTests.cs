@@ -21,7 +21,7 @@ public sealed class MetadataDocumentFetchTests : IAsyncLifetime
     private WebApplication _documents = null!;
     private Uri _base = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -57,7 +57,7 @@ public sealed class MetadataDocumentFetchTests : IAsyncLifetime
         _base = new Uri(address);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _documents.StopAsync();
         await _documents.DisposeAsync();

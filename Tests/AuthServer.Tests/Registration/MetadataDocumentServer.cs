@@ -29,7 +29,7 @@ public sealed class MetadataDocumentServer : IAsyncLifetime
     /// <summary>The URL of a document whose own client_id names another URL.</summary>
     public string ImpostorClientId() => new Uri(BaseAddress, $"/impostors/{Guid.NewGuid():N}.json").AbsoluteUri;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -54,7 +54,7 @@ public sealed class MetadataDocumentServer : IAsyncLifetime
         BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (_app is not null)
         {

@@ -15,13 +15,13 @@ public sealed class AccessPolicyEndToEndTests(McpAspireAppFixture app) : IAsyncL
 
     private PolicyAdministrator _admin = null!;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         using var cancel = new CancellationTokenSource(Timeout);
         _admin = await PolicyAdministrator.SignInAsync(app, cancel.Token);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         using var cancel = new CancellationTokenSource(Timeout);
         await _admin.ReplaceAsync(AllowEverything, cancel.Token);

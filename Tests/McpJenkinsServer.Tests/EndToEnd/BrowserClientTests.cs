@@ -40,7 +40,7 @@ public sealed class BrowserClientTests(McpAspireAppFixture app) : IAsyncLifetime
     private IPlaywright? playwright;
     private IBrowser? browser;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -60,7 +60,7 @@ public sealed class BrowserClientTests(McpAspireAppFixture app) : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (browser is not null)
         {

@@ -24,7 +24,7 @@ public sealed class StructuredOutputSchemaTests(JenkinsMockFactory mock) : IClas
 
     private McpClient Client => client ?? throw new InvalidOperationException("Not connected.");
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var clientToServer = new Pipe();
         var serverToClient = new Pipe();
@@ -46,7 +46,7 @@ public sealed class StructuredOutputSchemaTests(JenkinsMockFactory mock) : IClas
         }
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (client is not null)
         {
