@@ -16,7 +16,12 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : PersistenceTestBase(dynamoDb, ClassPrefix)
 {
     private static readonly string ClassPrefix = TablePrefix.New("replicas");
-    private static readonly IPAddress Home = IPAddress.Parse("10.0.0.1");
+    private static int s_lastAddress;
+
+    // Each test signs in from addresses no other test uses: the class's tests share one table set and one clock
+    // start, so one test's failures from a shared address counted against the next test's per-address limit,
+    // whichever order the tests ran in.
+    private readonly IPAddress _home = NewAddress();
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
 
@@ -36,18 +41,18 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
         var (a, b) = (Throttle(Host), Throttle(other));
         var user = Unique("alice");
 
-        await a.RecordFailureAsync(user, Home, CancellationToken.None);
-        await b.RecordFailureAsync(user, Home, CancellationToken.None);
-        await a.RecordFailureAsync(user, Home, CancellationToken.None);
-        Assert.Null(await b.RetryAfterAsync(user, Home, CancellationToken.None));
+        await a.RecordFailureAsync(user, _home, CancellationToken.None);
+        await b.RecordFailureAsync(user, _home, CancellationToken.None);
+        await a.RecordFailureAsync(user, _home, CancellationToken.None);
+        Assert.Null(await b.RetryAfterAsync(user, _home, CancellationToken.None));
 
-        await b.RecordFailureAsync(user.ToUpperInvariant(), Home, CancellationToken.None);
-        Assert.Equal(TimeSpan.FromSeconds(2), await a.RetryAfterAsync(user, Home, CancellationToken.None));
-        Assert.Equal(TimeSpan.FromSeconds(2), await b.RetryAfterAsync(user, Home, CancellationToken.None));
-        Assert.Null(await a.RetryAfterAsync(user, IPAddress.Parse("10.0.0.2"), CancellationToken.None));
+        await b.RecordFailureAsync(user.ToUpperInvariant(), _home, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromSeconds(2), await a.RetryAfterAsync(user, _home, CancellationToken.None));
+        Assert.Equal(TimeSpan.FromSeconds(2), await b.RetryAfterAsync(user, _home, CancellationToken.None));
+        Assert.Null(await a.RetryAfterAsync(user, NewAddress(), CancellationToken.None));
 
         _time.Advance(TimeSpan.FromSeconds(2));
-        Assert.Null(await b.RetryAfterAsync(user, Home, CancellationToken.None));
+        Assert.Null(await b.RetryAfterAsync(user, _home, CancellationToken.None));
     }
 
     [Fact]
@@ -55,7 +60,7 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
     {
         using var other = DynamoDb.CreateHost(Prefix);
         var (a, b) = (Throttle(Host), Throttle(other));
-        var address = IPAddress.Parse($"10.1.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}");
+        var address = NewAddress();
 
         // Twenty failures on twenty accounts, half through each replica, all at once: the address limit is reached.
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => (i % 2 == 0 ? a : b).RecordFailureAsync(Unique("user"), address, CancellationToken.None)));
@@ -70,22 +75,22 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
         var user = Unique("bob");
         for (var i = 0; i < 4; i++)
         {
-            await throttle.RecordFailureAsync(user, Home, CancellationToken.None);
+            await throttle.RecordFailureAsync(user, _home, CancellationToken.None);
         }
 
-        Assert.NotNull(await throttle.RetryAfterAsync(user, Home, CancellationToken.None));
+        Assert.NotNull(await throttle.RetryAfterAsync(user, _home, CancellationToken.None));
         _time.Advance(TimeSpan.FromMinutes(15));
-        await throttle.RecordFailureAsync(user, Home, CancellationToken.None);
-        Assert.Null(await throttle.RetryAfterAsync(user, Home, CancellationToken.None));
+        await throttle.RecordFailureAsync(user, _home, CancellationToken.None);
+        Assert.Null(await throttle.RetryAfterAsync(user, _home, CancellationToken.None));
 
         for (var i = 0; i < 3; i++)
         {
-            await throttle.RecordFailureAsync(user, Home, CancellationToken.None);
+            await throttle.RecordFailureAsync(user, _home, CancellationToken.None);
         }
 
-        Assert.NotNull(await throttle.RetryAfterAsync(user, Home, CancellationToken.None));
-        await throttle.RecordSuccessAsync(user, Home, CancellationToken.None);
-        Assert.Null(await throttle.RetryAfterAsync(user, Home, CancellationToken.None));
+        Assert.NotNull(await throttle.RetryAfterAsync(user, _home, CancellationToken.None));
+        await throttle.RecordSuccessAsync(user, _home, CancellationToken.None);
+        Assert.Null(await throttle.RetryAfterAsync(user, _home, CancellationToken.None));
     }
 
     [Fact]
@@ -135,13 +140,13 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
 
         var failed = await MeasureAsync(async i =>
         {
-            await throttle.RetryAfterAsync("cost-" + i, Home, CancellationToken.None);
-            await throttle.RecordFailureAsync("cost-" + i, Home, CancellationToken.None);
+            await throttle.RetryAfterAsync("cost-" + i, _home, CancellationToken.None);
+            await throttle.RecordFailureAsync("cost-" + i, _home, CancellationToken.None);
         });
         var succeeded = await MeasureAsync(async i =>
         {
-            await throttle.RetryAfterAsync("cost-" + i, Home, CancellationToken.None);
-            await throttle.RecordSuccessAsync("cost-" + i, Home, CancellationToken.None);
+            await throttle.RetryAfterAsync("cost-" + i, _home, CancellationToken.None);
+            await throttle.RecordSuccessAsync("cost-" + i, _home, CancellationToken.None);
         });
         var registration = await MeasureAsync(async i =>
         {
@@ -285,5 +290,11 @@ public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITes
             ConsistentRead = true,
         });
         return response.Items.SingleOrDefault();
+    }
+
+    private static IPAddress NewAddress()
+    {
+        var n = Interlocked.Increment(ref s_lastAddress);
+        return new IPAddress([10, 0, (byte)(n >> 8), (byte)n]);
     }
 }
