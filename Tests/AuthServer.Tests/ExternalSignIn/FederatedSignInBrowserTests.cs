@@ -2,7 +2,7 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
 /// <summary>The company sign-in in a real headless Chromium without JavaScript, on a phone-sized screen.</summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class FederatedSignInBrowserTests(AuthServerFixture app) : PhoneBrowserTests
+public sealed class FederatedSignInBrowserTests(AuthServerFixture app, HeadlessChromium chromium) : PhoneBrowserTests(chromium)
 {
     [ChromiumFact]
     public async Task A_person_signs_in_with_the_company_account_and_allows_access()

@@ -3,23 +3,22 @@ using Microsoft.Playwright;
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
 /// <summary>
-/// The base of the page tests: a headless Chromium launched before each test and closed after it, pages the size of
-/// a phone screen with JavaScript off (every page must work without it), and the checks those tests share.
+/// The base of the page tests: a browser context of their own in the assembly's headless Chromium, closed after the
+/// test, pages the size of a phone screen with JavaScript off (every page must work without it), and the checks those
+/// tests share.
 /// </summary>
-public abstract class PhoneBrowserTests : IAsyncLifetime
+public abstract class PhoneBrowserTests(HeadlessChromium chromium) : IAsyncDisposable
 {
     /// <summary>The redirect URI the tests' clients use; nothing listens there, so <see cref="CaptureCallbackAsync"/> catches it.</summary>
     protected const string Callback = "http://127.0.0.1:53682/callback";
 
-    private HeadlessChromium? _chromium;
-
-    public async ValueTask InitializeAsync() => _chromium = await HeadlessChromium.LaunchAsync();
+    private readonly List<IBrowserContext> _contexts = [];
 
     public async ValueTask DisposeAsync()
     {
-        if (_chromium is not null)
+        foreach (var context in _contexts)
         {
-            await _chromium.DisposeAsync();
+            await context.CloseAsync();
         }
 
         GC.SuppressFinalize(this);
@@ -27,12 +26,14 @@ public abstract class PhoneBrowserTests : IAsyncLifetime
 
     protected async Task<IPage> NewPhonePageAsync()
     {
-        var context = await _chromium!.Browser.NewContextAsync(new()
+        var browser = await chromium.BrowserAsync();
+        var context = await browser.NewContextAsync(new()
         {
             JavaScriptEnabled = false,
             ViewportSize = new() { Width = 375, Height = 667 },
             IsMobile = true,
         });
+        _contexts.Add(context);
         return await context.NewPageAsync();
     }
 

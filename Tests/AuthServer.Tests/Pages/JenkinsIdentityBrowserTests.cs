@@ -2,7 +2,7 @@ namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The page <c>/account/jenkins</c> in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
 [Collection(DistributedApplicationFixture.Collection)]
-public sealed class JenkinsIdentityBrowserTests(AuthServerFixture fixture) : PhoneBrowserTests
+public sealed class JenkinsIdentityBrowserTests(AuthServerFixture fixture, HeadlessChromium chromium) : PhoneBrowserTests(chromium)
 {
     [ChromiumFact]
     public async Task A_person_finds_the_page_from_home_links_their_jenkins_user_sees_no_token_and_unlinks_it_on_a_phone_without_JavaScript()
