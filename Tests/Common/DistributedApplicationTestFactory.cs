@@ -41,14 +41,20 @@ public static class DistributedApplicationTestFactory
     }
 
     /// <summary>
-    /// The services get the test processes' JIT setting (Tests/Directory.Build.props: no second, optimizing pass
-    /// within a test run). Given as an environment variable because their runtimeconfig is the production one.
+    /// The services get this test process's own JIT setting (Tests/Directory.Build.props: no second, optimizing pass
+    /// within a test run), read from its runtimeconfig so the value is written once. Given to them as an environment
+    /// variable because their runtimeconfig is the production one.
     /// </summary>
     private static void DeferTierUpCompilation(IDistributedApplicationTestingBuilder builder)
     {
+        if (AppContext.GetData("System.Runtime.TieredCompilation.CallCountingDelayMs") is not string delay)
+        {
+            return;
+        }
+
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
-            builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_TC_CallCountingDelayMs", "3600000");
+            builder.CreateResourceBuilder(project).WithEnvironment("DOTNET_TC_CallCountingDelayMs", delay);
         }
     }
 
