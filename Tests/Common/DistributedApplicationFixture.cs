@@ -195,19 +195,8 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a stopped service again (the dashboard's start command) and waits until it is healthy.</summary>
-    public async Task RestartAsync(string resourceName, CancellationToken cancellationToken)
-    {
-        var started = await App.ResourceCommands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
-        if (!started.Success)
-        {
-            throw new InvalidOperationException($"Could not start {resourceName}: {started.Message}");
-        }
-
-        // The start command returns before the resource's state leaves the terminal one it stopped in, and a health
-        // wait that sees a terminal state gives up ("failed to start"); on a busy machine it often saw the old one.
-        await App.ResourceNotifications.WaitForResourceAsync(resourceName, KnownResourceStates.Running, cancellationToken);
-        await App.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
-    }
+    public Task RestartAsync(string resourceName, CancellationToken cancellationToken)
+        => DistributedApplicationTestFactory.StartAgainAsync(App, resourceName, cancellationToken);
 
     /// <summary>
     /// Hands each of <paramref name="resourceName"/>'s log lines to <paramref name="onLine"/> (as the dashboard shows them,

@@ -80,5 +80,22 @@ public static class DistributedApplicationTestFactory
         }
     }
 
+    /// <summary>
+    /// Starts a stopped resource again (the dashboard's start command) and waits until it is healthy. The start command
+    /// returns before the state leaves the terminal one the stop left, and a health wait that sees a terminal state gives
+    /// up ("failed to start"), as it did on a busy machine: so it first waits for the resource to run.
+    /// </summary>
+    public static async Task StartAgainAsync(DistributedApplication app, string resourceName, CancellationToken cancellationToken)
+    {
+        var started = await app.ResourceCommands.ExecuteCommandAsync(resourceName, KnownResourceCommands.StartCommand, cancellationToken);
+        if (!started.Success)
+        {
+            throw new InvalidOperationException($"Could not start {resourceName}: {started.Message}");
+        }
+
+        await app.ResourceNotifications.WaitForResourceAsync(resourceName, KnownResourceStates.Running, cancellationToken);
+        await app.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
+    }
+
     public static string RandomSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 }
