@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddJenkinsClient();
 builder.AddMcpAuthentication();
+builder.AddAuthorizationServerMetadata();
 builder.AddJenkinsMcpServer();
 
 var app = builder.Build();

@@ -1,3 +1,5 @@
+using McpAspire.McpJenkinsServer.Extensions;
+
 namespace McpAspire.McpJenkinsServer.Discovery;
 
 /// <summary>
@@ -19,6 +21,22 @@ namespace McpAspire.McpJenkinsServer.Discovery;
 public static partial class AuthorizationServerMetadataApi
 {
     private const string LoggerName = "McpAspire.McpJenkinsServer.Discovery.AuthorizationServerMetadata";
+
+    /// <summary>
+    /// The client that fetches the document, with the budget of every call to the authorization server
+    /// (<see cref="AuthServerCallResilience"/>) in place of the ServiceDefaults' standard handler, whose retries and
+    /// 30 s total kept a client waiting half a minute for the 502 that says the auth server is down.
+    /// </summary>
+    public static IHostApplicationBuilder AddAuthorizationServerMetadata(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is experimental, but the supported way to replace the ServiceDefaults pipeline for one client.
+        builder.Services.AddHttpClient(nameof(AuthorizationServerMetadataApi))
+            .RemoveAllResilienceHandlers()
+            .AddResilienceHandler(nameof(AuthorizationServerMetadataApi), AuthServerCallResilience.Configure);
+#pragma warning restore EXTEXP0001
+        return builder;
+    }
 
     /// <summary>Maps the issuer's well-known URLs, when the issuer identifier is on this server's origin.</summary>
     public static WebApplication MapAuthorizationServerMetadata(this WebApplication app)
@@ -73,8 +91,8 @@ public static partial class AuthorizationServerMetadataApi
 
             json = await response.Content.ReadAsStringAsync(cancellationToken);
         }
-        // Whatever kept the document from arriving (connection refused after the retries, the resilience pipeline's
-        // total timeout, a broken response) is the upstream's failure: a 502, unless this request itself was aborted.
+        // Whatever kept the document from arriving (connection refused after the retry, the 5 s budget, a broken
+        // response) is the upstream's failure: a 502, unless this request itself was aborted.
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
             LogUnreachable(logger, settings.MetadataEndpoint, exception.GetType().Name);

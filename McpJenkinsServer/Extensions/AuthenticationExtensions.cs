@@ -5,8 +5,6 @@ using ModelContextProtocol.AspNetCore.Authentication;
 using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
 using OpenIddict.Validation.SystemNetHttp;
-using Polly;
-using Polly.Retry;
 
 namespace McpAspire.McpJenkinsServer.Extensions;
 
@@ -17,12 +15,6 @@ public static class AuthenticationExtensions
 
     /// <summary>What the names OpenIddict's System.Net.Http integration gives the HttpClients it introspects with start with.</summary>
     public static readonly string IntrospectionHttpClientPrefix = typeof(OpenIddictValidationSystemNetHttpOptions).Assembly.GetName().Name!;
-
-    /// <summary>The longest one introspection may take, its retry included.</summary>
-    public static readonly TimeSpan IntrospectionTimeout = TimeSpan.FromSeconds(5);
-
-    /// <summary>The longest one introspection attempt may take before the retry.</summary>
-    public static readonly TimeSpan IntrospectionAttemptTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Token validation by introspection at our auth server for every request (no cache: a revoked token stops
@@ -61,22 +53,8 @@ public static class AuthenticationExtensions
                 // introspects, where, and for which issuer and audience: ConfigureTokenIntrospection.
                 validation.UseIntrospection();
 
-                // The introspection call's whole resilience: 5 s in all (a client must not wait half a minute to learn
-                // the auth server is down), an attempt that hangs given up after 2 s, and one retry 100 ms later of a
-                // failed connection, a 5xx, a 408, a 429 or a timed-out attempt (the standard handler's list; a replica
-                // restarting behind the balancer). Introspection only reads, so a retried POST changes nothing.
-                validation.UseSystemNetHttp()
-                    .SetHttpResiliencePipeline(pipeline => pipeline
-                        .AddTimeout(IntrospectionTimeout)
-                        .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-                        {
-                            MaxRetryAttempts = 1,
-                            BackoffType = DelayBackoffType.Constant,
-                            Delay = TimeSpan.FromMilliseconds(100),
-                            UseJitter = false,
-                            ShouldHandle = arguments => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(arguments.Outcome)),
-                        })
-                        .AddTimeout(IntrospectionAttemptTimeout));
+                // The introspection call's whole resilience: AuthServerCallResilience.
+                validation.UseSystemNetHttp().SetHttpResiliencePipeline(AuthServerCallResilience.Configure);
                 validation.UseAspNetCore();
             });
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictValidationOptions>, ConfigureTokenIntrospection>();

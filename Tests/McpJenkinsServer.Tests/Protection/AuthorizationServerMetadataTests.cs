@@ -48,6 +48,22 @@ public sealed class AuthorizationServerMetadataTests
         Assert.DoesNotContain("5101", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable, false, 2)] // a failing auth server: one retry
+    [InlineData(HttpStatusCode.OK, true, 2)]                   // one that accepts and never answers: each attempt given up
+    [InlineData(HttpStatusCode.NotFound, false, 1)]            // not transient: no retry
+    public async Task An_auth_server_that_fails_is_asked_again_once_at_most_and_then_the_answer_is_a_502(HttpStatusCode upstream, bool hang, int expectedCalls)
+    {
+        // The ServiceDefaults' standard handler asked four times, over up to 30 s, before the client got its answer.
+        await using var factory = new Factory(upstream, "", hang);
+        using var http = factory.CreateClient();
+
+        using var response = await http.GetAsync("/.well-known/oauth-authorization-server/mcp");
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(expectedCalls, factory.AuthServer.Calls);
+    }
+
     [Fact]
     public void The_well_known_paths_follow_RFC_8414_and_OpenID_Connect_Discovery()
     {
@@ -59,8 +75,10 @@ public sealed class AuthorizationServerMetadataTests
             AuthorizationServerMetadataApi.WellKnownPaths(new Uri("https://host")));
     }
 
-    private sealed class Factory(HttpStatusCode status, string body) : WebApplicationFactory<Program>
+    private sealed class Factory(HttpStatusCode status, string body, bool hang = false) : WebApplicationFactory<Program>
     {
+        public StandIn AuthServer { get; } = new(status, body, hang);
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
@@ -75,17 +93,30 @@ public sealed class AuthorizationServerMetadataTests
             builder.UseSetting("Jenkins:ApiToken", "a-jenkins-token-for-tests");
             builder.ConfigureServices(services => services
                 .AddHttpClient(nameof(AuthorizationServerMetadataApi))
-                .ConfigurePrimaryHttpMessageHandler(() => new StandIn(status, body)));
+                .ConfigurePrimaryHttpMessageHandler(() => AuthServer));
         }
     }
 
-    /// <summary>The authorization server's metadata endpoint, answering one fixed response.</summary>
-    private sealed class StandIn(HttpStatusCode status, string body) : HttpMessageHandler
+    /// <summary>
+    /// The authorization server's metadata endpoint, answering one fixed response (or, hanging, none until given up),
+    /// counting the requests.
+    /// </summary>
+    private sealed class StandIn(HttpStatusCode status, string body, bool hang) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        private int _calls;
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             Assert.Equal("/authorization-server-metadata", request.RequestUri?.AbsolutePath);
-            return Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+            Interlocked.Increment(ref _calls);
+            if (hang)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+
+            return new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
     }
 }
