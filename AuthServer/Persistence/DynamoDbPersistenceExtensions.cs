@@ -4,7 +4,6 @@ using McpAspire.AccessPolicy;
 using McpAspire.AuthServer.Persistence.Coordination;
 using McpAspire.AuthServer.Persistence.DataProtection;
 using McpAspire.AuthServer.Persistence.Infrastructure;
-using Microsoft.AspNetCore.Identity;
 
 namespace McpAspire.AuthServer.Persistence;
 
@@ -58,7 +57,7 @@ public static class DynamoDbPersistenceExtensions
 
         services.AddDynamoDbDataProtection(builder.Configuration);
 
-        services.TryAddSingleton<IPasswordHasher<AppUser>, PasswordHasher<AppUser>>();
+        services.AddPasswordHashing(builder.Environment);
         services.TryAddSingleton<IUserStore, DynamoDbUserStore>();
         services.TryAddSingleton<IExternalUserStore, DynamoDbExternalUserStore>();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName);
