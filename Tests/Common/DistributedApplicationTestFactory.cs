@@ -17,6 +17,13 @@ public static class DistributedApplicationTestFactory
     /// <summary>Long enough for a cold start of four resources on a busy 2-core machine.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The PBKDF2 iterations of the auth server's password hashes in tests (<c>PasswordHashing:IterationCount</c>,
+    /// accepted below the production 100,000 only in Development): the tests check what signing in does, not what it
+    /// costs, and their few hundred sign-ins and new users cost 170 ms of CPU each at 100,000.
+    /// </summary>
+    public const string PasswordHashIterations = "1000";
+
     /// <summary>The AppHost's resources, in the order they become healthy.</summary>
     public static readonly string[] ResourceNames = ["dynamodb", "jenkins", "auth-server", "mcp-server"];
 
@@ -37,6 +44,11 @@ public static class DistributedApplicationTestFactory
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         DeferTierUpCompilation(builder);
+        foreach (var authServer in builder.Resources.OfType<ProjectResource>().Where(project => project.Name == DistributedApplicationFixture.AuthServer))
+        {
+            builder.CreateResourceBuilder(authServer).WithEnvironment("PasswordHashing__IterationCount", PasswordHashIterations);
+        }
+
         return builder;
     }
 

@@ -22,6 +22,7 @@ public sealed class InProcessAuthServer(DynamoDbLocalFixture dynamoDb, string ta
         builder.UseEnvironment("Development");
         builder.UseSetting("DynamoDb:TablePrefix", tablePrefix);
         builder.UseSetting("Admin:Password", DistributedApplicationTestFactory.RandomSecret());
+        builder.UseSetting("PasswordHashing:IterationCount", DistributedApplicationTestFactory.PasswordHashIterations);
         builder.UseSetting("AuthServer:Issuer", Issuer.AbsoluteUri);
         builder.UseSetting("McpServer:ResourceUrl", "http://localhost:5100/mcp");
         builder.UseSetting("McpServer:IntrospectionClientId", DistributedApplicationFixture.IntrospectionClientId);

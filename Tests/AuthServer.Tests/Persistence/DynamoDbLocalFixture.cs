@@ -57,6 +57,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
         {
             ["DynamoDb:TablePrefix"] = prefix,
             ["DynamoDb:CreateTables"] = "true",
+            ["PasswordHashing:IterationCount"] = DistributedApplicationTestFactory.PasswordHashIterations,
         });
         if (configuration is not null)
         {

@@ -48,6 +48,31 @@ public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceT
     }
 
     [Fact]
+    public async Task Raising_the_iteration_count_hashes_a_stored_password_again_at_its_next_sign_in()
+    {
+        var userName = Unique("dora");
+        var password = NewPassword();
+        await Users.CreateAsync(userName, password, CancellationToken.None);
+        var raised = int.Parse(DistributedApplicationTestFactory.PasswordHashIterations, CultureInfo.InvariantCulture) * 2;
+        using var raisedHost = DynamoDb.CreateHost(Prefix, new Dictionary<string, string?> { ["PasswordHashing:IterationCount"] = raised.ToString(CultureInfo.InvariantCulture) });
+        var raisedUsers = raisedHost.Services.GetRequiredService<IUserStore>();
+
+        Assert.Equal(int.Parse(DistributedApplicationTestFactory.PasswordHashIterations, CultureInfo.InvariantCulture), await StoredIterationCountAsync(userName));
+        Assert.NotNull(await raisedUsers.ValidateCredentialsAsync(userName, password, CancellationToken.None));
+        Assert.Equal(raised, await StoredIterationCountAsync(userName));
+        Assert.NotNull(await raisedUsers.ValidateCredentialsAsync(userName, password, CancellationToken.None));
+        Assert.Null(await raisedUsers.ValidateCredentialsAsync(userName, password + "x", CancellationToken.None));
+    }
+
+    /// <summary>The iteration count of a stored V3 hash: marker byte, PRF, then the count (big-endian).</summary>
+    private async Task<int> StoredIterationCountAsync(string userName)
+    {
+        var item = await RawItemAsync(Tables.Users, DynamoDbSchema.NormalizedUserName, userName.ToUpperInvariant());
+        var hash = Convert.FromBase64String(item!["password_hash"].S);
+        return System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(5, 4));
+    }
+
+    [Fact]
     public async Task Creating_a_user_whose_name_is_taken_is_a_conflict_whatever_the_case()
     {
         var userName = Unique("carol");
