@@ -80,7 +80,7 @@ public sealed class DynamoDbLocalPersistenceTests : IDisposable
         public async ValueTask DisposeAsync()
         {
             client.Dispose();
-            await app.DisposeAsync();
+            await DistributedApplicationTestFactory.StopAsync(app);
         }
     }
 }

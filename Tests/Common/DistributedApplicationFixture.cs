@@ -147,7 +147,7 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     }
 
     /// <summary>Ends the app <see cref="StartAsync"/> returned.</summary>
-    protected virtual ValueTask StopAsync(DistributedApplication app) => (app ?? throw new ArgumentNullException(nameof(app))).DisposeAsync();
+    protected virtual ValueTask StopAsync(DistributedApplication app) => DistributedApplicationTestFactory.StopAsync(app);
 
     /// <summary>More AppHost configuration (<c>key=value</c>) for a fixture whose app differs from the default one.</summary>
     protected virtual IEnumerable<string> Arguments => [];
@@ -177,13 +177,12 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     /// </summary>
     public async Task KillAsync(string resourceName, CancellationToken cancellationToken)
     {
-        const string ProcessIdProperty = "executable.pid";
         var running = await App.ResourceNotifications.WaitForResourceAsync(
             resourceName,
-            update => update.Snapshot.Properties.Any(property => property.Name == ProcessIdProperty && property.Value is not null),
+            update => update.Snapshot.Properties.Any(property => property.Name == DistributedApplicationTestFactory.ProcessIdProperty && property.Value is not null),
             cancellationToken);
         var processId = Convert.ToInt32(
-            running.Snapshot.Properties.First(property => property.Name == ProcessIdProperty).Value,
+            running.Snapshot.Properties.First(property => property.Name == DistributedApplicationTestFactory.ProcessIdProperty).Value,
             System.Globalization.CultureInfo.InvariantCulture);
 
         using (var process = System.Diagnostics.Process.GetProcessById(processId))

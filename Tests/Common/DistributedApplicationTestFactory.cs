@@ -109,5 +109,79 @@ public static class DistributedApplicationTestFactory
         await app.ResourceNotifications.WaitForResourceHealthyAsync(resourceName, cancellationToken);
     }
 
+    /// <summary>The snapshot property in which Aspire states the process id of a resource it runs as a process.</summary>
+    public const string ProcessIdProperty = "executable.pid";
+
+    /// <summary>
+    /// Ends the app, after ending the process tree of each service still running. How the services shut down is not
+    /// what these tests look at, and waiting for it held the end of every app 10-14 s: Aspire runs each project under
+    /// <c>dotnet run</c>, its stop reaches that command only, and the app waits for it. Measured on one app: 13.6 s to
+    /// dispose as it was, 1.5 s once the processes are gone.
+    /// </summary>
+    public static async ValueTask StopAsync(DistributedApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await EndProcessesAsync(app);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Ends the process tree of every running instance of the app's projects and executables (replicas included), as
+    /// the app's own notifications state them: their latest states come first, so the watch ends once every expected
+    /// instance has been seen, or after a few seconds with whatever was seen (the app's disposal then ends the rest).
+    /// </summary>
+    private static async Task EndProcessesAsync(DistributedApplication app)
+    {
+        var expected = app.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Where(resource => resource is ProjectResource or ExecutableResource)
+            .ToDictionary(resource => resource.Name, resource => resource.Annotations.OfType<ReplicaAnnotation>().LastOrDefault()?.Replicas ?? 1);
+        var latest = new Dictionary<string, ResourceEvent>(StringComparer.Ordinal);
+        using var enough = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await foreach (var update in app.ResourceNotifications.WatchAsync(enough.Token))
+            {
+                if (!expected.ContainsKey(update.Resource.Name))
+                {
+                    continue;
+                }
+
+                latest[update.ResourceId] = update;
+                if (expected.All(resource => latest.Values.Count(seen => seen.Resource.Name == resource.Key) >= resource.Value))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Not every instance was seen (one never started): the disposal ends the rest.
+        }
+
+        foreach (var update in latest.Values.Where(update => !KnownResourceStates.TerminalStates.Contains(update.Snapshot.State?.Text)))
+        {
+            if (update.Snapshot.Properties.FirstOrDefault(property => property.Name == ProcessIdProperty)?.Value is not { } processId)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(Convert.ToInt32(processId, System.Globalization.CultureInfo.InvariantCulture));
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception exception) when (exception is ArgumentException or InvalidOperationException)
+            {
+                // Gone already.
+            }
+        }
+    }
+
     public static string RandomSecret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 }

@@ -52,7 +52,7 @@ public sealed class ReplicasFixture : IAsyncLifetime
     {
         if (_app is not null)
         {
-            await _app.DisposeAsync();
+            await DistributedApplicationTestFactory.StopAsync(_app);
         }
     }
 
