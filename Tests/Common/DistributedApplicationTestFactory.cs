@@ -24,6 +24,18 @@ public static class DistributedApplicationTestFactory
     /// </summary>
     public const string PasswordHashIterations = "1000";
 
+    /// <summary>
+    /// JenkinsMock's timings in tests (section <c>Jenkins</c>): builds short enough to be waited for, long enough to be
+    /// seen queued and running. The defaults (a 5 s quiet period, 24 s builds) make the dashboard demo look alive, and
+    /// cost the end-to-end dance half a minute of waiting.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> BriefJenkinsBuilds = new Dictionary<string, string>
+    {
+        ["Timing:QuietPeriod"] = "00:00:02",
+        ["Timing:BuildLength"] = "00:00:08",
+        ["Timing:LogLineInterval"] = "00:00:00.050",
+    };
+
     /// <summary>The AppHost's resources, in the order they become healthy.</summary>
     public static readonly string[] ResourceNames = ["dynamodb", "jenkins", "auth-server", "mcp-server"];
 
@@ -44,6 +56,14 @@ public static class DistributedApplicationTestFactory
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
         DeferTierUpCompilation(builder);
+        foreach (var jenkins in builder.Resources.OfType<ProjectResource>().Where(project => project.Name == "jenkins"))
+        {
+            foreach (var (key, value) in BriefJenkinsBuilds)
+            {
+                builder.CreateResourceBuilder(jenkins).WithEnvironment("Jenkins__" + key.Replace(":", "__", StringComparison.Ordinal), value);
+            }
+        }
+
         foreach (var authServer in builder.Resources.OfType<ProjectResource>().Where(project => project.Name == DistributedApplicationFixture.AuthServer))
         {
             builder.CreateResourceBuilder(authServer).WithEnvironment("PasswordHashing__IterationCount", PasswordHashIterations);

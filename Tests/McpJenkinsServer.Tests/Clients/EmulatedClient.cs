@@ -22,7 +22,7 @@ public sealed class EmulatedClient : IDisposable
     public EmulatedClient(McpAspireAppFixture app)
     {
         Transcript = new Transcript();
-        http = new HttpClient(new TranscriptHandler(Transcript, new SocketsHttpHandler { AllowAutoRedirect = false }))
+        http = new HttpClient(new TranscriptHandler(Transcript, DistributedApplicationFixture.WithOwnClientAddress(new SocketsHttpHandler { AllowAutoRedirect = false })))
         {
             Timeout = TimeSpan.FromSeconds(60),
         };

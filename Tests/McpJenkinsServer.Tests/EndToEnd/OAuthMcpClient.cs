@@ -41,7 +41,7 @@ public sealed class OAuthMcpClient : IAsyncDisposable
             ? new HeadlessSignIn(DistributedApplicationFixture.AdminUserName, app.AdminPassword, transcript)
             : new HeadlessSignIn(user.UserName, user.Password, transcript);
         tokens ??= new CapturingTokenCache();
-        var http = new HttpClient(new TranscriptHandler(transcript, new SocketsHttpHandler()));
+        var http = new HttpClient(new TranscriptHandler(transcript, DistributedApplicationFixture.WithOwnClientAddress(new SocketsHttpHandler())));
         var transport = new HttpClientTransport(new HttpClientTransportOptions
         {
             Endpoint = app.McpUrl,

@@ -12,12 +12,12 @@ namespace McpAspire.McpJenkinsServer.Tests.Infrastructure;
 public sealed partial class HeadlessSignIn(string userName, string password, Transcript transcript) : IDisposable
 {
     private const int MaxSteps = 20;
-    private readonly HttpClient browser = new(new TranscriptHandler(transcript, new SocketsHttpHandler
+    private readonly HttpClient browser = new(new TranscriptHandler(transcript, DistributedApplicationFixture.WithOwnClientAddress(new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = true,
         CookieContainer = new CookieContainer(),
-    }));
+    })));
 
     /// <summary>How many times the user was asked to sign in or consent (a step-up asks again).</summary>
     public int Authorizations { get; private set; }

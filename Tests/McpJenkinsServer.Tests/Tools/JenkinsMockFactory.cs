@@ -16,13 +16,8 @@ public sealed class JenkinsMockFactory : JenkinsMockFactory<jenkinsmock::Program
     /// <summary>The version the mock announces in X-Jenkins, so tests can see it travel.</summary>
     public string Version { get; } = "2.999.1";
 
-    protected override IEnumerable<KeyValuePair<string, string>> MockSettings => new Dictionary<string, string>
-    {
-        ["Version"] = Version,
-        ["Timing:QuietPeriod"] = "00:00:02",
-        ["Timing:BuildLength"] = "00:00:08",
-        ["Timing:LogLineInterval"] = "00:00:00.050",
-    };
+    protected override IEnumerable<KeyValuePair<string, string>> MockSettings
+        => [new("Version", Version), .. DistributedApplicationTestFactory.BriefJenkinsBuilds];
 
     public JenkinsClient CreateJenkinsClient(string? apiToken = null)
         => new(CreateTokenClient(apiToken), NullLogger<JenkinsClient>.Instance);
