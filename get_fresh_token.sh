@@ -124,11 +124,18 @@ unreachable() {
   esac
 }
 
-header_value() { # header_value NAME -> the last response's header (last one wins), trimmed
-  local name="$1"
-  tr -d '\r' <"$HEADERS" | awk -v n="$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')" '
-    { i = index($0, ":"); if (i > 0 && tolower(substr($0, 1, i - 1)) == n) { v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v); last = v } }
-    END { if (last != "") print last }'
+header_value() { # header_value NAME -> the last response's header (last one wins), trimmed; builtins only
+  local LC_ALL=C want="${1,,}" line field value="" found=""
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line//$'\r'/}"
+    [[ "$line" == *:* ]] || continue
+    field="${line%%:*}"
+    [[ "${field,,}" == "$want" ]] || continue
+    value="${line#*:}"
+    value="${value#"${value%%[![:blank:]]*}"}"
+    found="${value%"${value##*[![:blank:]]}"}"
+  done <"$HEADERS"
+  if [[ -n "$found" ]]; then printf '%s\n' "$found"; fi
 }
 
 body_is_json() { jq -e 'type == "object"' "$BODY" >/dev/null 2>&1; }
@@ -142,34 +149,44 @@ oauth_error() {
   fi
 }
 
-# urlencode VALUE -> VALUE with every byte but RFC 3986's unreserved ones percent-encoded. Builtins only, byte by
-# byte: no process sees a secret in its argv, and a sign-in no longer starts two programs per form field.
+# urlencode VALUE -> sets ENCODED to VALUE with every byte but RFC 3986's unreserved ones percent-encoded. Builtins
+# only, byte by byte, and no subshell: no process sees a secret in its argv, and none is started per form field.
+ENCODED=""
 urlencode() {
-  local LC_ALL=C value="$1" encoded="" char i
+  local LC_ALL=C value="$1" char i
+  ENCODED=""
   for ((i = 0; i < ${#value}; i++)); do
     char="${value:i:1}"
     case "$char" in
-      [A-Za-z0-9._~-]) encoded+="$char" ;;
-      *) printf -v char '%%%02X' "'$char"; encoded+="$char" ;;
+      [A-Za-z0-9._~-]) ENCODED+="$char" ;;
+      *) printf -v char '%%%02X' "'$char"; ENCODED+="$char" ;;
     esac
   done
-  printf '%s' "$encoded"
 }
 
 # form_body NAME=VALUE... encoded; values taken from the named shell variables to keep them out of argv:
 #   form_field grant_type authorization_code >>file ; values are written through printf (a builtin).
 form_field() { # form_field NAME VALUE   (builtins only: safe for secrets)
-  printf '%s=%s&' "$(urlencode "$1")" "$(urlencode "$2")"
+  local name
+  urlencode "$1"
+  name="$ENCODED"
+  urlencode "$2"
+  printf '%s=%s&' "$name" "$ENCODED"
 }
 
 set_bearer() { printf 'Authorization: Bearer %s\n' "$1" >"$AUTH_HEADER"; }
 
-# scheme://host[:port] of a URL
-origin_of() { printf '%s' "$1" | sed -E 's#^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+).*$#\1#'; }
-# the path of a URL without query/fragment, no trailing slash ("" for the root)
+# scheme://host[:port] of a URL (one line; the URL itself when it has none)
+origin_of() {
+  local re='^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+'
+  if [[ "$1" =~ $re ]]; then printf '%s' "${BASH_REMATCH[0]}"; else printf '%s' "$1"; fi
+}
+# the path of a URL (one line) without query/fragment, no trailing slash ("" for the root)
 path_of() {
-  local rest
-  rest="$(printf '%s' "$1" | sed -E 's#^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+##; s#[?#].*$##; s#/+$##')"
+  local rest="$1" re='^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+'
+  if [[ "$rest" =~ $re ]]; then rest="${rest:${#BASH_REMATCH[0]}}"; fi
+  rest="${rest%%[?#]*}"
+  while [[ "$rest" == */ ]]; do rest="${rest%/}"; done
   printf '%s' "$rest"
 }
 
@@ -182,13 +199,17 @@ path_of() {
 # shown TEXT -> TEXT fit for one line of a message: no control characters (a hostile server's strings must
 # not drive the terminal), at most 200 characters.
 shown() {
-  local text
-  text="$(printf '%s' "$1" | LC_ALL=C tr -d '\000-\037\177')"
+  without_controls "$1"
+  local text="$PRINTABLE"
   if ((${#text} > 200)); then text="${text:0:197}..."; fi
   printf '%s' "$text"
 }
 
-lowercase() { local LC_ALL=C; printf '%s' "${1,,}"; } # ASCII only, as DNS names and schemes compare
+PRINTABLE=""
+without_controls() { local LC_ALL=C; PRINTABLE="${1//[[:cntrl:]]/}"; } # byte-wise: C0 controls and DEL
+
+LOWERED=""
+lowercase() { local LC_ALL=C; LOWERED="${1,,}"; } # sets LOWERED; ASCII only, as DNS names and schemes compare
 
 # parse_url URL -> sets URL_SCHEME and URL_HOST (lower case; an IPv6 address keeps its brackets), URL_PORT (the
 # scheme's default when none is written) and URL_USERINFO; returns 1 when URL is not scheme:[//authority]...
@@ -199,12 +220,14 @@ parse_url() {
   local re_host='^([^:]*)(:([0-9]{0,5}))?$'
   URL_SCHEME="" URL_HOST="" URL_PORT="" URL_USERINFO=""
   [[ "$url" =~ $re_url ]] || return 1
-  URL_SCHEME="$(lowercase "${BASH_REMATCH[1]}")"
+  lowercase "${BASH_REMATCH[1]}"
+  URL_SCHEME="$LOWERED"
   authority="${BASH_REMATCH[3]}"
   # The host follows the last "@": "http://127.0.0.1@evil.example/" goes to evil.example.
   if [[ "$authority" == *@* ]]; then URL_USERINFO="${authority%@*}"; hostport="${authority##*@}"; else hostport="$authority"; fi
   if [[ "$hostport" =~ $re_ipv6 || "$hostport" =~ $re_host ]]; then
-    URL_HOST="$(lowercase "${BASH_REMATCH[1]}")"
+    lowercase "${BASH_REMATCH[1]}"
+    URL_HOST="$LOWERED"
     URL_PORT="${BASH_REMATCH[3]}"
   else
     return 1
@@ -229,27 +252,29 @@ is_loopback_host() {
   return 0
 }
 
-# url_refusal URL -> why this script will not talk to URL, as a clause; nothing when it will.
+# url_refusal URL -> sets REFUSAL to why this script will not talk to URL, as a clause; "" when it will.
+REFUSAL=""
 url_refusal() {
   local url="$1" cntrl='[[:space:][:cntrl:]]'
-  if [[ "$url" =~ $cntrl ]]; then printf 'it contains spaces or control characters'; return; fi
-  if ! parse_url "$url"; then printf 'it is not a valid URL'; return; fi
+  REFUSAL=""
+  if [[ "$url" =~ $cntrl ]]; then REFUSAL='it contains spaces or control characters'; return; fi
+  if ! parse_url "$url"; then REFUSAL='it is not a valid URL'; return; fi
   case "$URL_SCHEME" in
-    http | https) [[ -n "$URL_HOST" ]] || { printf 'it names no host'; return; } ;;
-    *) printf "its scheme is '%s:', not http or https" "$(shown "$URL_SCHEME")"; return ;;
+    http | https) [[ -n "$URL_HOST" ]] || { REFUSAL='it names no host'; return; } ;;
+    *) REFUSAL="its scheme is '$(shown "$URL_SCHEME"):', not http or https"; return ;;
   esac
   if [[ -n "$URL_USERINFO" ]]; then
-    printf 'it has a user name before its host (user@host), which disguises where it leads'
+    REFUSAL='it has a user name before its host (user@host), which disguises where it leads'
   elif [[ "$URL_SCHEME" == http ]] && ! is_loopback_host "$URL_HOST"; then
-    printf 'it is plain http to %s, which is not a loopback host: https is required (plain http only to localhost, 127.0.0.0/8 and [::1])' "$(shown "$URL_HOST")"
+    REFUSAL="it is plain http to $(shown "$URL_HOST"), which is not a loopback host: https is required (plain http only to localhost, 127.0.0.0/8 and [::1])"
   fi
 }
 
 # require_url WHAT URL [ADVICE] -> fails, naming WHAT and URL, unless this script may talk to URL.
 require_url() {
-  local what="$1" url="$2" advice="${3:-}" why
-  why="$(url_refusal "$url")"
-  [[ -z "$why" ]] || fail "refusing $what '$(shown "$url")': $why${advice:+; $advice}."
+  local what="$1" url="$2" advice="${3:-}"
+  url_refusal "$url"
+  [[ -z "$REFUSAL" ]] || fail "refusing $what '$(shown "$url")': $REFUSAL${advice:+; $advice}."
 }
 
 # url_origin URL -> its origin (RFC 6454) as scheme://host:port, scheme and host in lower case and the port always
@@ -283,26 +308,39 @@ resolve_url() {
   esac
 }
 
-# query_param NAME URL -> the decoded value of a query parameter ("" when absent)
+# query_param NAME URL -> the decoded value of the first NAME=... in the query (before any "#"; "" when absent).
+# Builtins only: the value may be the authorization code.
 query_param() {
-  local name="$1" url="$2"
-  printf '%s' "$url" | jq -Rr --arg n "$name" '
-    (split("#")[0] | split("?")[1:] | join("?")) as $q
-    | [ $q | split("&")[] | select(length > 0) | split("=") | select(.[0] == $n) | (.[1:] | join("=")) ][0] // ""
-    | gsub("\\+"; " ")' | percent_decode
+  local name="$1" rest="${2%%#*}" pair value=""
+  if [[ "$rest" == *\?* ]]; then rest="${rest#*\?}"; else rest=""; fi
+  while [[ -n "$rest" ]]; do
+    pair="${rest%%&*}"
+    if [[ "$rest" == *\&* ]]; then rest="${rest#*&}"; else rest=""; fi
+    if [[ -n "$pair" && "${pair%%=*}" == "$name" ]]; then
+      if [[ "$pair" == *=* ]]; then value="${pair#*=}"; fi
+      break
+    fi
+  done
+  percent_decode "${value//+/ }"
 }
 
-percent_decode() { # stdin -> stdout
-  local s
-  s="$(cat)"
-  s="${s//\\/\\\\}"
+percent_decode() { # percent_decode VALUE -> VALUE with each %XX replaced by its byte
+  local s="${1//\\/\\\\}"
   printf '%b' "${s//%/\\x}"
 }
 
-random_urlsafe() { openssl rand "$1" | openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+# base64url without padding (RFC 4648 section 5) of the base64 text $1, which may be folded over lines
+base64url() {
+  local text="${1//$'\n'/}"
+  text="${text//+/-}"
+  text="${text//\//_}"
+  printf '%s' "${text//=/}"
+}
+
+random_urlsafe() { base64url "$(openssl rand -base64 "$1")"; }
 
 pkce_challenge() { # stdin verifier -> S256 challenge
-  openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='
+  base64url "$(openssl dgst -sha256 -binary | openssl base64 -A)"
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -344,7 +382,11 @@ URL="${URL%%#*}"
 require_url "the URL" "$URL" "give the server's https URL"
 [[ "$SCOPE" =~ ^[A-Za-z0-9:._/-]+(\ [A-Za-z0-9:._/-]+)*$ ]] || fail "--scope '$SCOPE' is not a space-separated list of scope names, e.g. \"mcp:read mcp:write\"."
 # offline_access asks for a refresh token (OpenID Connect); the MCP scopes decide what the token may do.
-REQUESTED_SCOPE="$(printf '%s offline_access' "$SCOPE" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | paste -sd' ' -)"
+REQUESTED_SCOPE=""
+read -r -a SCOPE_NAMES <<<"$SCOPE offline_access"
+for SCOPE_NAME in "${SCOPE_NAMES[@]}"; do
+  case " $REQUESTED_SCOPE " in *" $SCOPE_NAME "*) ;; *) REQUESTED_SCOPE+="${REQUESTED_SCOPE:+ }$SCOPE_NAME" ;; esac
+done
 
 # ---------------------------------------------------------------------------------------------------------
 # Discovery: MCP server -> protected resource metadata (RFC 9728) -> authorization server metadata (RFC 8414)
@@ -360,7 +402,7 @@ PROBE_STATUS=""
 # The metadata must name as its resource the URL it was fetched for (RFC 9728 section 3.3): otherwise it may be
 # another server's, copied to get this script to ask for tokens meant for that server and send them here.
 discover_resource_metadata() {
-  local url="$1" challenge candidates=() fetched_for=() i origin suffix named
+  local url="$1" challenge named_metadata candidates=() fetched_for=() i origin suffix named
   # The MCP way: an unauthenticated request gets 401 naming the metadata.
   printf '%s\n%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' >"$EXTRA_HEADERS"
   if ! http POST "$url" --data-binary '{"jsonrpc":"2.0","id":0,"method":"ping"}'; then
@@ -370,9 +412,10 @@ discover_resource_metadata() {
   if [[ "$STATUS" == 401 ]]; then
     challenge="$(header_value 'WWW-Authenticate')"
     if [[ "$challenge" =~ resource_metadata=\"([^\"]+)\" ]]; then
-      require_url "the metadata URL in the MCP server's 401 challenge" "${BASH_REMATCH[1]}" "nothing was sent to it"
+      named_metadata="${BASH_REMATCH[1]}"
+      require_url "the metadata URL in the MCP server's 401 challenge" "$named_metadata" "nothing was sent to it"
       # Named by the server it protects: describes the URL the request went to (RFC 9728 section 3.3).
-      candidates+=("${BASH_REMATCH[1]}")
+      candidates+=("$named_metadata")
       fetched_for+=("$url")
     fi
   fi
@@ -431,8 +474,8 @@ discover_authorization_server() {
   local advertised
   advertised="$(jq -r '.issuer // ""' "$AS_META")"
   # RFC 8414 section 3.3: the issuer must be exactly the URL the metadata was asked for (mix-up defence).
-  # "https://host" and "https://host/" are one URL (an empty path is "/"), so they count as equal.
-  [[ "$advertised" == "$issuer" || ("$(path_of "$issuer")" == "" && "$(path_of "$advertised")" == "" && "$(origin_of "$advertised")" == "$(origin_of "$issuer")") ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
+  # "https://host" and "https://host/" are one URL (an empty path is "/"), so they count as equal. (A URL is one line.)
+  [[ "$advertised" == "$issuer" || ("$advertised" != *$'\n'* && "$(path_of "$issuer")" == "" && "$(path_of "$advertised")" == "" && "$(origin_of "$advertised")" == "$(origin_of "$issuer")") ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
   ISSUER="$advertised"
   jq -e '(.code_challenge_methods_supported // []) | index("S256")' "$AS_META" >/dev/null || fail "the authorization server at $ISSUER does not advertise PKCE S256 (code_challenge_methods_supported): it cannot be used safely."
   jq -e '(.authorization_endpoint | type == "string") and (.token_endpoint | type == "string")' "$AS_META" >/dev/null || fail "the authorization server's metadata lacks authorization_endpoint or token_endpoint: check the server."
@@ -482,7 +525,9 @@ CLIENT_ID=""
 REGISTRATION_FILE=""
 
 registration_file_for() { # one file per authorization server
-  printf '%s/clients/%s.json' "$CONFIG_DIR" "$(printf '%s' "$1" | openssl dgst -sha256 -r | cut -c1-32)"
+  local digest
+  digest="$(printf '%s' "$1" | openssl dgst -sha256 -r)"
+  printf '%s/clients/%s.json' "$CONFIG_DIR" "${digest:0:32}"
 }
 
 # register NAME -> fills $BODY with the registration response; returns 1 with a message on refusal
@@ -534,7 +579,7 @@ AUTH_STEPS=()   # "STATUS description" of each hop, for the self-test
 build_authorization_url() { # sets AUTHORIZE_URL, STATE, VERIFIER (kept in shell variables only)
   local endpoint port challenge
   endpoint="$(jq -r '.authorization_endpoint' "$AS_META")"
-  port=$((49152 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 16000))
+  port=$((49152 + $(od -An -N2 -tu2 /dev/urandom) % 16000))
   REDIRECT_URI="http://127.0.0.1:$port/callback"
   VERIFIER="$(random_urlsafe 48)"
   STATE="$(random_urlsafe 24)"
@@ -739,9 +784,8 @@ error_description_html() {
 sign_in_interactive() {
   # Only an http(s) address is ever shown as the one to open, or opened: a browser runs javascript: and reads
   # file: URLs. (Discovery refuses such an authorization endpoint already; this holds whatever built the URL.)
-  local why
-  why="$(url_refusal "$AUTHORIZE_URL")"
-  [[ -z "$why" ]] || fail "refusing to open the authorization URL or offer it to a browser: $why."
+  url_refusal "$AUTHORIZE_URL"
+  [[ -z "$REFUSAL" ]] || fail "refusing to open the authorization URL or offer it to a browser: $REFUSAL."
   [[ -t 0 ]] || fail "no terminal to sign in on: set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD for a non-interactive sign-in, or run in a terminal."
   say ""
   say "Open this address in your browser, sign in and allow access:"
