@@ -73,7 +73,6 @@ WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/get_fresh_token.XXXXXXXX")"
 readonly COOKIE_JAR="$WORK_DIR/cookies"
 readonly BODY="$WORK_DIR/body"
 readonly HEADERS="$WORK_DIR/headers"
-readonly AUTH_HEADER="$WORK_DIR/auth-header"
 readonly EXTRA_HEADERS="$WORK_DIR/extra-headers"
 : >"$COOKIE_JAR"
 
@@ -124,14 +123,39 @@ unreachable() {
   esac
 }
 
-header_value() { # header_value NAME -> the last response's header (last one wins), trimmed
-  local name="$1"
-  tr -d '\r' <"$HEADERS" | awk -v n="$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')" '
-    { i = index($0, ":"); if (i > 0 && tolower(substr($0, 1, i - 1)) == n) { v = substr($0, i + 1); sub(/^[ \t]+/, "", v); sub(/[ \t]+$/, "", v); last = v } }
-    END { if (last != "") print last }'
+header_value() { # header_value NAME -> the last response's header (last one wins), trimmed; builtins only
+  local LC_ALL=C want="${1,,}" line field value="" found=""
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line//$'\r'/}"
+    [[ "$line" == *:* ]] || continue
+    field="${line%%:*}"
+    [[ "${field,,}" == "$want" ]] || continue
+    value="${line#*:}"
+    value="${value#"${value%%[![:blank:]]*}"}"
+    found="${value%"${value##*[![:blank:]]}"}"
+  done <"$HEADERS"
+  if [[ -n "$found" ]]; then printf '%s\n' "$found"; fi
 }
 
 body_is_json() { jq -e 'type == "object"' "$BODY" >/dev/null 2>&1; }
+
+# json_read FILE FILTER NAME... -> one jq run instead of one per value: FILTER yields one value per NAME, and each
+# NAME gets its value as NAME="$(jq -r ... FILE)" would (a string raw, any other value as JSON; trailing newlines
+# and NUL bytes dropped). Values pass through a pipe, never argv. Returns 1 and sets nothing unless FILE holds
+# one JSON text on which FILTER yields exactly as many values as there are NAMEs.
+json_read() {
+  local _file="$1" _filter="$2" _value _values=() _name _i=0
+  shift 2
+  while IFS= read -r -d '' _value; do
+    _values+=("$_value")
+  done < <(jq -j "($_filter)"' | (if type == "string" then . else tojson end | split("\u0000") | join("")) + "\u0000"' "$_file" 2>/dev/null || true)
+  ((${#_values[@]} == $#)) || return 1
+  for _name in "$@"; do
+    _value="${_values[_i++]}"
+    while [[ "$_value" == *$'\n' ]]; do _value="${_value%$'\n'}"; done
+    printf -v "$_name" '%s' "$_value"
+  done
+}
 
 # The OAuth error of the last response, e.g. "invalid_grant (The refresh token is no longer valid.)".
 oauth_error() {
@@ -142,34 +166,45 @@ oauth_error() {
   fi
 }
 
-# urlencode VALUE -> VALUE with every byte but RFC 3986's unreserved ones percent-encoded. Builtins only, byte by
-# byte: no process sees a secret in its argv, and a sign-in no longer starts two programs per form field.
+# urlencode VALUE -> sets ENCODED to VALUE with every byte but RFC 3986's unreserved ones percent-encoded. Builtins
+# only, byte by byte, and no subshell: no process sees a secret in its argv, and none is started per form field.
+ENCODED=""
 urlencode() {
-  local LC_ALL=C value="$1" encoded="" char i
+  local LC_ALL=C value="$1" char i
+  ENCODED=""
   for ((i = 0; i < ${#value}; i++)); do
     char="${value:i:1}"
     case "$char" in
-      [A-Za-z0-9._~-]) encoded+="$char" ;;
-      *) printf -v char '%%%02X' "'$char"; encoded+="$char" ;;
+      [A-Za-z0-9._~-]) ENCODED+="$char" ;;
+      *) printf -v char '%%%02X' "'$char"; ENCODED+="$char" ;;
     esac
   done
-  printf '%s' "$encoded"
 }
 
 # form_body NAME=VALUE... encoded; values taken from the named shell variables to keep them out of argv:
 #   form_field grant_type authorization_code >>file ; values are written through printf (a builtin).
 form_field() { # form_field NAME VALUE   (builtins only: safe for secrets)
-  printf '%s=%s&' "$(urlencode "$1")" "$(urlencode "$2")"
+  local name
+  urlencode "$1"
+  name="$ENCODED"
+  urlencode "$2"
+  printf '%s=%s&' "$name" "$ENCODED"
 }
 
-set_bearer() { printf 'Authorization: Bearer %s\n' "$1" >"$AUTH_HEADER"; }
+BEARER_HEADER=""
+set_bearer() { BEARER_HEADER="Authorization: Bearer $1"; } # written to the header file by mcp_post, with printf
 
-# scheme://host[:port] of a URL
-origin_of() { printf '%s' "$1" | sed -E 's#^([a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+).*$#\1#'; }
-# the path of a URL without query/fragment, no trailing slash ("" for the root)
+# scheme://host[:port] of a URL (one line; the URL itself when it has none)
+origin_of() {
+  local re='^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+'
+  if [[ "$1" =~ $re ]]; then printf '%s' "${BASH_REMATCH[0]}"; else printf '%s' "$1"; fi
+}
+# the path of a URL (one line) without query/fragment, no trailing slash ("" for the root)
 path_of() {
-  local rest
-  rest="$(printf '%s' "$1" | sed -E 's#^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+##; s#[?#].*$##; s#/+$##')"
+  local rest="$1" re='^[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#]+'
+  if [[ "$rest" =~ $re ]]; then rest="${rest:${#BASH_REMATCH[0]}}"; fi
+  rest="${rest%%[?#]*}"
+  while [[ "$rest" == */ ]]; do rest="${rest%/}"; done
   printf '%s' "$rest"
 }
 
@@ -182,13 +217,17 @@ path_of() {
 # shown TEXT -> TEXT fit for one line of a message: no control characters (a hostile server's strings must
 # not drive the terminal), at most 200 characters.
 shown() {
-  local text
-  text="$(printf '%s' "$1" | LC_ALL=C tr -d '\000-\037\177')"
+  without_controls "$1"
+  local text="$PRINTABLE"
   if ((${#text} > 200)); then text="${text:0:197}..."; fi
   printf '%s' "$text"
 }
 
-lowercase() { local LC_ALL=C; printf '%s' "${1,,}"; } # ASCII only, as DNS names and schemes compare
+PRINTABLE=""
+without_controls() { local LC_ALL=C; PRINTABLE="${1//[[:cntrl:]]/}"; } # byte-wise: C0 controls and DEL
+
+LOWERED=""
+lowercase() { local LC_ALL=C; LOWERED="${1,,}"; } # sets LOWERED; ASCII only, as DNS names and schemes compare
 
 # parse_url URL -> sets URL_SCHEME and URL_HOST (lower case; an IPv6 address keeps its brackets), URL_PORT (the
 # scheme's default when none is written) and URL_USERINFO; returns 1 when URL is not scheme:[//authority]...
@@ -199,12 +238,14 @@ parse_url() {
   local re_host='^([^:]*)(:([0-9]{0,5}))?$'
   URL_SCHEME="" URL_HOST="" URL_PORT="" URL_USERINFO=""
   [[ "$url" =~ $re_url ]] || return 1
-  URL_SCHEME="$(lowercase "${BASH_REMATCH[1]}")"
+  lowercase "${BASH_REMATCH[1]}"
+  URL_SCHEME="$LOWERED"
   authority="${BASH_REMATCH[3]}"
   # The host follows the last "@": "http://127.0.0.1@evil.example/" goes to evil.example.
   if [[ "$authority" == *@* ]]; then URL_USERINFO="${authority%@*}"; hostport="${authority##*@}"; else hostport="$authority"; fi
   if [[ "$hostport" =~ $re_ipv6 || "$hostport" =~ $re_host ]]; then
-    URL_HOST="$(lowercase "${BASH_REMATCH[1]}")"
+    lowercase "${BASH_REMATCH[1]}"
+    URL_HOST="$LOWERED"
     URL_PORT="${BASH_REMATCH[3]}"
   else
     return 1
@@ -229,27 +270,29 @@ is_loopback_host() {
   return 0
 }
 
-# url_refusal URL -> why this script will not talk to URL, as a clause; nothing when it will.
+# url_refusal URL -> sets REFUSAL to why this script will not talk to URL, as a clause; "" when it will.
+REFUSAL=""
 url_refusal() {
   local url="$1" cntrl='[[:space:][:cntrl:]]'
-  if [[ "$url" =~ $cntrl ]]; then printf 'it contains spaces or control characters'; return; fi
-  if ! parse_url "$url"; then printf 'it is not a valid URL'; return; fi
+  REFUSAL=""
+  if [[ "$url" =~ $cntrl ]]; then REFUSAL='it contains spaces or control characters'; return; fi
+  if ! parse_url "$url"; then REFUSAL='it is not a valid URL'; return; fi
   case "$URL_SCHEME" in
-    http | https) [[ -n "$URL_HOST" ]] || { printf 'it names no host'; return; } ;;
-    *) printf "its scheme is '%s:', not http or https" "$(shown "$URL_SCHEME")"; return ;;
+    http | https) [[ -n "$URL_HOST" ]] || { REFUSAL='it names no host'; return; } ;;
+    *) REFUSAL="its scheme is '$(shown "$URL_SCHEME"):', not http or https"; return ;;
   esac
   if [[ -n "$URL_USERINFO" ]]; then
-    printf 'it has a user name before its host (user@host), which disguises where it leads'
+    REFUSAL='it has a user name before its host (user@host), which disguises where it leads'
   elif [[ "$URL_SCHEME" == http ]] && ! is_loopback_host "$URL_HOST"; then
-    printf 'it is plain http to %s, which is not a loopback host: https is required (plain http only to localhost, 127.0.0.0/8 and [::1])' "$(shown "$URL_HOST")"
+    REFUSAL="it is plain http to $(shown "$URL_HOST"), which is not a loopback host: https is required (plain http only to localhost, 127.0.0.0/8 and [::1])"
   fi
 }
 
 # require_url WHAT URL [ADVICE] -> fails, naming WHAT and URL, unless this script may talk to URL.
 require_url() {
-  local what="$1" url="$2" advice="${3:-}" why
-  why="$(url_refusal "$url")"
-  [[ -z "$why" ]] || fail "refusing $what '$(shown "$url")': $why${advice:+; $advice}."
+  local what="$1" url="$2" advice="${3:-}"
+  url_refusal "$url"
+  [[ -z "$REFUSAL" ]] || fail "refusing $what '$(shown "$url")': $REFUSAL${advice:+; $advice}."
 }
 
 # url_origin URL -> its origin (RFC 6454) as scheme://host:port, scheme and host in lower case and the port always
@@ -283,26 +326,39 @@ resolve_url() {
   esac
 }
 
-# query_param NAME URL -> the decoded value of a query parameter ("" when absent)
+# query_param NAME URL -> the decoded value of the first NAME=... in the query (before any "#"; "" when absent).
+# Builtins only: the value may be the authorization code.
 query_param() {
-  local name="$1" url="$2"
-  printf '%s' "$url" | jq -Rr --arg n "$name" '
-    (split("#")[0] | split("?")[1:] | join("?")) as $q
-    | [ $q | split("&")[] | select(length > 0) | split("=") | select(.[0] == $n) | (.[1:] | join("=")) ][0] // ""
-    | gsub("\\+"; " ")' | percent_decode
+  local name="$1" rest="${2%%#*}" pair value=""
+  if [[ "$rest" == *\?* ]]; then rest="${rest#*\?}"; else rest=""; fi
+  while [[ -n "$rest" ]]; do
+    pair="${rest%%&*}"
+    if [[ "$rest" == *\&* ]]; then rest="${rest#*&}"; else rest=""; fi
+    if [[ -n "$pair" && "${pair%%=*}" == "$name" ]]; then
+      if [[ "$pair" == *=* ]]; then value="${pair#*=}"; fi
+      break
+    fi
+  done
+  percent_decode "${value//+/ }"
 }
 
-percent_decode() { # stdin -> stdout
-  local s
-  s="$(cat)"
-  s="${s//\\/\\\\}"
+percent_decode() { # percent_decode VALUE -> VALUE with each %XX replaced by its byte
+  local s="${1//\\/\\\\}"
   printf '%b' "${s//%/\\x}"
 }
 
-random_urlsafe() { openssl rand "$1" | openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+# base64url without padding (RFC 4648 section 5) of the base64 text $1, which may be folded over lines
+base64url() {
+  local text="${1//$'\n'/}"
+  text="${text//+/-}"
+  text="${text//\//_}"
+  printf '%s' "${text//=/}"
+}
+
+random_urlsafe() { base64url "$(openssl rand -base64 "$1")"; }
 
 pkce_challenge() { # stdin verifier -> S256 challenge
-  openssl dgst -sha256 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='
+  base64url "$(openssl dgst -sha256 -binary | openssl base64 -A)"
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -344,7 +400,11 @@ URL="${URL%%#*}"
 require_url "the URL" "$URL" "give the server's https URL"
 [[ "$SCOPE" =~ ^[A-Za-z0-9:._/-]+(\ [A-Za-z0-9:._/-]+)*$ ]] || fail "--scope '$SCOPE' is not a space-separated list of scope names, e.g. \"mcp:read mcp:write\"."
 # offline_access asks for a refresh token (OpenID Connect); the MCP scopes decide what the token may do.
-REQUESTED_SCOPE="$(printf '%s offline_access' "$SCOPE" | tr ' ' '\n' | awk 'NF && !seen[$0]++' | paste -sd' ' -)"
+REQUESTED_SCOPE=""
+read -r -a SCOPE_NAMES <<<"$SCOPE offline_access"
+for SCOPE_NAME in "${SCOPE_NAMES[@]}"; do
+  case " $REQUESTED_SCOPE " in *" $SCOPE_NAME "*) ;; *) REQUESTED_SCOPE+="${REQUESTED_SCOPE:+ }$SCOPE_NAME" ;; esac
+done
 
 # ---------------------------------------------------------------------------------------------------------
 # Discovery: MCP server -> protected resource metadata (RFC 9728) -> authorization server metadata (RFC 8414)
@@ -352,15 +412,23 @@ REQUESTED_SCOPE="$(printf '%s offline_access' "$SCOPE" | tr ' ' '\n' | awk 'NF &
 RESOURCE=""
 ISSUER=""
 AS_META="$WORK_DIR/as-metadata.json"
+# What discover_authorization_server read from $AS_META and checked: its endpoints ("" when not offered).
+AS_AUTHORIZATION_ENDPOINT=""
+AS_TOKEN_ENDPOINT=""
+AS_REGISTRATION_ENDPOINT=""
+AS_REVOCATION_ENDPOINT=""
+AS_ISS_PARAMETER_SUPPORTED=""
 PRM="$WORK_DIR/resource-metadata.json"
 PRM_URL=""
+PRM_RESOURCE=""   # the metadata's resource and first authorization server, as read by discover_resource_metadata
+PRM_AS_URL=""
 PROBE_STATUS=""
 
 # Sets PRM_URL and fills $PRM when URL is a protected resource; returns 1 when it is not one.
 # The metadata must name as its resource the URL it was fetched for (RFC 9728 section 3.3): otherwise it may be
 # another server's, copied to get this script to ask for tokens meant for that server and send them here.
 discover_resource_metadata() {
-  local url="$1" challenge candidates=() fetched_for=() i origin suffix named
+  local url="$1" challenge named_metadata candidates=() fetched_for=() i origin suffix named
   # The MCP way: an unauthenticated request gets 401 naming the metadata.
   printf '%s\n%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' >"$EXTRA_HEADERS"
   if ! http POST "$url" --data-binary '{"jsonrpc":"2.0","id":0,"method":"ping"}'; then
@@ -370,9 +438,10 @@ discover_resource_metadata() {
   if [[ "$STATUS" == 401 ]]; then
     challenge="$(header_value 'WWW-Authenticate')"
     if [[ "$challenge" =~ resource_metadata=\"([^\"]+)\" ]]; then
-      require_url "the metadata URL in the MCP server's 401 challenge" "${BASH_REMATCH[1]}" "nothing was sent to it"
+      named_metadata="${BASH_REMATCH[1]}"
+      require_url "the metadata URL in the MCP server's 401 challenge" "$named_metadata" "nothing was sent to it"
       # Named by the server it protects: describes the URL the request went to (RFC 9728 section 3.3).
-      candidates+=("${BASH_REMATCH[1]}")
+      candidates+=("$named_metadata")
       fetched_for+=("$url")
     fi
   fi
@@ -389,12 +458,14 @@ discover_resource_metadata() {
   fetched_for+=("$origin")
   for i in "${!candidates[@]}"; do
     http GET "${candidates[$i]}" || continue
-    if [[ "$STATUS" == 200 ]] && jq -e '(.resource | type == "string") and (.authorization_servers | type == "array" and length > 0)' "$BODY" >/dev/null 2>&1; then
-      named="$(jq -r '.resource' "$BODY")"
+    if [[ "$STATUS" == 200 ]] && json_read "$BODY" '
+        if (.resource | type == "string") and (.authorization_servers | type == "array" and length > 0)
+        then .resource, (.authorization_servers[0] | if type == "string" then . else tostring end) else empty end' named PRM_AS_URL; then
       same_resource "$named" "${fetched_for[$i]}" ||
         fail "refusing the protected resource metadata at '$(shown "${candidates[$i]}")': it names the resource '$(shown "$named")' but was fetched for '$(shown "${fetched_for[$i]}")', and RFC 9728 (section 3.3) requires the two to be identical; nothing was sent to the authorization server it names. Give the MCP server's URL exactly as the server names itself (a trailing slash counts)."
       cp "$BODY" "$PRM"
       PRM_URL="${candidates[$i]}"
+      PRM_RESOURCE="$named"
       return 0
     fi
   done
@@ -405,7 +476,7 @@ discover_resource_metadata() {
 # this script may talk to.
 AS_URL=""
 authorization_server_from_metadata() {
-  AS_URL="$(jq -r '.authorization_servers[0] | if type == "string" then . else tostring end' "$PRM")"
+  AS_URL="$PRM_AS_URL"
   require_url "the authorization server named in the protected resource metadata" "$AS_URL" "nothing was sent to it"
 }
 
@@ -428,19 +499,30 @@ discover_authorization_server() {
     fail "the authorization server behind $issuer is not answering (HTTP $STATUS for its metadata): start the auth-server resource (dotnet run --project AppHost) and check that it is healthy in the Aspire dashboard."
   fi
   [[ -s "$AS_META" ]] || fail "no authorization server metadata at $origin/.well-known/oauth-authorization-server$path (HTTP $STATUS): check that $issuer is an OAuth authorization server."
-  local advertised
-  advertised="$(jq -r '.issuer // ""' "$AS_META")"
+  local advertised s256 endpoints
+  json_read "$AS_META" '(.issuer // ""),
+      ((try ((.code_challenge_methods_supported // []) | index("S256")) catch null) != null),
+      ((.authorization_endpoint | type == "string") and (.token_endpoint | type == "string")),
+      (.authorization_endpoint, .token_endpoint, .registration_endpoint, .revocation_endpoint | . // "" | if type == "string" then . else tostring end),
+      (.authorization_response_iss_parameter_supported == true)' \
+    advertised s256 endpoints AS_AUTHORIZATION_ENDPOINT AS_TOKEN_ENDPOINT AS_REGISTRATION_ENDPOINT AS_REVOCATION_ENDPOINT AS_ISS_PARAMETER_SUPPORTED ||
+    fail "the authorization server's metadata at $origin/.well-known/oauth-authorization-server$path is not one JSON object: check the server."
   # RFC 8414 section 3.3: the issuer must be exactly the URL the metadata was asked for (mix-up defence).
-  # "https://host" and "https://host/" are one URL (an empty path is "/"), so they count as equal.
-  [[ "$advertised" == "$issuer" || ("$(path_of "$issuer")" == "" && "$(path_of "$advertised")" == "" && "$(origin_of "$advertised")" == "$(origin_of "$issuer")") ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
+  # "https://host" and "https://host/" are one URL (an empty path is "/"), so they count as equal. (A URL is one line.)
+  [[ "$advertised" == "$issuer" || ("$advertised" != *$'\n'* && "$(path_of "$issuer")" == "" && "$(path_of "$advertised")" == "" && "$(origin_of "$advertised")" == "$(origin_of "$issuer")") ]] || fail "the authorization server says its issuer is '$advertised', not '$issuer': its AuthServer:Issuer setting must equal the URL clients reach it at."
   ISSUER="$advertised"
-  jq -e '(.code_challenge_methods_supported // []) | index("S256")' "$AS_META" >/dev/null || fail "the authorization server at $ISSUER does not advertise PKCE S256 (code_challenge_methods_supported): it cannot be used safely."
-  jq -e '(.authorization_endpoint | type == "string") and (.token_endpoint | type == "string")' "$AS_META" >/dev/null || fail "the authorization server's metadata lacks authorization_endpoint or token_endpoint: check the server."
+  [[ "$s256" == true ]] || fail "the authorization server at $ISSUER does not advertise PKCE S256 (code_challenge_methods_supported): it cannot be used safely."
+  [[ "$endpoints" == true ]] || fail "the authorization server's metadata lacks authorization_endpoint or token_endpoint: check the server."
   # Every endpoint this script may use, checked before any is used. The authorization endpoint becomes the address
   # a browser opens: a javascript: or file: URL there must never reach it.
   local field value
   for field in authorization_endpoint token_endpoint registration_endpoint revocation_endpoint; do
-    value="$(jq -r --arg f "$field" '.[$f] // "" | if type == "string" then . else tostring end' "$AS_META")"
+    value="$AS_AUTHORIZATION_ENDPOINT"
+    case "$field" in
+      token_endpoint) value="$AS_TOKEN_ENDPOINT" ;;
+      registration_endpoint) value="$AS_REGISTRATION_ENDPOINT" ;;
+      revocation_endpoint) value="$AS_REVOCATION_ENDPOINT" ;;
+    esac
     if [[ -n "$value" ]]; then
       if [[ "$field" == authorization_endpoint ]]; then
         require_url "the authorization server's $field" "$value" "it is neither requested nor offered to a browser"
@@ -456,7 +538,7 @@ discover() {
     [[ "$RESOURCE_OVERRIDE" =~ ^https?://[^/?#]+ ]] || fail "--resource '$RESOURCE_OVERRIDE' is not an http(s) URL: give the MCP server's URL."
   fi
   if discover_resource_metadata "$URL"; then
-    RESOURCE="$(jq -r '.resource' "$PRM")"
+    RESOURCE="$PRM_RESOURCE"
     authorization_server_from_metadata
     discover_authorization_server "$AS_URL"
   else
@@ -482,13 +564,15 @@ CLIENT_ID=""
 REGISTRATION_FILE=""
 
 registration_file_for() { # one file per authorization server
-  printf '%s/clients/%s.json' "$CONFIG_DIR" "$(printf '%s' "$1" | openssl dgst -sha256 -r | cut -c1-32)"
+  local digest
+  digest="$(printf '%s' "$1" | openssl dgst -sha256 -r)"
+  printf '%s/clients/%s.json' "$CONFIG_DIR" "${digest:0:32}"
 }
 
 # register NAME -> fills $BODY with the registration response; returns 1 with a message on refusal
 register_client() {
   local name="$1" endpoint
-  endpoint="$(jq -r '.registration_endpoint // ""' "$AS_META")"
+  endpoint="$AS_REGISTRATION_ENDPOINT"
   [[ -n "$endpoint" ]] || fail "the authorization server at $ISSUER offers no dynamic client registration (registration_endpoint): register a public client there by hand."
   printf '%s\n' 'Content-Type: application/json' 'Accept: application/json' >"$EXTRA_HEADERS"
   # (not piped into http: a pipeline would run http in a subshell and lose STATUS)
@@ -502,13 +586,14 @@ register_client() {
       scope: $scope
     }') ||
     fail "$(unreachable "$endpoint" "the registration endpoint" "check that the auth-server resource is healthy")."
-  [[ "$STATUS" == 201 || "$STATUS" == 200 ]] && jq -e '.client_id | type == "string"' "$BODY" >/dev/null 2>&1
+  [[ "$STATUS" == 201 || "$STATUS" == 200 ]] && json_read "$BODY" 'if .client_id | type == "string" then .client_id else empty end' REGISTERED_CLIENT_ID
 }
+REGISTERED_CLIENT_ID=""  # the client_id of the registration register_client last accepted
 
 ensure_client() {
   REGISTRATION_FILE="$(registration_file_for "$ISSUER")"
-  if [[ -f "$REGISTRATION_FILE" ]] && jq -e --arg iss "$ISSUER" '.issuer == $iss and (.client_id | type == "string")' "$REGISTRATION_FILE" >/dev/null 2>&1; then
-    CLIENT_ID="$(jq -r '.client_id' "$REGISTRATION_FILE")"
+  if [[ -f "$REGISTRATION_FILE" ]] && CACHED_ISSUER="$ISSUER" json_read "$REGISTRATION_FILE" '
+      if .issuer == $ENV.CACHED_ISSUER and (.client_id | type == "string") then .client_id else empty end' CLIENT_ID; then
     return
   fi
   register_client "$CLIENT_NAME" || fail "the authorization server refused to register this script (HTTP $STATUS, $(oauth_error)): check its registration settings."
@@ -517,7 +602,7 @@ ensure_client() {
   jq --arg iss "$ISSUER" '{issuer: $iss} + .' "$BODY" >"$REGISTRATION_FILE.tmp"
   chmod 600 -- "$REGISTRATION_FILE.tmp"
   mv -f -- "$REGISTRATION_FILE.tmp" "$REGISTRATION_FILE"
-  CLIENT_ID="$(jq -r '.client_id' "$REGISTRATION_FILE")"
+  CLIENT_ID="$REGISTERED_CLIENT_ID"
   say "Registered as client '$CLIENT_NAME' at $ISSUER (cached in $REGISTRATION_FILE)."
 }
 
@@ -533,8 +618,8 @@ AUTH_STEPS=()   # "STATUS description" of each hop, for the self-test
 
 build_authorization_url() { # sets AUTHORIZE_URL, STATE, VERIFIER (kept in shell variables only)
   local endpoint port challenge
-  endpoint="$(jq -r '.authorization_endpoint' "$AS_META")"
-  port=$((49152 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 16000))
+  endpoint="$AS_AUTHORIZATION_ENDPOINT"
+  port=$((49152 + $(od -An -N2 -tu2 /dev/urandom) % 16000))
   REDIRECT_URI="http://127.0.0.1:$port/callback"
   VERIFIER="$(random_urlsafe 48)"
   STATE="$(random_urlsafe 24)"
@@ -576,7 +661,7 @@ accept_authorization_response() {
   if [[ -n "$iss" && "$iss" != "$ISSUER" ]]; then
     fail "the authorization response comes from issuer '$iss', not '$ISSUER' (RFC 9207 mix-up defence): run again."
   fi
-  if [[ -z "$iss" ]] && jq -e '.authorization_response_iss_parameter_supported == true' "$AS_META" >/dev/null; then
+  if [[ -z "$iss" && "$AS_ISS_PARAMETER_SUPPORTED" == true ]]; then
     fail "the authorization response lacks the iss parameter its server promises (RFC 9207): run again."
   fi
   CODE="$(query_param code "$location")"
@@ -610,14 +695,28 @@ parse_form() {
         } end' "$BODY" >"$WORK_DIR/form.json" 2>/dev/null || printf 'null' >"$WORK_DIR/form.json"
 }
 
-# The submit control that grants consent: a button or submit input whose name/value/text says allow.
-consent_submit() {
-  jq -r '
-    ([.buttons[]?, (.fields[]? | select(.type == "submit") | . + {text: .value})]
-      | map(select(.type == "submit" and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)allow|accept|approve|grant|consent|yes|authori[sz]e|continue"))
-                   and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)deny|reject|cancel|decline|refuse") | not)))
-      | first) as $b
-    | if $b == null then "" elif ($b.name // "") == "" then "-" else [$b.name, $b.value] | @tsv end' "$WORK_DIR/form.json"
+# What the sign-in needs of the parsed form, read in one jq run: FORM_IS_OBJECT (a form was found), FORM_HAS_PASSWORD,
+# FORM_ACTION, FORM_USER_FIELD and FORM_PASSWORD_FIELD (the first text or email field's name, the first password
+# field's), FORM_LOGIN_SUBMIT (the first named submit control, "NAME<tab>VALUE", or "") and FORM_CONSENT_SUBMIT (the
+# submit control that grants consent: a button or submit input whose name/value/text says allow; "NAME<tab>VALUE", "-"
+# for one without a name, "" for none).
+read_form() {
+  json_read "$WORK_DIR/form.json" '
+    if type != "object" then false, false, "", "", "", "", "" else
+      true,
+      (.fields | any(.type == "password")),
+      .action,
+      ([.fields[] | select(.type == "text" or .type == "email") | .name] | first // ""),
+      ([.fields[] | select(.type == "password") | .name] | first),
+      (([.buttons[]?, (.fields[] | select(.type == "submit"))] | map(select((.name // "") != "")) | first) as $b
+        | if $b == null then "" else [$b.name, $b.value] | @tsv end),
+      (([.buttons[]?, (.fields[]? | select(.type == "submit") | . + {text: .value})]
+        | map(select(.type == "submit" and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)allow|accept|approve|grant|consent|yes|authori[sz]e|continue"))
+                     and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)deny|reject|cancel|decline|refuse") | not)))
+        | first) as $b
+        | if $b == null then "" elif ($b.name // "") == "" then "-" else [$b.name, $b.value] | @tsv end)
+    end' FORM_IS_OBJECT FORM_HAS_PASSWORD FORM_ACTION FORM_USER_FIELD FORM_PASSWORD_FIELD FORM_LOGIN_SUBMIT FORM_CONSENT_SUBMIT ||
+    { FORM_IS_OBJECT=false FORM_HAS_PASSWORD=false FORM_ACTION="" FORM_USER_FIELD="" FORM_PASSWORD_FIELD="" FORM_LOGIN_SUBMIT="" FORM_CONSENT_SUBMIT=""; }
 }
 
 # Submits the parsed form. Kind "login" fills the user name and password from the environment.
@@ -627,8 +726,8 @@ consent_submit() {
 # hostile server or a redirect chose may post anywhere.
 submit_form() {
   local kind="$1" page_url="$2" action submit name value own_origin action_origin
-  action="$(resolve_url "$page_url" "$(jq -r '.action' "$WORK_DIR/form.json")")"
-  own_origin="$(url_origin "$(jq -r '.authorization_endpoint' "$AS_META")")"
+  action="$(resolve_url "$page_url" "$FORM_ACTION")"
+  own_origin="$(url_origin "$AS_AUTHORIZATION_ENDPOINT")"
   action_origin="$(url_origin "$action")"
   if [[ -z "$own_origin" || "$action_origin" != "$own_origin" ]]; then
     if [[ "$kind" == login ]]; then
@@ -643,14 +742,13 @@ submit_form() {
       form_field "$name" "$value"
     done < <(jq -r '.fields[] | select(.type == "hidden" or ((.type == "checkbox" or .type == "radio") and .checked)) | [.name, .value] | @tsv' "$WORK_DIR/form.json")
     if [[ "$kind" == login ]]; then
-      name="$(jq -r '[.fields[] | select(.type == "text" or .type == "email") | .name] | first // ""' "$WORK_DIR/form.json")"
+      name="$FORM_USER_FIELD"
       [[ -n "$name" ]] || fail "the sign-in page at $page_url has no user name field this script recognises: sign in interactively (unset MCPASPIRE_USERNAME)."
       form_field "$name" "$MCPASPIRE_USERNAME"
-      name="$(jq -r '[.fields[] | select(.type == "password") | .name] | first' "$WORK_DIR/form.json")"
-      form_field "$name" "$MCPASPIRE_PASSWORD"
-      submit="$(jq -r '([.buttons[]?, (.fields[] | select(.type == "submit"))] | map(select((.name // "") != "")) | first) as $b | if $b == null then "" else [$b.name, $b.value] | @tsv end' "$WORK_DIR/form.json")"
+      form_field "$FORM_PASSWORD_FIELD" "$MCPASPIRE_PASSWORD"
+      submit="$FORM_LOGIN_SUBMIT"
     else
-      submit="$(consent_submit)"
+      submit="$FORM_CONSENT_SUBMIT"
       [[ -n "$submit" ]] || fail "the consent page at $page_url has no Allow button this script recognises: sign in interactively (unset MCPASPIRE_USERNAME)."
     fi
     if [[ -n "$submit" && "$submit" != "-" ]]; then
@@ -667,7 +765,7 @@ submit_form() {
 sign_in_non_interactive() {
   local url="$AUTHORIZE_URL" location hops=0 logins=0 consents=0
   AUTH_STEPS=()
-  http GET "$url" || fail "$(unreachable "$(jq -r '.authorization_endpoint' "$AS_META")" "the authorization endpoint" "check that the auth-server resource is healthy")."
+  http GET "$url" || fail "$(unreachable "$AS_AUTHORIZATION_ENDPOINT" "the authorization endpoint" "check that the auth-server resource is healthy")."
   LAST_URL="$url"
   while ((hops++ < 20)); do
     case "$STATUS" in
@@ -688,7 +786,8 @@ sign_in_non_interactive() {
       200 | 400)
         # The sign-in page comes back with 400 when the credentials are wrong (and may with 200).
         parse_form
-        if jq -e '.fields | any(.type == "password")' "$WORK_DIR/form.json" >/dev/null 2>&1; then
+        read_form
+        if [[ "$FORM_HAS_PASSWORD" == true ]]; then
           if ((logins++ > 0)); then
             fail "sign-in refused for user '$MCPASPIRE_USERNAME': check MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD (the admin password is the AppHost parameter admin-password)."
           fi
@@ -702,7 +801,7 @@ sign_in_non_interactive() {
             return 2 # the cached registration is unknown to the server
           fi
           explain_authorization_error "$code" "$description"
-        elif jq -e 'type == "object"' "$WORK_DIR/form.json" >/dev/null 2>&1; then
+        elif [[ "$FORM_IS_OBJECT" == true ]]; then
           ((consents++ == 0)) || fail "the consent page came back after Allow was chosen: check the authorization server's logs."
           AUTH_STEPS+=("200 consent page ${LAST_URL%%\?*}")
           submit_form consent "$LAST_URL"
@@ -739,9 +838,8 @@ error_description_html() {
 sign_in_interactive() {
   # Only an http(s) address is ever shown as the one to open, or opened: a browser runs javascript: and reads
   # file: URLs. (Discovery refuses such an authorization endpoint already; this holds whatever built the URL.)
-  local why
-  why="$(url_refusal "$AUTHORIZE_URL")"
-  [[ -z "$why" ]] || fail "refusing to open the authorization URL or offer it to a browser: $why."
+  url_refusal "$AUTHORIZE_URL"
+  [[ -z "$REFUSAL" ]] || fail "refusing to open the authorization URL or offer it to a browser: $REFUSAL."
   [[ -t 0 ]] || fail "no terminal to sign in on: set MCPASPIRE_USERNAME and MCPASPIRE_PASSWORD for a non-interactive sign-in, or run in a terminal."
   say ""
   say "Open this address in your browser, sign in and allow access:"
@@ -796,7 +894,7 @@ authorize() {
 # token_request GRANT -> $BODY holds the response, STATUS its status; secrets go through a private file.
 token_request() {
   local grant="$1" endpoint
-  endpoint="$(jq -r '.token_endpoint' "$AS_META")"
+  endpoint="$AS_TOKEN_ENDPOINT"
   {
     form_field grant_type "$grant"
     form_field client_id "$CLIENT_ID"
@@ -823,7 +921,7 @@ token_response_ok() {
 store_token() {
   local dir="${TOKEN_FILE%/*}" tmp
   [[ "$dir" != "$TOKEN_FILE" ]] || dir="."
-  mkdir -p -- "$dir" || fail "cannot create $dir for the token file: choose another place with --token-file."
+  [[ -d "$dir" ]] || mkdir -p -- "$dir" || fail "cannot create $dir for the token file: choose another place with --token-file."
   tmp="$(mktemp "$dir/.token.XXXXXXXX")" || fail "cannot write in $dir: choose another place with --token-file."
   # The previous refresh token goes through the environment (readable by this user only), never argv.
   PREVIOUS_REFRESH_TOKEN="${REFRESH_TOKEN:-}" jq --arg client_id "$CLIENT_ID" --arg resource "$RESOURCE" --arg issuer "$ISSUER" --arg requested "$REQUESTED_SCOPE" '
@@ -843,9 +941,10 @@ store_token() {
 }
 
 report_token() {
-  local how="$1"
+  local how="$1" scope="" until=""
   local audience="${RESOURCE:-the default resource}"
-  say "$how: token for $audience (scope: $(jq -r '.scope' "$TOKEN_FILE")) saved to $TOKEN_FILE, valid until $(jq -r '.expires_at | floor | todate' "$TOKEN_FILE")."
+  json_read "$TOKEN_FILE" '.scope, (try (.expires_at | floor | todate) catch "")' scope until || true
+  say "$how: token for $audience (scope: $scope) saved to $TOKEN_FILE, valid until $until."
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -855,25 +954,29 @@ REFRESH_TOKEN=""
 
 try_refresh() {
   [[ -e "$TOKEN_FILE" ]] || return 1
-  if ! jq -e '(.access_token | type == "string") and (.client_id | type == "string") and (.scope | type == "string")' "$TOKEN_FILE" >/dev/null 2>&1; then
+  local stored_resource stored_issuer stored_for stored_client missing stored_refresh
+  if ! WANTED_SCOPE="$SCOPE" json_read "$TOKEN_FILE" '
+      if (.access_token | type == "string") and (.client_id | type == "string") and (.scope | type == "string") then
+        (.resource // ""), (.issuer // ""), (.resource // "unknown"), .client_id,
+        ((.scope | split(" ")) as $have | [$ENV.WANTED_SCOPE | split(" ")[] | select(length > 0) | select(. as $s | $have | index($s) | not)] | join(" ")),
+        (.refresh_token // "")
+      else empty end' stored_resource stored_issuer stored_for stored_client missing stored_refresh; then
     say "The token file $TOKEN_FILE is corrupted (not the token JSON this script writes): signing in again, which replaces it."
     return 1
   fi
-  if [[ "$(jq -r '.resource // ""' "$TOKEN_FILE")" != "$RESOURCE" || "$(jq -r '.issuer // ""' "$TOKEN_FILE")" != "$ISSUER" ]]; then
-    say "The stored token is for another server ($(jq -r '.resource // "unknown"' "$TOKEN_FILE")): signing in again for $RESOURCE."
+  if [[ "$stored_resource" != "$RESOURCE" || "$stored_issuer" != "$ISSUER" ]]; then
+    say "The stored token is for another server ($stored_for): signing in again for $RESOURCE."
     return 1
   fi
-  if [[ "$(jq -r '.client_id' "$TOKEN_FILE")" != "$CLIENT_ID" ]]; then
+  if [[ "$stored_client" != "$CLIENT_ID" ]]; then
     say "The stored token belongs to another client registration: signing in again."
     return 1
   fi
-  local missing
-  missing="$(jq -r --arg want "$SCOPE" '(.scope | split(" ")) as $have | [$want | split(" ")[] | select(length > 0) | select(. as $s | $have | index($s) | not)] | join(" ")' "$TOKEN_FILE")"
   if [[ -n "$missing" ]]; then
     say "The stored token lacks the scope '$missing': signing in again to ask for it."
     return 1
   fi
-  REFRESH_TOKEN="$(jq -r '.refresh_token // ""' "$TOKEN_FILE")"
+  REFRESH_TOKEN="$stored_refresh"
   if [[ -z "$REFRESH_TOKEN" ]]; then
     say "The stored token has no refresh token: signing in again."
     return 1
@@ -921,27 +1024,39 @@ step_fail() {
   exit 1
 }
 
-# mcp_post JSON -> posts a JSON-RPC message to the MCP server with the bearer token in $AUTH_HEADER;
+# mcp_post JSON -> posts a JSON-RPC message to the MCP server with the bearer token set_bearer was given;
 # RPC_RESULT holds the JSON-RPC response (from JSON or from an SSE stream).
 MCP_SESSION=""
+
+sse_data() { # stdin: a text/event-stream -> stdout: each data line's value (after "data:" and one optional space), a line each
+  local line
+  while IFS= read -r line || [[ -n "$line" ]]; do
+    line="${line//$'\r'/}"
+    if [[ "$line" == data:* ]]; then
+      line="${line#data:}"
+      printf '%s\n' "${line# }"
+    fi
+  done
+}
+
 mcp_post() {
   local message="$1"
   {
     printf '%s\n' 'Content-Type: application/json' 'Accept: application/json, text/event-stream' "MCP-Protocol-Version: $MCP_PROTOCOL_VERSION"
     if [[ -n "$MCP_SESSION" ]]; then printf 'Mcp-Session-Id: %s\n' "$MCP_SESSION"; fi
-    cat "$AUTH_HEADER"
+    printf '%s\n' "$BEARER_HEADER"
   } >"$EXTRA_HEADERS"
   http POST "$RESOURCE" --data-binary @- < <(printf '%s' "$message") || return 1
   RPC_RESULT="$WORK_DIR/rpc.json"
   if [[ "$(header_value Content-Type)" == text/event-stream* ]]; then
-    tr -d '\r' <"$BODY" | sed -n 's/^data: \{0,1\}//p' | jq -s 'map(select(type == "object" and has("id"))) | last // {}' >"$RPC_RESULT" 2>/dev/null || printf '{}' >"$RPC_RESULT"
+    sse_data <"$BODY" | jq -s 'map(select(type == "object" and has("id"))) | last // {}' >"$RPC_RESULT" 2>/dev/null || printf '{}' >"$RPC_RESULT"
   else
     jq '.' "$BODY" >"$RPC_RESULT" 2>/dev/null || printf '{}' >"$RPC_RESULT"
   fi
 }
 
 self_test() {
-  local registration_uri="" registration_token="" access refresh hop status label
+  local registration_uri="" registration_token="" access="" refresh="" hop status label
 
   printf 'Self-test of the OAuth dance against %s\n' "$URL"
 
@@ -950,9 +1065,11 @@ self_test() {
     "$URL names no OAuth protected resource metadata (RFC 9728): give the MCP server's URL (e.g. $DEFAULT_URL) and check that the mcp-server resource is healthy."
   [[ "$PROBE_STATUS" == 401 ]] || step_fail "$PROBE_STATUS" "request without a token was not refused" \
     "the MCP server answered HTTP $PROBE_STATUS to a request without a token; it must answer 401: check its authentication setup."
-  RESOURCE="$(jq -r '.resource' "$PRM")"
+  RESOURCE="$PRM_RESOURCE"
   step_ok "401" "the MCP server refuses a request without a token and names its metadata"
-  step_ok "200" "metadata at $PRM_URL: resource $RESOURCE is protected by $(jq -r '.authorization_servers[0]' "$PRM") ($(jq -r '(.scopes_supported // []) | join(" ")' "$PRM"))"
+  local protected_by="" scopes=""
+  json_read "$PRM" '.authorization_servers[0], (try ((.scopes_supported // []) | join(" ")) catch "")' protected_by scopes || true
+  step_ok "200" "metadata at $PRM_URL: resource $RESOURCE is protected by $protected_by ($scopes)"
   local as_url
   authorization_server_from_metadata
   as_url="$AS_URL"
@@ -971,11 +1088,12 @@ self_test() {
     "the authorization server refused dynamic client registration ($(oauth_error)): check /register."
   step_ok "$STATUS" "a public client registers itself dynamically (RFC 7591)"
   STEP_LABEL="2. client credentials"
-  CLIENT_ID="$(jq -r '.client_id' "$BODY")"
-  jq -e '(.client_secret // null) == null and ((.token_endpoint_auth_method // "none") == "none")' "$BODY" >/dev/null ||
+  CLIENT_ID="$REGISTERED_CLIENT_ID"
+  local public_client=false
+  json_read "$BODY" '((.client_secret // null) == null and ((.token_endpoint_auth_method // "none") == "none")),
+      (.registration_client_uri // ""), (.registration_access_token // "")' public_client registration_uri registration_token || true
+  [[ "$public_client" == true ]] ||
     step_fail "$STATUS" "a secret was issued to a public client" "the server issued a client secret to a client registered with token_endpoint_auth_method none: check /register."
-  registration_uri="$(jq -r '.registration_client_uri // ""' "$BODY")"
-  registration_token="$(jq -r '.registration_access_token // ""' "$BODY")"
   step_ok "$STATUS" "client_id issued, no secret (public client, token_endpoint_auth_method none)"
 
   STEP_LABEL="3. authorization request"
@@ -996,21 +1114,26 @@ self_test() {
   token_response_ok || step_fail "$STATUS" "code refused" "the token endpoint refused the code with its PKCE verifier ($(oauth_error)): check the auth-server's logs."
   step_ok "$STATUS" "code + PKCE verifier + resource exchanged at the token endpoint"
   STEP_LABEL="6. access token"
-  jq '{scope, expires_in, token_type}' "$BODY" >"$WORK_DIR/token.json"
-  access="$(jq -r '.access_token' "$BODY")"
-  refresh="$(jq -r '.refresh_token // ""' "$BODY")"
-  jq -e --arg want "$SCOPE" '(.scope // "") | split(" ") as $have | all($want | split(" ")[]; . as $s | $have | index($s))' "$BODY" >/dev/null ||
-    step_fail "$STATUS" "scope missing" "the token does not carry the scope '$SCOPE' (got '$(jq -r '.scope // ""' "$BODY")'): check the consent and scope policy."
-  step_ok "$STATUS" "Bearer token, expires in $(jq -r '.expires_in // "?"' "$BODY") s, scope '$(jq -r '.scope // ""' "$BODY")'$([[ -n "$refresh" ]] && printf ', refresh token issued')"
+  local scope_granted=false expires_in="" token_scope=""
+  WANTED_SCOPE="$SCOPE" json_read "$BODY" '.access_token, (.refresh_token // ""),
+      (try ((.scope // "") | split(" ") as $have | all($ENV.WANTED_SCOPE | split(" ")[]; . as $s | $have | index($s))) catch false),
+      (.expires_in // "?"), (.scope // "")' access refresh scope_granted expires_in token_scope || true
+  [[ "$scope_granted" == true ]] ||
+    step_fail "$STATUS" "scope missing" "the token does not carry the scope '$SCOPE' (got '$token_scope'): check the consent and scope policy."
+  step_ok "$STATUS" "Bearer token, expires in $expires_in s, scope '$token_scope'$([[ -n "$refresh" ]] && printf ', refresh token issued')"
 
   STEP_LABEL="7. MCP request + token"
   set_bearer "$access"
   mcp_post "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"$MCP_PROTOCOL_VERSION\",\"capabilities\":{},\"clientInfo\":{\"name\":\"get_fresh_token.sh\",\"version\":\"1.0\"}}}" ||
     step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
-  { [[ "$STATUS" == 200 ]] && jq -e '.result.serverInfo' "$RPC_RESULT" >/dev/null 2>&1; } ||
+  local initialized=false server="" protocol=""
+  json_read "$RPC_RESULT" '(try (.result.serverInfo | . != null and . != false) catch false),
+      (try ([.result.serverInfo.name, .result.serverInfo.version // empty] | join(" ")) catch ""),
+      (try .result.protocolVersion catch "")' initialized server protocol || true
+  { [[ "$STATUS" == 200 && "$initialized" == true ]]; } ||
     step_fail "$STATUS" "initialize refused" "the MCP server refused a fresh token ($(header_value WWW-Authenticate | sed -E 's/^Bearer //' || true)): check that its Mcp:ResourceUrl equals the token's audience $RESOURCE and that it can reach the auth server."
   MCP_SESSION="$(header_value Mcp-Session-Id || true)"
-  step_ok "$STATUS" "initialize accepted: $(jq -r '[.result.serverInfo.name, .result.serverInfo.version // empty] | join(" ")' "$RPC_RESULT") (protocol $(jq -r '.result.protocolVersion' "$RPC_RESULT"))"
+  step_ok "$STATUS" "initialize accepted: $server (protocol $protocol)"
   mcp_post '{"jsonrpc":"2.0","method":"notifications/initialized"}' || true
 
   STEP_LABEL="8. validate token"
@@ -1021,27 +1144,35 @@ self_test() {
   STEP_LABEL="9. token valid"
   set_bearer "$access"
   mcp_post '{"jsonrpc":"2.0","id":3,"method":"tools/list"}' || step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
-  { [[ "$STATUS" == 200 ]] && jq -e '.result.tools | type == "array"' "$RPC_RESULT" >/dev/null 2>&1; } ||
+  local listed=false jenkins_tool=false tool_count=""
+  json_read "$RPC_RESULT" '(try (.result.tools | type == "array") catch false),
+      (try (.result.tools | any(.name == "get_jenkins_status")) catch false),
+      (try (.result.tools | length | if . == 1 then "1 tool" else "\(.) tools" end) catch "")' listed jenkins_tool tool_count || true
+  { [[ "$STATUS" == 200 && "$listed" == true ]]; } ||
     step_fail "$STATUS" "tools/list refused" "the MCP server refused tools/list with a valid token ($(jq -r '.error.message // "no JSON-RPC result"' "$RPC_RESULT")): check its logs."
   step_ok "$STATUS" "the same token, unaltered, is valid for resource $RESOURCE"
 
   cp "$RPC_RESULT" "$WORK_DIR/tools.json"
 
   STEP_LABEL="10. Jenkins data response"
-  if jq -e '.result.tools | any(.name == "get_jenkins_status")' "$WORK_DIR/tools.json" >/dev/null; then
+  if [[ "$jenkins_tool" == true ]]; then
     mcp_post '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get_jenkins_status","arguments":{}}}' ||
       step_fail "---" "MCP server unreachable" "$(unreachable "$RESOURCE" "the MCP server" "check the mcp-server resource")."
-    { [[ "$STATUS" == 200 ]] && jq -e '.result and (.result.isError | not)' "$RPC_RESULT" >/dev/null 2>&1; } ||
+    local answered=false jenkins=""
+    json_read "$RPC_RESULT" '(try (.result and (.result.isError | not)) catch false),
+      (try ((.result.structuredContent // (.result.content[0].text | fromjson? // {})) as $s
+        | if $s.version then "Jenkins \($s.version), \($s.topLevelItems // "?") top-level items, \($s.queueLength // 0) queued" else (.result.content[0].text // "" | .[0:80]) end) catch "")' \
+      answered jenkins || true
+    { [[ "$STATUS" == 200 && "$answered" == true ]]; } ||
       step_fail "$STATUS" "no Jenkins data" "the MCP server could not read Jenkins ($(jq -r '.error.message // (.result.content[0].text // "no result") | .[0:200]' "$RPC_RESULT")): check the jenkins resource and the Jenkins credentials."
-    step_ok "$STATUS" "tools/call get_jenkins_status: $(jq -r '(.result.structuredContent // (.result.content[0].text | fromjson? // {})) as $s
-      | if $s.version then "Jenkins \($s.version), \($s.topLevelItems // "?") top-level items, \($s.queueLength // 0) queued" else (.result.content[0].text // "" | .[0:80]) end' "$RPC_RESULT")"
+    step_ok "$STATUS" "tools/call get_jenkins_status: $jenkins"
   fi
-  step_ok "200" "tools/list: $(jq -r '.result.tools | length | if . == 1 then "1 tool" else "\(.) tools" end' "$WORK_DIR/tools.json") for a token with scope '$(jq -r '.scope // ""' "$WORK_DIR/token.json")' (listed below)"
+  step_ok "200" "tools/list: $tool_count for a token with scope '$token_scope' (listed below)"
 
   # Clean up what the self-test created: its tokens (RFC 7009) and its registration (RFC 7592).
   STEP_LABEL="cleanup"
   local revocation
-  revocation="$(jq -r '.revocation_endpoint // ""' "$AS_META")"
+  revocation="$AS_REVOCATION_ENDPOINT"
   if [[ -n "$revocation" && -n "$refresh" ]]; then
     { form_field token "$refresh"; form_field token_type_hint refresh_token; form_field client_id "$CLIENT_ID"; } >"$WORK_DIR/revoke"
     printf '%s\n' 'Content-Type: application/x-www-form-urlencoded' >"$EXTRA_HEADERS"
