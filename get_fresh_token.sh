@@ -139,16 +139,19 @@ header_value() { # header_value NAME -> the last response's header (last one win
 
 body_is_json() { jq -e 'type == "object"' "$BODY" >/dev/null 2>&1; }
 
-# json_read FILE FILTER NAME... -> one jq run instead of one per value: FILTER yields one value per NAME, and each
-# NAME gets its value as NAME="$(jq -r ... FILE)" would (a string raw, any other value as JSON; trailing newlines
+# json_read [--raw] FILE FILTER NAME... -> one jq run instead of one per value: FILTER yields one value per NAME, and
+# each NAME gets its value as NAME="$(jq -r ... FILE)" would (a string raw, any other value as JSON; trailing newlines
 # and NUL bytes dropped). Values pass through a pipe, never argv. Returns 1 and sets nothing unless FILE holds
-# one JSON text on which FILTER yields exactly as many values as there are NAMEs.
+# one JSON text (with --raw: any text, FILTER's input as one string) on which FILTER yields exactly as many values as
+# there are NAMEs.
 json_read() {
+  local _input=()
+  if [[ "$1" == --raw ]]; then _input=(--raw-input --slurp); shift; fi
   local _file="$1" _filter="$2" _value _values=() _name _i=0
   shift 2
   while IFS= read -r -d '' _value; do
     _values+=("$_value")
-  done < <(jq -j "($_filter)"' | (if type == "string" then . else tojson end | split("\u0000") | join("")) + "\u0000"' "$_file" 2>/dev/null || true)
+  done < <(jq "${_input[@]}" -j "($_filter)"' | (if type == "string" then . else tojson end | split("\u0000") | join("")) + "\u0000"' "$_file" 2>/dev/null || true)
   ((${#_values[@]} == $#)) || return 1
   for _name in "$@"; do
     _value="${_values[_i++]}"
@@ -621,8 +624,10 @@ build_authorization_url() { # sets AUTHORIZE_URL, STATE, VERIFIER (kept in shell
   endpoint="$AS_AUTHORIZATION_ENDPOINT"
   port=$((49152 + $(od -An -N2 -tu2 /dev/urandom) % 16000))
   REDIRECT_URI="http://127.0.0.1:$port/callback"
-  VERIFIER="$(random_urlsafe 48)"
-  STATE="$(random_urlsafe 24)"
+  # 72 random bytes, one openssl run: the first 48 (64 characters) are the PKCE verifier, the other 24 the state.
+  VERIFIER="$(random_urlsafe 72)"
+  STATE="${VERIFIER:64}"
+  VERIFIER="${VERIFIER:0:64}"
   challenge="$(printf '%s' "$VERIFIER" | pkce_challenge)"
   AUTHORIZE_URL="$endpoint?$(
     form_field response_type code
@@ -670,9 +675,14 @@ accept_authorization_response() {
 
 # ---- non-interactive sign-in: a cookie jar through the login and consent forms ----
 
-# Parses the first POST form of $BODY into $WORK_DIR/form.json: {action, fields:[{name,value,type}], buttons:[...]}.
-parse_form() {
-  jq -Rs '
+# Reads the first POST form of $BODY, in one jq run, into FORM_IS_OBJECT (a form was found), FORM_HAS_PASSWORD,
+# FORM_ACTION, FORM_HIDDEN (the fields that go back unchanged: hidden ones, checked boxes; "NAME<tab>VALUE" a line),
+# FORM_USER_FIELD and FORM_PASSWORD_FIELD (the first text or email field's name, the first password field's),
+# FORM_LOGIN_SUBMIT (the first named submit control, "NAME<tab>VALUE", or "") and FORM_CONSENT_SUBMIT (the submit
+# control that grants consent: a button or submit input whose name/value/text says allow; "NAME<tab>VALUE", "-" for
+# one without a name, "" for none). The form is parsed as {action, fields:[{name,value,type,checked}], buttons:[...]}.
+read_form() {
+  json_read --raw "$BODY" '
     def attr($tag; $name): ($tag | capture("(?i)\\s" + $name + "\\s*=\\s*(\"(?<v>[^\"]*)\"|'"'"'(?<w>[^'"'"']*)'"'"'|(?<x>[^\\s>]+))") // null)
                            | if . == null then null else (.v // .w // .x) end;
     def unescape: gsub("&amp;"; "&") | gsub("&quot;"; "\"") | gsub("&#39;|&#x27;"; "'"'"'") | gsub("&lt;"; "<") | gsub("&gt;"; ">") | gsub("&#x2B;|&#43;"; "+") | gsub("&#x3D;|&#61;"; "=") | gsub("&#x2F;|&#47;"; "/");
@@ -692,20 +702,12 @@ parse_form() {
               value: ((attr(.; "value") // "") | unescape),
               type: ((attr(.; "type") // "submit") | ascii_downcase),
               text: (gsub("(?s)<[^>]*>"; "") | gsub("\\s+"; " ") | ltrimstr(" ") | rtrimstr(" ")) } ]
-        } end' "$BODY" >"$WORK_DIR/form.json" 2>/dev/null || printf 'null' >"$WORK_DIR/form.json"
-}
-
-# What the sign-in needs of the parsed form, read in one jq run: FORM_IS_OBJECT (a form was found), FORM_HAS_PASSWORD,
-# FORM_ACTION, FORM_USER_FIELD and FORM_PASSWORD_FIELD (the first text or email field's name, the first password
-# field's), FORM_LOGIN_SUBMIT (the first named submit control, "NAME<tab>VALUE", or "") and FORM_CONSENT_SUBMIT (the
-# submit control that grants consent: a button or submit input whose name/value/text says allow; "NAME<tab>VALUE", "-"
-# for one without a name, "" for none).
-read_form() {
-  json_read "$WORK_DIR/form.json" '
-    if type != "object" then false, false, "", "", "", "", "" else
+        } end
+    | if type != "object" then false, false, "", "", "", "", "", "" else
       true,
       (.fields | any(.type == "password")),
       .action,
+      ([.fields[] | select(.type == "hidden" or ((.type == "checkbox" or .type == "radio") and .checked)) | [.name, .value] | @tsv] | join("\n")),
       ([.fields[] | select(.type == "text" or .type == "email") | .name] | first // ""),
       ([.fields[] | select(.type == "password") | .name] | first),
       (([.buttons[]?, (.fields[] | select(.type == "submit"))] | map(select((.name // "") != "")) | first) as $b
@@ -715,8 +717,8 @@ read_form() {
                      and ((.name // "") + " " + .value + " " + (.text // "") | test("(?i)deny|reject|cancel|decline|refuse") | not)))
         | first) as $b
         | if $b == null then "" elif ($b.name // "") == "" then "-" else [$b.name, $b.value] | @tsv end)
-    end' FORM_IS_OBJECT FORM_HAS_PASSWORD FORM_ACTION FORM_USER_FIELD FORM_PASSWORD_FIELD FORM_LOGIN_SUBMIT FORM_CONSENT_SUBMIT ||
-    { FORM_IS_OBJECT=false FORM_HAS_PASSWORD=false FORM_ACTION="" FORM_USER_FIELD="" FORM_PASSWORD_FIELD="" FORM_LOGIN_SUBMIT="" FORM_CONSENT_SUBMIT=""; }
+    end' FORM_IS_OBJECT FORM_HAS_PASSWORD FORM_ACTION FORM_HIDDEN FORM_USER_FIELD FORM_PASSWORD_FIELD FORM_LOGIN_SUBMIT FORM_CONSENT_SUBMIT ||
+    { FORM_IS_OBJECT=false FORM_HAS_PASSWORD=false FORM_ACTION="" FORM_HIDDEN="" FORM_USER_FIELD="" FORM_PASSWORD_FIELD="" FORM_LOGIN_SUBMIT="" FORM_CONSENT_SUBMIT=""; }
 }
 
 # Submits the parsed form. Kind "login" fills the user name and password from the environment.
@@ -738,9 +740,11 @@ submit_form() {
   require_url "the $kind form's action" "$action"
   {
     # hidden fields (antiforgery token, return URL, request id) go back unchanged
-    while IFS=$'\t' read -r name value; do
-      form_field "$name" "$value"
-    done < <(jq -r '.fields[] | select(.type == "hidden" or ((.type == "checkbox" or .type == "radio") and .checked)) | [.name, .value] | @tsv' "$WORK_DIR/form.json")
+    if [[ -n "$FORM_HIDDEN" ]]; then
+      while IFS=$'\t' read -r name value; do
+        form_field "$name" "$value"
+      done < <(printf '%s\n' "$FORM_HIDDEN")
+    fi
     if [[ "$kind" == login ]]; then
       name="$FORM_USER_FIELD"
       [[ -n "$name" ]] || fail "the sign-in page at $page_url has no user name field this script recognises: sign in interactively (unset MCPASPIRE_USERNAME)."
@@ -785,7 +789,6 @@ sign_in_non_interactive() {
         ;;
       200 | 400)
         # The sign-in page comes back with 400 when the credentials are wrong (and may with 200).
-        parse_form
         read_form
         if [[ "$FORM_HAS_PASSWORD" == true ]]; then
           if ((logins++ > 0)); then
