@@ -105,6 +105,19 @@ public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(a
         // OpenIddict logs every request and response it handles at Information (Warning by default): on here, so the
         // log tests see what an operator who turns it up would see.
         authServer.WithEnvironment("Logging__LogLevel__OpenIddict", "Information");
+        // The first wait of the login throttle (2 s by default, doubling): longer than a test can take between two
+        // sign-ins, so a test that fails one account's sign-in from one address until it is throttled sees the wait hold
+        // on its next attempt however slow the machine is (with the tests running side by side, one attempt took over 2 s
+        // and the next was let through). The doubling itself is tested on a fake clock (ReplicaCoordinationTests).
+        authServer.WithEnvironment("LoginThrottling__FirstDelay", "00:10:00");
+        // Likewise the request limits that AnonymousAttackerTests floods from one address (the default limits, per
+        // minute, a fixed window from the address's first request): a window of an hour, so the flood's last request
+        // lands in the window of its first however long the flood takes (under load one took half a minute).
+        foreach (var limit in new[] { "Token", "Revoke", "Register" })
+        {
+            authServer.WithEnvironment($"RateLimiting__{limit}__Window", "01:00:00");
+        }
+
         return [UpstreamResource];
     }
 
