@@ -25,7 +25,7 @@ namespace McpAspire.AuthServer.Tests.Infrastructure;
 /// Information. The persistence tests use the same app's DynamoDB Local (<see cref="DynamoDbLocalFixture"/>).
 /// </para>
 /// </summary>
-public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost))
+public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost)), IAsyncDisposable
 {
     public const string Provider = "corp";
     public const string ProviderDisplayName = "Example Corp";
@@ -120,6 +120,31 @@ public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(a
 
         return [UpstreamResource];
     }
+
+    /// <summary>
+    /// Ends the services' processes, then the app. Aspire runs the projects under <c>dotnet run</c>, and stopping the
+    /// app reaches only <c>dotnet run</c> (see <see cref="DistributedApplicationFixture.KillAsync"/>): the servers
+    /// themselves ran on until the orchestrator ended them some 10 s later, the last 13 s of every run.
+    /// </summary>
+    async ValueTask IAsyncDisposable.DisposeAsync()
+    {
+        if (AuthServerUrl is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await Task.WhenAll(ProjectResources.Select(name => KillAsync(name, timeout.Token)));
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping the app below ends them, as before.
+            }
+        }
+
+        await DisposeAsync();
+    }
+
+    private static readonly string[] ProjectResources = ["jenkins", AuthServer, McpServer];
 
     /// <summary>
     /// Creates (or replaces) a person at the upstream provider with these claims (<c>groups</c> as given: an array, a
