@@ -8,9 +8,10 @@ namespace McpAspire.Tests.Common;
 /// <summary>
 /// The whole AppHost (in-memory DynamoDB Local, JenkinsMock, auth server, MCP server), started once per test
 /// assembly as an xUnit collection fixture, with random secrets the tests know. Each test project that uses it
-/// has one sealed fixture and declares the collection (AuthServerFixture in AuthServer.Tests, McpAspireAppFixture
-/// in McpJenkinsServer.Tests, RunningSystemFixture in TokenTooling.Tests; AppHost.Tests' tests run on an app of
-/// replicas, ReplicasFixture in Tests/AppHost.Tests/Replicas, and use only this class's resource and client names):
+/// has one sealed fixture and declares the collection (McpAspireAppFixture in McpJenkinsServer.Tests,
+/// RunningSystemFixture in TokenTooling.Tests; AuthServer.Tests makes its AuthServerFixture an assembly fixture
+/// instead, so its classes run in parallel; AppHost.Tests' tests run on an app of replicas, ReplicasFixture in
+/// Tests/AppHost.Tests/Replicas, and use only this class's resource and client names):
 /// <code>
 /// public sealed class McpAspireAppFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost));
 ///
@@ -36,13 +37,13 @@ namespace McpAspire.Tests.Common;
 /// }
 /// </code>
 /// Tests share this one app, so each makes its own data (its own clients, users, jobs) and changes nothing others
-/// rely on; the classes of the collection run one after another. Each <see cref="CreateHttpClient"/> client is a
+/// rely on; the classes of the collection run one after another (AuthServer.Tests': side by side). Each <see cref="CreateHttpClient"/> client is a
 /// client address of its own (X-Forwarded-For from loopback, which the services trust as their TLS proxy), so the
 /// auth server's per-address rate limits and login throttle count that client's requests only: a test that
 /// wants to reach a limit sends from one client. Settings the app cannot change for one test alone (lower
 /// limits, other origins) belong in an in-process server (AuthServer.Tests' InProcessAuthServer).
 /// </summary>
-public abstract class DistributedApplicationFixture : IAsyncLifetime
+public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifetime
 {
     /// <summary>The name of the collection every test class of an assembly that uses the whole AppHost joins.</summary>
     public const string Collection = "Whole AppHost";
@@ -58,40 +59,15 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
 
     private static int s_lastClientAddress;
 
-    private readonly Type _appHost;
-
     private DistributedApplication? _app;
-
-    /// <summary>A fixture that starts the AppHost whose generated <c>Projects.AppHost</c> type is <paramref name="appHost"/>, with secrets of its own.</summary>
-    protected DistributedApplicationFixture(Type appHost)
-    {
-        _appHost = appHost;
-        AdminPassword = DistributedApplicationTestFactory.RandomSecret() + "&+=% xé";
-        IntrospectionSecret = DistributedApplicationTestFactory.RandomSecret();
-        _jenkinsTokens = JenkinsPeople.Keys.ToDictionary(
-            name => name, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
-    }
-
-    /// <summary>
-    /// A fixture on the app <paramref name="host"/> starts, with its secrets: it overrides <see cref="StartAsync"/> and
-    /// <see cref="StopAsync"/> to take and give back that app (one app for two collections of an assembly).
-    /// </summary>
-    protected DistributedApplicationFixture(DistributedApplicationFixture host)
-    {
-        ArgumentNullException.ThrowIfNull(host);
-        _appHost = host._appHost;
-        AdminPassword = host.AdminPassword;
-        IntrospectionSecret = host.IntrospectionSecret;
-        _jenkinsTokens = host._jenkinsTokens;
-    }
 
     /// <summary>
     /// Punctuation, a space and a letter outside ASCII included, so every form encoding of the password (the browser's,
     /// HttpClient's, get_fresh_token.sh's byte-wise one) is exercised for real.
     /// </summary>
-    public string AdminPassword { get; }
+    public string AdminPassword { get; } = DistributedApplicationTestFactory.RandomSecret() + "&+=% xé";
 
-    public string IntrospectionSecret { get; }
+    public string IntrospectionSecret { get; } = DistributedApplicationTestFactory.RandomSecret();
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
@@ -120,20 +96,14 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
         [JenkinsReader] = ["Overall/Read", "Job/Read"],
     };
 
-    private readonly Dictionary<string, string> _jenkinsTokens;
+    private readonly Dictionary<string, string> _jenkinsTokens = JenkinsPeople.Keys.ToDictionary(
+        name => name, _ => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
 
     /// <summary>The Jenkins API token of <see cref="JenkinsDeveloper"/> or <see cref="JenkinsReader"/> (32 hex digits, like Jenkins').</summary>
     public string JenkinsTokenOf(string jenkinsUser) => _jenkinsTokens[jenkinsUser];
 
-    public async ValueTask InitializeAsync()
-    {
-        _app = await StartAsync();
-        AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
-        McpUrl = new Uri(_app.GetEndpoint(McpServer, "http"), "/mcp");
-    }
-
     /// <summary>Builds the AppHost with this fixture's secrets, <see cref="Arguments"/> and <see cref="Configure"/>, starts it and waits until every resource is healthy.</summary>
-    protected virtual async Task<DistributedApplication> StartAsync()
+    public async ValueTask InitializeAsync()
     {
         var people = JenkinsPeople.Select((person, index) => (person, index)).SelectMany(entry => (string[])
         [
@@ -141,13 +111,12 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
             $"JenkinsMock:Users:{entry.index}:ApiToken={_jenkinsTokens[entry.person.Key]}",
             .. entry.person.Value.Select((permission, p) => $"JenkinsMock:Users:{entry.index}:Permissions:{p}={permission}"),
         ]);
-        var builder = await DistributedApplicationTestFactory.CreateAsync(_appHost, AdminPassword, IntrospectionSecret, [.. people, .. Arguments]);
+        var builder = await DistributedApplicationTestFactory.CreateAsync(appHost, AdminPassword, IntrospectionSecret, [.. people, .. Arguments]);
         var added = Configure(builder);
-        return await DistributedApplicationTestFactory.StartAsync(builder, [.. DistributedApplicationTestFactory.ResourceNames, .. added]);
+        _app = await DistributedApplicationTestFactory.StartAsync(builder, [.. DistributedApplicationTestFactory.ResourceNames, .. added]);
+        AuthServerUrl = _app.GetEndpoint(AuthServer, "http");
+        McpUrl = new Uri(_app.GetEndpoint(McpServer, "http"), "/mcp");
     }
-
-    /// <summary>Ends the app <see cref="StartAsync"/> returned.</summary>
-    protected virtual ValueTask StopAsync(DistributedApplication app) => DistributedApplicationTestFactory.StopAsync(app);
 
     /// <summary>More AppHost configuration (<c>key=value</c>) for a fixture whose app differs from the default one.</summary>
     protected virtual IEnumerable<string> Arguments => [];
@@ -236,7 +205,7 @@ public abstract class DistributedApplicationFixture : IAsyncLifetime
     {
         if (_app is not null)
         {
-            await StopAsync(_app);
+            await DistributedApplicationTestFactory.StopAsync(_app);
         }
 
         GC.SuppressFinalize(this);

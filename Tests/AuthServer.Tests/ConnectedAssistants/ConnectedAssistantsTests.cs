@@ -4,7 +4,6 @@ namespace McpAspire.AuthServer.Tests.ConnectedAssistants;
 /// The connected-assistants pages against the whole AppHost: what a user sees of the clients they allowed, and that
 /// revoking one there ends its access at the MCP server at once; who may revoke what.
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class ConnectedAssistantsTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);

@@ -10,7 +10,6 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// server from the 401, registers itself, sends its user to sign in (here through the upstream provider), and calls
 /// a Jenkins tool with the token it obtained.
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class FederatedMcpDanceTests(AuthServerFixture app)
 {
     [Fact]

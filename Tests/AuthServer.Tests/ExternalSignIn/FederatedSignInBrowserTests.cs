@@ -1,7 +1,6 @@
 namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 
 /// <summary>The company sign-in in a real headless Chromium without JavaScript, on a phone-sized screen.</summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class FederatedSignInBrowserTests(AuthServerFixture app, HeadlessChromium chromium) : PhoneBrowserTests(chromium)
 {
     [ChromiumFact]

@@ -8,7 +8,6 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// Sign-in at a real upstream OpenID provider (oidc-provider, in the test's AppHost), over HTTP as a browser without
 /// JavaScript does it. Each test makes its own upstream people, so none depends on another's sign-ins.
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed partial class FederatedSignInTests(AuthServerFixture app)
 {
     private readonly OAuthFlows _oauth = new(app);

@@ -7,8 +7,7 @@ namespace McpAspire.AuthServer.Tests.ExternalSignIn;
 /// password is refused, even the administrator's. In process (a setting the shared AppHost cannot take), with a
 /// GitHub provider that is never reached.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class LocalAccountsOffTests(DynamoDbLocalFixture dynamoDb)
+public sealed class LocalAccountsOffTests(DynamoDbLocalFixture dynamoDb) : IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string ClassPrefix = TablePrefix.New("localoff");
 

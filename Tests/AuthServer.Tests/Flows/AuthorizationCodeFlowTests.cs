@@ -1,7 +1,6 @@
 namespace McpAspire.AuthServer.Tests.Flows;
 
 /// <summary>The whole dance as an MCP client does it: register, sign in, consent, redeem, refresh, introspect, revoke.</summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class AuthorizationCodeFlowTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);

@@ -4,7 +4,6 @@ namespace McpAspire.AuthServer.Tests.Flows;
 /// Each way an authorization request is refused. Errors go back to the client only once its redirect URI
 /// is known to be registered; before that they are shown on a page and never redirected.
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class AuthorizationRefusalTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);

@@ -4,7 +4,6 @@ namespace McpAspire.AuthServer.Tests.Flows;
 /// A machine client the administrator created with <c>mcp:read</c> obtains, and has introspected and revoked,
 /// tokens of its own (client credentials).
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class ClientCredentialsTests(AuthServerFixture fixture) : IAsyncLifetime
 {
     private readonly OAuthFlows _oauth = new(fixture);

@@ -1,6 +1,5 @@
 namespace McpAspire.AuthServer.Tests.Flows;
 
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class DiscoveryTests(AuthServerFixture fixture)
 {
     // The issuer is the MCP server's URL, so its metadata is at the issuer's well-known URLs on the MCP server's

@@ -6,8 +6,7 @@ namespace McpAspire.AuthServer.Tests.Flows;
 /// The rate limiter and CORS, on an auth server in process with a low token rate limit and one allowed browser
 /// origin: settings the shared AppHost cannot take without changing them for every other test.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class RequestProtectionTests(DynamoDbLocalFixture dynamoDb)
+public sealed class RequestProtectionTests(DynamoDbLocalFixture dynamoDb) : IClassFixture<DynamoDbLocalFixture>
 {
     public const int TokenPermitLimit = 3;
     public const string AllowedOrigin = "https://app.example";

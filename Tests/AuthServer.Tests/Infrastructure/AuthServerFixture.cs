@@ -6,22 +6,26 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using McpAspire.AuthServer.Tests.Persistence;
 
+[assembly: AssemblyFixture(typeof(McpAspire.AuthServer.Tests.Infrastructure.AuthServerFixture))]
+
 namespace McpAspire.AuthServer.Tests.Infrastructure;
 
 /// <summary>
-/// This assembly's one app (see <see cref="DistributedApplicationFixture"/>), shared by every test class in the
-/// <see cref="DistributedApplicationFixture.Collection"/> collection. Tests reach the auth server as the MCP server and
-/// MCP clients would, and know the secrets the AppHost handed it.
+/// This assembly's one app (see <see cref="DistributedApplicationFixture"/>), an xUnit assembly fixture: started once
+/// before the first test, ended after the last, and handed to every test class that takes it. Test classes are not
+/// in one collection, so they run side by side on it (xunit.runner.json says how many at once): each test makes its
+/// own users, clients and upstream people and changes nothing another test relies on. Tests reach the auth server as
+/// the MCP server and MCP clients would, and know the secrets the AppHost handed it.
 /// <para>
 /// The app is the whole AppHost with one more resource: a real upstream OpenID provider (the certified Node.js
 /// <c>oidc-provider</c>, UpstreamProvider/server.mjs) as an executable, registered at the auth server as provider
 /// <see cref="Provider"/> through the AppHost's own configuration path (<c>AuthServer:ExternalProviders</c> and the
 /// secret parameter), plus a GitHub provider that is configured but never reached (there is no network to GitHub
 /// here). So the sign-in page offers "Sign in with …" forms beside the password form, and OpenIddict logs at
-/// Information. The DynamoDB Local collection uses the same app's DynamoDB Local (<see cref="SharedAppHost"/>).
+/// Information. The persistence tests use the same app's DynamoDB Local (<see cref="DynamoDbLocalFixture"/>).
 /// </para>
 /// </summary>
-public sealed class AuthServerFixture : DistributedApplicationFixture
+public sealed class AuthServerFixture() : DistributedApplicationFixture(typeof(apphost::Projects.AppHost))
 {
     public const string Provider = "corp";
     public const string ProviderDisplayName = "Example Corp";
@@ -32,33 +36,6 @@ public sealed class AuthServerFixture : DistributedApplicationFixture
     /// <summary>Where the test provider's packages are (installed by the build from the pinned lock file).</summary>
     public static readonly string UpstreamDirectory = typeof(AuthServerFixture).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(attribute => attribute.Key == "UpstreamProviderDirectory").Value!;
-
-    /// <summary>The fixture that starts the app; null in the one that does (<see cref="SharedAppHost.Host"/>).</summary>
-    private readonly AuthServerFixture? _host;
-
-    /// <summary>The collection's fixture (xUnit makes it): the app of <see cref="SharedAppHost"/>, leased for the collection.</summary>
-    public AuthServerFixture()
-        : this(SharedAppHost.Host)
-    {
-    }
-
-    private AuthServerFixture(AuthServerFixture host)
-        : base(host)
-    {
-        _host = host;
-        UpstreamClientSecret = host.UpstreamClientSecret;
-        ControlSecret = host.ControlSecret;
-    }
-
-    private AuthServerFixture(Type appHost)
-        : base(appHost)
-    {
-        UpstreamClientSecret = DistributedApplicationTestFactory.RandomSecret();
-        ControlSecret = DistributedApplicationTestFactory.RandomSecret();
-    }
-
-    /// <summary>The fixture that starts and ends the app itself (<see cref="SharedAppHost"/> does, once).</summary>
-    internal static AuthServerFixture CreateHost() => new(typeof(apphost::Projects.AppHost));
 
     /// <summary>The auth server's public URL: where its endpoints are.</summary>
     public Uri BaseAddress => AuthServerUrl;
@@ -73,9 +50,9 @@ public sealed class AuthServerFixture : DistributedApplicationFixture
     public Uri MetadataUrl => new(new Uri(McpResource), "/.well-known/oauth-authorization-server" + new Uri(McpResource).AbsolutePath);
 
     /// <summary>The auth server's client secret at the upstream provider: what must never appear in a log or a URL.</summary>
-    public string UpstreamClientSecret { get; }
+    public string UpstreamClientSecret { get; } = DistributedApplicationTestFactory.RandomSecret();
 
-    private string ControlSecret { get; }
+    private string ControlSecret { get; } = DistributedApplicationTestFactory.RandomSecret();
 
     /// <summary>The upstream provider's issuer (its URL as the auth server and browsers reach it).</summary>
     public Uri UpstreamUrl => App.GetEndpoint(UpstreamResource, "http");
@@ -91,10 +68,6 @@ public sealed class AuthServerFixture : DistributedApplicationFixture
 
     /// <summary>A client with its own cookie jar, like one browser: for the sign-in and consent forms.</summary>
     public HttpClient CreateBrowserLikeClient() => CreateHttpClient(AuthServer, keepCookies: true);
-
-    protected override Task<DistributedApplication> StartAsync() => _host is null ? base.StartAsync() : SharedAppHost.LeaseAsync();
-
-    protected override ValueTask StopAsync(DistributedApplication app) => _host is null ? base.StopAsync(app) : SharedAppHost.ReleaseAsync();
 
     protected override IEnumerable<string> Arguments =>
     [
@@ -132,6 +105,19 @@ public sealed class AuthServerFixture : DistributedApplicationFixture
         // OpenIddict logs every request and response it handles at Information (Warning by default): on here, so the
         // log tests see what an operator who turns it up would see.
         authServer.WithEnvironment("Logging__LogLevel__OpenIddict", "Information");
+        // The first wait of the login throttle (2 s by default, doubling): longer than a test can take between two
+        // sign-ins, so a test that fails one account's sign-in from one address until it is throttled sees the wait hold
+        // on its next attempt however slow the machine is (with the tests running side by side, one attempt took over 2 s
+        // and the next was let through). The doubling itself is tested on a fake clock (ReplicaCoordinationTests).
+        authServer.WithEnvironment("LoginThrottling__FirstDelay", "00:10:00");
+        // Likewise the request limits that AnonymousAttackerTests floods from one address (the default limits, per
+        // minute, a fixed window from the address's first request): a window of an hour, so the flood's last request
+        // lands in the window of its first however long the flood takes (under load one took half a minute).
+        foreach (var limit in new[] { "Token", "Revoke", "Register" })
+        {
+            authServer.WithEnvironment($"RateLimiting__{limit}__Window", "01:00:00");
+        }
+
         return [UpstreamResource];
     }
 
@@ -152,10 +138,3 @@ public sealed class AuthServerFixture : DistributedApplicationFixture
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("sub").GetString()!;
     }
 }
-
-/// <summary>
-/// Every test class that uses the app joins this collection; its classes run one after another, beside the DynamoDB
-/// Local collection and the in-process tests.
-/// </summary>
-[CollectionDefinition(DistributedApplicationFixture.Collection)]
-public sealed class WholeAppHostGroup : ICollectionFixture<AuthServerFixture>;

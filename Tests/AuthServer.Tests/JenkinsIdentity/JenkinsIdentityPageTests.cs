@@ -10,7 +10,6 @@ namespace McpAspire.AuthServer.Tests.JenkinsIdentity;
 /// a link is stored only once Jenkins authenticated exactly that user id, encrypted; a user sees and unlinks only their
 /// own; the token never reaches the page again, DynamoDB in clear, or the auth server's log.
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class JenkinsIdentityPageTests(AuthServerFixture app)
 {
     private string DeveloperToken => app.JenkinsTokenOf(DistributedApplicationFixture.JenkinsDeveloper);

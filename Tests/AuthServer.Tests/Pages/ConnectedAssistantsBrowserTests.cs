@@ -3,7 +3,6 @@ using McpAspire.AuthServer.Tests.ConnectedAssistants;
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The connected-assistants pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class ConnectedAssistantsBrowserTests(AuthServerFixture fixture, HeadlessChromium chromium) : PhoneBrowserTests(chromium)
 {
     private readonly OAuthFlows _oauth = new(fixture);

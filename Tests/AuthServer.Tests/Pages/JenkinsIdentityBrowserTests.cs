@@ -1,7 +1,6 @@
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The page <c>/account/jenkins</c> in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class JenkinsIdentityBrowserTests(AuthServerFixture fixture, HeadlessChromium chromium) : PhoneBrowserTests(chromium)
 {
     [ChromiumFact]

@@ -1,7 +1,6 @@
 namespace McpAspire.AuthServer.Tests.Pages;
 
 /// <summary>The sign-in and consent pages in a real headless Chromium, on a phone-sized screen, without JavaScript.</summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class LoginAndConsentBrowserTests(AuthServerFixture fixture, HeadlessChromium chromium) : PhoneBrowserTests(chromium)
 {
     private readonly OAuthFlows _oauth = new(fixture);

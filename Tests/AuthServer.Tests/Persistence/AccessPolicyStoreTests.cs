@@ -6,8 +6,7 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 /// The Jenkins access policy's store against the real DynamoDB Local: absent is the default, saves are versioned. The
 /// policy is one item, so every test has tables of its own (the prefix is made per instance, that is per test).
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class AccessPolicyStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, TablePrefix.New("policy"))
+public sealed class AccessPolicyStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, TablePrefix.New("policy")), IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly JenkinsAction[] ReadBuild = [JenkinsAction.Read, JenkinsAction.Build];
 

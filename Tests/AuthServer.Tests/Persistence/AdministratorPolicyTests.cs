@@ -6,8 +6,7 @@ using Microsoft.AspNetCore.Authorization;
 namespace McpAspire.AuthServer.Tests.Persistence;
 
 /// <summary>The administration pages' policy, decided against the real user store, never the session cookie's claims.</summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class AdministratorPolicyTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class AdministratorPolicyTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix), IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string ClassPrefix = TablePrefix.New("admin-policy");
 

@@ -15,8 +15,7 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 /// Issue 12 item 7: Data Protection's master keys are encrypted at rest under a key-encryption key from configuration,
 /// in a table of their own, so a reader of the tables (a backup, a broad IAM role) can neither forge tokens nor cookies.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class DataProtectionKeyEncryptionTests(DynamoDbLocalFixture dynamoDb)
+public sealed class DataProtectionKeyEncryptionTests(DynamoDbLocalFixture dynamoDb) : IClassFixture<DynamoDbLocalFixture>
 {
     private const string OpenIddictKeyPurpose = "McpAspire.AuthServer.OpenIddictServerKeys.v1";
     private static readonly XName EncryptedSecret = XName.Get("encryptedSecret", "http://schemas.asp.net/2015/03/dataProtection");

@@ -9,27 +9,19 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace McpAspire.AuthServer.Tests.Persistence;
 
 /// <summary>
-/// The real DynamoDB Local (Amazon's jar, as the AppHost runs it, fresh and in memory) for every persistence test
-/// class: the shared app's own (<see cref="SharedAppHost"/>), leased for the collection rather than started again.
-/// The app's services keep to their table prefix (<see cref="DynamoDbLocalDefaults.DefaultTablePrefix"/>) and each
-/// class here to its own (<see cref="TablePrefix"/>); no test here stops DynamoDB Local or deletes a table.
+/// The real DynamoDB Local (Amazon's jar, as the AppHost runs it, fresh and in memory) for a persistence test class, a
+/// class fixture (<c>IClassFixture&lt;DynamoDbLocalFixture&gt;</c>): the assembly's app's own
+/// (<see cref="AuthServerFixture"/>), not started again. The app's services keep to their table prefix
+/// (<see cref="DynamoDbLocalDefaults.DefaultTablePrefix"/>) and each class here to its own (<see cref="TablePrefix"/>),
+/// so classes run side by side; no test here stops DynamoDB Local or deletes a table.
 /// </summary>
-public sealed class DynamoDbLocalFixture : IAsyncLifetime
+public sealed class DynamoDbLocalFixture(AuthServerFixture app) : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _provisioned = new(StringComparer.Ordinal);
-    private bool _leased;
 
-    public string ServiceUrl { get; private set; } = "";
+    public string ServiceUrl { get; } = app.DynamoDbUrl;
 
-    public IAmazonDynamoDB Client { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await SharedAppHost.LeaseAsync();
-        _leased = true;
-        ServiceUrl = SharedAppHost.Host.DynamoDbUrl;
-        Client = CreateClient(ServiceUrl);
-    }
+    public IAmazonDynamoDB Client { get; } = CreateClient(app.DynamoDbUrl);
 
     /// <summary>A client for DynamoDB Local (placeholder credentials: DynamoDB Local ignores them, the SDK insists).</summary>
     public static AmazonDynamoDBClient CreateClient(string serviceUrl) => new(
@@ -71,20 +63,7 @@ public sealed class DynamoDbLocalFixture : IAsyncLifetime
         return builder.Build();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Client?.Dispose();
-        if (_leased)
-        {
-            await SharedAppHost.ReleaseAsync();
-        }
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class DynamoDbLocalGroup : ICollectionFixture<DynamoDbLocalFixture>
-{
-    public const string Name = "DynamoDB Local";
+    public void Dispose() => Client.Dispose();
 }
 
 /// <summary>A table prefix of its own for each test class, so classes never see each other's items.</summary>

@@ -4,8 +4,7 @@ using McpAspire.AuthServer.Users;
 namespace McpAspire.AuthServer.Tests.Persistence;
 
 /// <summary>Upstream users in the real DynamoDB Local: linked by (issuer, subject), one user however many sign in at once.</summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class ExternalUserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class ExternalUserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix), IClassFixture<DynamoDbLocalFixture>
 {
     private const string Issuer = "https://login.example.com/";
     private static readonly string ClassPrefix = TablePrefix.New("external");

@@ -8,8 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class FaultHandlingTests(DynamoDbLocalFixture dynamoDb)
+public sealed class FaultHandlingTests(DynamoDbLocalFixture dynamoDb) : IClassFixture<DynamoDbLocalFixture>
 {
     // Nothing listens on port 1: every DynamoDB call fails to connect.
     private const string UnreachableDynamoDb = "http://127.0.0.1:1";

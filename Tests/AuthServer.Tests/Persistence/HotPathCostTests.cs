@@ -22,8 +22,7 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 /// refresh tokens, as the auth server is configured) over the DynamoDB stores: every request the AWS SDK
 /// sends is recorded. The bounds guard against a regression to scans or extra round trips.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : IAsyncLifetime
+public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : IAsyncLifetime, IClassFixture<DynamoDbLocalFixture>
 {
     // One table set for the class (creating tables and key rings for each test made it the slowest persistence class);
     // the key ring's key-encryption key goes with the tables (as replicas share it), and each test has a client of its

@@ -13,8 +13,7 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 /// host protects and stores (and creates the ring's keys), the MCP server's host reads the policy with the identity in
 /// one call and opens the token with the same key-encryption key, creating no key.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class JenkinsIdentityStoreTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
+public sealed class JenkinsIdentityStoreTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime, IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string[] OneBatchGet = ["BatchGetItem"];
     private static readonly string[] OneGet = ["GetItem"];

@@ -5,8 +5,7 @@ using OpenIddict.Server;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
+public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime, IClassFixture<DynamoDbLocalFixture>
 {
     private readonly string _prefix = TablePrefix.New("keys");
 

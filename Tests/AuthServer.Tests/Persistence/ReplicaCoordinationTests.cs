@@ -12,8 +12,7 @@ namespace McpAspire.AuthServer.Tests.Persistence;
 /// on the same tables: sign-in failure counts, registration quotas, start-up locks, table creation raced by both, and
 /// which clients a replica may remember.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class ReplicaCoordinationTests(DynamoDbLocalFixture dynamoDb, ITestOutputHelper output) : PersistenceTestBase(dynamoDb, ClassPrefix), IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string ClassPrefix = TablePrefix.New("replicas");
     private static int s_lastAddress;

@@ -3,8 +3,7 @@ using OpenIddict.Abstractions;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class ScopeStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class ScopeStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix), IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string ClassPrefix = TablePrefix.New("scopes");
 

@@ -2,8 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class TableProvisioningTests(DynamoDbLocalFixture dynamoDb)
+public sealed class TableProvisioningTests(DynamoDbLocalFixture dynamoDb) : IClassFixture<DynamoDbLocalFixture>
 {
     [Fact]
     public async Task Provisioning_twice_is_harmless_and_enables_TTL_and_every_lookup_index()

@@ -3,8 +3,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class TokenStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class TokenStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix), IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string ClassPrefix = TablePrefix.New("tokens");
 

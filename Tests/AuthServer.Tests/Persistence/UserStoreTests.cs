@@ -2,8 +2,7 @@ using McpAspire.AuthServer.Persistence.Users;
 
 namespace McpAspire.AuthServer.Tests.Persistence;
 
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix)
+public sealed class UserStoreTests(DynamoDbLocalFixture dynamoDb) : PersistenceTestBase(dynamoDb, ClassPrefix), IClassFixture<DynamoDbLocalFixture>
 {
     private static readonly string ClassPrefix = TablePrefix.New("users");
 

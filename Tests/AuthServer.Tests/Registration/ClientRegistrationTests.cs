@@ -9,7 +9,6 @@ namespace McpAspire.AuthServer.Tests.Registration;
 /// RFC 7591 registration, RFC 7592 management, discovery and Client ID Metadata Documents against the whole
 /// AppHost (real DynamoDB Local, the real OpenIddict pipeline).
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class ClientRegistrationTests(AuthServerFixture fixture, MetadataDocumentServer documents) : IClassFixture<MetadataDocumentServer>
 {
     private readonly OAuthFlows _oauth = new(fixture);

@@ -4,7 +4,6 @@ namespace McpAspire.AuthServer.Tests.Security;
 /// Issue 12's attacks, each performed as an anonymous party on the network would against the whole AppHost.
 /// Every one of them succeeded before the fix (the test names say what is refused now).
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class AnonymousAttackerTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);

@@ -1,7 +1,6 @@
 namespace McpAspire.AuthServer.Tests.Security;
 
 /// <summary>What a remembered consent binds, and the end of a browser session.</summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class ConsentAndSessionTests(AuthServerFixture fixture)
 {
     private static readonly string[] TwoCallbacks = ["http://127.0.0.1/callback", "http://127.0.0.1/elsewhere"];

@@ -8,8 +8,7 @@ namespace McpAspire.AuthServer.Tests.Security;
 /// per-client introspection limit, the refusal of an address that keeps failing client authentication, and the
 /// registration quota.
 /// </summary>
-[Collection(DynamoDbLocalGroup.Name)]
-public sealed class IntrospectionAndRegistrationLimitTests(DynamoDbLocalFixture dynamoDb)
+public sealed class IntrospectionAndRegistrationLimitTests(DynamoDbLocalFixture dynamoDb) : IClassFixture<DynamoDbLocalFixture>
 {
     private const int IntrospectionLimit = 3;
     private const int FailureLimit = 2;

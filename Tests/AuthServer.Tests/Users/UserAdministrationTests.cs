@@ -6,7 +6,6 @@ namespace McpAspire.AuthServer.Tests.Users;
 /// Local accounts as an administrator manages them on /admin/users, against the whole AppHost: groups reach the
 /// tokens, and disabling a user or resetting their password takes every kind of access away at once.
 /// </summary>
-[Collection(DistributedApplicationFixture.Collection)]
 public sealed class UserAdministrationTests(AuthServerFixture fixture)
 {
     private readonly OAuthFlows _oauth = new(fixture);
