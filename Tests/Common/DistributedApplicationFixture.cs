@@ -7,7 +7,7 @@ namespace McpAspire.Tests.Common;
 
 /// <summary>
 /// The whole AppHost (in-memory DynamoDB Local, JenkinsMock, auth server, MCP server), started once per test
-/// assembly as an xUnit collection fixture, with random secrets the tests know. Each test project that uses it
+/// assembly as an xUnit collection or assembly fixture, with random secrets the tests know. Each test project that uses it
 /// has one sealed fixture and declares the collection (McpAspireAppFixture in McpJenkinsServer.Tests,
 /// RunningSystemFixture in TokenTooling.Tests; AuthServer.Tests makes its AuthServerFixture an assembly fixture
 /// instead, so its classes run in parallel; AppHost.Tests' tests run on an app of replicas, ReplicasFixture in
