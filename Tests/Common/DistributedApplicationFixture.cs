@@ -156,17 +156,8 @@ public abstract class DistributedApplicationFixture(Type appHost) : IAsyncLifeti
     public async Task KillAsync(string resourceName, CancellationToken cancellationToken)
     {
         var running = await App.ResourceNotifications.WaitForResourceAsync(
-            resourceName,
-            update => update.Snapshot.Properties.Any(property => property.Name == DistributedApplicationTestFactory.ProcessIdProperty && property.Value is not null),
-            cancellationToken);
-        var processId = Convert.ToInt32(
-            running.Snapshot.Properties.First(property => property.Name == DistributedApplicationTestFactory.ProcessIdProperty).Value,
-            System.Globalization.CultureInfo.InvariantCulture);
-
-        using (var process = System.Diagnostics.Process.GetProcessById(processId))
-        {
-            process.Kill(entireProcessTree: true);
-        }
+            resourceName, update => DistributedApplicationTestFactory.ProcessIdOf(update.Snapshot) is not null, cancellationToken);
+        DistributedApplicationTestFactory.EndProcessTree(DistributedApplicationTestFactory.ProcessIdOf(running.Snapshot)!.Value);
 
         await App.ResourceNotifications.WaitForResourceAsync(resourceName, KnownResourceStates.TerminalStates, cancellationToken);
     }

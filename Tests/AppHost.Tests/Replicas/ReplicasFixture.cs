@@ -121,10 +121,7 @@ public sealed class ReplicasFixture : IAsyncLifetime
     /// <summary>Ends one replica's process tree and waits until the AppHost sees it gone (see DistributedApplicationFixture.KillAsync).</summary>
     public async Task KillAsync(Replica replica, CancellationToken cancellationToken)
     {
-        using (var process = System.Diagnostics.Process.GetProcessById(replica.ProcessId))
-        {
-            process.Kill(entireProcessTree: true);
-        }
+        DistributedApplicationTestFactory.EndProcessTree(replica.ProcessId);
 
         await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
         {
@@ -184,10 +181,9 @@ public sealed record Replica(string Resource, string ResourceId, Uri Url, int Pr
     {
         var urls = update.Snapshot.EnvironmentVariables.FirstOrDefault(variable => variable.Name == "ASPNETCORE_URLS")?.Value;
         var http = urls?.Split(';').FirstOrDefault(url => url.StartsWith("http://", StringComparison.Ordinal));
-        var processId = update.Snapshot.Properties.FirstOrDefault(property => property.Name == "executable.pid")?.Value;
-        return http is null || processId is null
+        return http is null || DistributedApplicationTestFactory.ProcessIdOf(update.Snapshot) is not { } processId
             ? null
-            : new Replica(update.Resource.Name, update.ResourceId, new Uri(http), Convert.ToInt32(processId, CultureInfo.InvariantCulture),
+            : new Replica(update.Resource.Name, update.ResourceId, new Uri(http), processId,
                 update.Snapshot.EnvironmentVariables.GroupBy(variable => variable.Name).ToDictionary(group => group.Key, group => group.Last().Value));
     }
 }
