@@ -19,9 +19,11 @@
 # (default 10: the JIT tiers up the hot paths meanwhile), BENCH_DANCE_RUNS (default 20), BENCH_PEER_PORT
 # (default 47600), BENCH_PROFILE=1 to take CPU profiles of the 16-connection loads with Linux perf (needs perf
 # and the right to use it, e.g. root; the services then run with perf maps on and W^X off),
-# BENCH_LOADS to measure part of the run (default "ceiling introspect token-cc token-refresh mcp-call dance";
+# BENCH_LOADS to measure part of the run (default "ceiling introspect token-cc token-refresh mcp-call floor dance";
 # the figures not measured show as "-" in the report). "ceiling" loads DynamoDB Local itself (GetItem, PutItem,
-# TransactWriteItems at 1 and 16 connections): each path is reported as a share of it.
+# TransactWriteItems at 1 and 16 connections): each path is reported as a share of it. "floor" loads bench/floor,
+# the same network calls as an introspection and a tools/call with no library or logic around them, bare and with
+# the ServiceDefaults: what a request costs on this stack before any of our code.
 # Every load is bounded in time (wrk -d) and goes to loopback addresses only; everything the script
 # starts is stopped when it ends, however it ends.
 set -euo pipefail
@@ -36,7 +38,7 @@ WARMUP="${BENCH_WARMUP:-10}"
 DANCE_RUNS="${BENCH_DANCE_RUNS:-20}"
 PEER_PORT="${BENCH_PEER_PORT:-47600}"
 PEER_ONLY=false
-LOADS="${BENCH_LOADS:-ceiling introspect token-cc token-refresh mcp-call dance}"
+LOADS="${BENCH_LOADS:-ceiling introspect token-cc token-refresh mcp-call floor dance}"
 # BENCH_AUTH_REPLICAS=N runs N auth-server replicas (AppHost Replicas:AuthServer) and sends the auth server's loads
 # through the AppHost's proxy, which balances between them; set it to 1 for the figure to compare with (same proxy).
 AUTH_REPLICAS="${BENCH_AUTH_REPLICAS:-}"
@@ -61,8 +63,8 @@ done
 [[ "$DANCE_RUNS" =~ ^[0-9]+$ ]] && ((DANCE_RUNS >= 1 && DANCE_RUNS <= 200)) || die "BENCH_DANCE_RUNS must be 1..200"
 [[ -z "$AUTH_REPLICAS" || "$AUTH_REPLICAS" =~ ^[1-9]$ ]] || die "BENCH_AUTH_REPLICAS must be 1..9"
 for load in $LOADS; do
-  [[ " ceiling introspect token-cc token-refresh mcp-call dance " == *" $load "* ]] \
-    || die "BENCH_LOADS: unknown load '$load' (known: ceiling introspect token-cc token-refresh mcp-call dance)"
+  [[ " ceiling introspect token-cc token-refresh mcp-call floor dance " == *" $load "* ]] \
+    || die "BENCH_LOADS: unknown load '$load' (known: ceiling introspect token-cc token-refresh mcp-call floor dance)"
 done
 
 # ---------------------------------------------------------------------------------------------------------
@@ -102,6 +104,7 @@ RES="$WORK/figures"
 mkdir -p "$RES" "$BENCH/results"
 APPHOST_PID=""
 PEER_PID=""
+FLOOR_PID=""
 SERVICE_PIDS=()
 
 stop_pid() { # stop_pid PID SECONDS: TERM, wait, then KILL
@@ -116,6 +119,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   [[ -n "$PEER_PID" ]] && stop_pid "$PEER_PID" 5
+  [[ -n "$FLOOR_PID" ]] && stop_pid "$FLOOR_PID" 5
   if [[ -n "$APPHOST_PID" ]]; then
     # The AppHost stops its resources when asked (SIGTERM to its process, which 'dotnet run' does not
     # forward); whatever of this run's system is still alive after that is stopped by pid.
@@ -158,28 +162,29 @@ port_free() { ! ss -ltnH "sport = :$1" | grep -q .; }
 # across the services, DynamoDB Local and the peer (all on the same 2 cores).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 CLOCK_TICKS="$(getconf CLK_TCK)"
-PROFILED_LOADS="introspect-ours-c16 token-cc-ours-c16 token-refresh-ours-c16 mcp-call-ours-c16"
+PROFILED_LOADS="introspect-ours-c16 token-cc-ours-c16 token-refresh-ours-c16 mcp-call-ours-c16 mcp-call-floor-c16 mcp-call-floor-defaults-c16"
 declare -A CPU_BEFORE=()
 PERF_PID=""
 
 measure_start() { # NAME SIDE CONNECTIONS
   local process
   LOADAVG_AT_START="$(cut -d' ' -f1 /proc/loadavg)"
-  for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}"; do
+  for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}" floor:"${FLOOR_PID:-}"; do
     [[ -n "${process#*:}" ]] && CPU_BEFORE[${process%%:*}]="$(cpu_ticks "${process#*:}")"
   done
   PERF_PID=""
   if [[ "${BENCH_PROFILE:-0}" == 1 && " $PROFILED_LOADS " == *" $1-$2-c$3 "* ]]; then
     local target="$AUTH_PID"
     [[ "$1" == mcp-call ]] && target="$MCP_PID"
-    perf record -F 999 -g -p "$target" -o "$WORK/$1.perf" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
+    [[ "$2" == floor* ]] && target="$FLOOR_PID"
+    perf record -F 999 -g -p "$target" -o "$WORK/$1-$2.perf" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
     PERF_PID=$!
   fi
 }
 
 measure_end() { # NAME SIDE CONNECTIONS: adds cpu_ms_per_request to the load's figures
   local file="$RES/$1-$2-c$3.json" process name pid after cpu="{}"
-  for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}"; do
+  for process in auth:"${AUTH_PID:-}" mcp:"${MCP_PID:-}" jenkins:"${JENKINS_PID:-}" dynamodb:"${DYNAMO_PID:-}" peer:"${PEER_PID:-}" floor:"${FLOOR_PID:-}"; do
     name="${process%%:*}"; pid="${process#*:}"
     [[ -n "$pid" && -n "${CPU_BEFORE[$name]:-}" ]] || continue
     after="$(cpu_ticks "$pid")"
@@ -190,9 +195,10 @@ measure_end() { # NAME SIDE CONNECTIONS: adds cpu_ms_per_request to the load's f
   jq --argjson cpu "$cpu" --arg l "$LOADAVG_AT_START" '. + {cpu_ms_per_request: $cpu, loadavg: ($l | tonumber)}' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
   if [[ -n "$PERF_PID" ]]; then
     wait "$PERF_PID" || true
-    if [[ -s "$WORK/$1.perf" ]]; then
-      { printf '\n### %s (%s connections): CPU profile of the %s (perf)\n\n' "$1" "$3" "$([[ "$1" == mcp-call ]] && echo 'MCP server' || echo 'auth server')"
-        perf script -i "$WORK/$1.perf" -F comm,tid,ip,sym,dso 2>/dev/null | node "$BENCH/lib/cpu-profile.mjs" 12; } >>"$RES/profiles.md" || true
+    if [[ -s "$WORK/$1-$2.perf" ]]; then
+      { printf '\n### %s (%s connections): CPU profile of the %s (perf)\n\n' "$1" "$3" \
+          "$(if [[ "$2" == floor* ]]; then echo "floor ($2)"; elif [[ "$1" == mcp-call ]]; then echo 'MCP server'; else echo 'auth server'; fi)"
+        perf script -i "$WORK/$1-$2.perf" -F comm,tid,ip,sym,dso 2>/dev/null | node "$BENCH/lib/cpu-profile.mjs" 12; } >>"$RES/profiles.md" || true
     fi
     PERF_PID=""
   fi
@@ -215,6 +221,32 @@ wrk_load() {
 }
 
 driver() { node "$BENCH/lib/oauth-driver.mjs" "$@"; }
+
+# start_floor SIDE JENKINS_USER: bench/floor on a free loopback port (FLOOR_URL, FLOOR_PID), configured as the MCP server
+# is (its AWS settings, its OTLP export, its environment name); SIDE floor-defaults adds the ServiceDefaults. Secrets
+# go through the environment, never a command line.
+start_floor() {
+  local side="$1" port tries=0
+  port="$(free_port 47680)"
+  FLOOR_URL="http://127.0.0.1:$port"
+  local -a passed=()
+  mapfile -t passed < <(tr '\0' '\n' <"/proc/$MCP_PID/environ" | grep -E '^(AWS_[A-Z_]+|OTEL_EXPORTER_OTLP_[A-Z_]+|OTEL_[A-Z_]*_EXPORT_INTERVAL|ASPNETCORE_ENVIRONMENT|DOTNET_ENVIRONMENT)=')
+  (cd "$BENCH/floor/bin/Release/net10.0" && exec env "${passed[@]}" "${PROFILE_ENV[@]}" \
+    OTEL_SERVICE_NAME="bench-$side" ASPNETCORE_URLS="$FLOOR_URL" \
+    Floor__ServiceDefaults="$([[ "$side" == floor-defaults ]] && echo true || echo false)" Floor__Table=bench-ceiling \
+    Floor__IntrospectionUrl="$AUTH_PUBLIC/${OURS_INTROSPECTION_ENDPOINT#*://*/}" \
+    Floor__IntrospectionAuthorization="$(cat "$WORK/ours-rs")" \
+    Floor__JenkinsUrl="$JENKINS_PUBLIC/" \
+    Floor__JenkinsAuthorization="Basic $(printf '%s:%s' "$2" "$JENKINS_TOKEN" | base64 -w0)" \
+    ./Floor >"$WORK/floor.log" 2>&1) &
+  FLOOR_PID=$!
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$FLOOR_URL/introspect" 2>/dev/null)" == 400 ]]; do
+    kill -0 "$FLOOR_PID" 2>/dev/null || die "the floor ($side) exited: $(tail -n 5 "$WORK/floor.log")"
+    ((tries++ < 300)) || die "the floor ($side) did not answer within 30 s"
+    sleep 0.1
+  done
+  say "floor: $side at $FLOOR_URL"
+}
 
 readonly DIAGNOSTICS_VERSION="10.0.750501"   # dotnet-counters
 ensure_tool() { # ensure_tool NAME: a .NET diagnostics tool (from NuGet) in bench/.tools; prints its path
@@ -314,6 +346,10 @@ start_system() {
       || die "the Release build failed: $(grep -E ' error ' "$build_log" | sort -u | head -n 5)"
   fi
   BUILD_SECONDS="$(elapsed "$build_start")"
+  if measures floor; then
+    dotnet build "$BENCH/floor/Floor.csproj" -c Release -nologo -v q >"$build_log" 2>&1 \
+      || die "the floor's Release build failed: $(grep -E ' error ' "$build_log" | sort -u | head -n 5)"
+  fi
 
   ADMIN_PASSWORD="$(openssl rand -hex 24)"
   INTROSPECTION_SECRET="$(openssl rand -hex 24)"
@@ -473,7 +509,10 @@ fi
 # 0. The storage ceiling: DynamoDB Local's own rate for the calls the hot paths make, in this run, on this
 # machine, against the very DynamoDB Local process the auth server uses (a table of its own, "bench-ceiling",
 # beside the auth server's). Each path is reported as a share of it.
-if measures ceiling && ! $PEER_ONLY; then
+# The ceiling's table and its token-sized item, which the floor reads too.
+CEILING_TABLE_READY=false
+ensure_ceiling_table() {
+  $CEILING_TABLE_READY && return 0
   DYNAMO_URL="$(env_of "$AUTH_PID" AWS_ENDPOINT_URL_DYNAMODB)"
   DYNAMO_URL="${DYNAMO_URL%/}"
   require_loopback "$DYNAMO_URL"
@@ -487,6 +526,10 @@ if measures ceiling && ! $PEER_ONLY; then
     || die "could not create the ceiling's table in DynamoDB Local at $DYNAMO_URL"
   dynamo_call PutItem "{\"TableName\":\"bench-ceiling\",\"Item\":{\"id\":{\"S\":\"bench-read\"},\"payload\":{\"S\":\"$(printf 'x%.0s' $(seq 1200))\"},\"status\":{\"S\":\"valid\"}}}" \
     || die "could not write the ceiling's item"
+  CEILING_TABLE_READY=true
+}
+if measures ceiling && ! $PEER_ONLY; then
+  ensure_ceiling_table
   for c in "${CEILING_CONNECTIONS[@]}"; do
     for op in get put transact; do
       wrk_load "dynamodb-$op" ours "$c" "$DYNAMO_URL/" dynamodb.lua BENCH_DYNAMO_OP="$op" BENCH_DYNAMO_TABLE=bench-ceiling
@@ -566,7 +609,26 @@ if ! $PEER_ONLY; then
       fi
     fi
   done
-  # 4. The whole dance through the public URLs, as a client sees them.
+  # 4. The floor (bench/floor): the network calls an introspection and a tools/call make, with the same clients
+  # (Kestrel, HttpClient, the AWS SDK) and nothing else, loaded like the servers: bare, then with the ServiceDefaults
+  # (OpenTelemetry and its export, the standard resilience handler). Its tools/call introspects at the real auth
+  # server and reads the real Jenkins; its DynamoDB reads go to the ceiling's table. One variant runs at a time.
+  if measures floor; then
+    ensure_ceiling_table
+    jenkins_user="$(env_of "$MCP_PID" Jenkins__User)"
+    [[ -n "$jenkins_user" && -n "$JENKINS_PUBLIC" ]] || die "the MCP server was given no Jenkins user or URL: the floor cannot call Jenkins"
+    mcp_vars=(BENCH_TOKEN="$USER_TOKEN" BENCH_MCP_SESSION="" BENCH_MCP_PROTOCOL="$(sed -n 2p "$WORK/mcp-session")")
+    for side in floor floor-defaults; do
+      start_floor "$side" "$jenkins_user"
+      for c in "${MCP_CONNECTIONS[@]}"; do
+        wrk_load introspect "$side" "$c" "$FLOOR_URL/introspect" introspect.lua BENCH_BASIC="$(cat "$WORK/ours-rs")" BENCH_TOKEN="$USER_TOKEN"
+        wrk_load mcp-call "$side" "$c" "$FLOOR_URL/mcp" mcp_tools_call.lua "${mcp_vars[@]}"
+      done
+      stop_pid "$FLOOR_PID" 5
+      FLOOR_PID=""
+    done
+  fi
+  # 5. The whole dance through the public URLs, as a client sees them.
   if measures dance; then
     say "the dance, $DANCE_RUNS runs"
     driver dance --mcp "$MCP_URL" --runs "$DANCE_RUNS" >"$RES/dance-ours.json" || die "the dance failed"
@@ -576,7 +638,7 @@ if measures dance; then
   BENCH_USER=bench-user BENCH_PASSWORD=unused-by-dev-interactions driver peer-dance --issuer "$PEER_URL" --runs "$DANCE_RUNS" >"$RES/dance-peer.json" || die "the peer's dance failed"
 fi
 
-# 5. Memory.
+# 6. Memory.
 record_memory
 
 # The machine, and the report.

@@ -1,6 +1,7 @@
 // Writes the benchmark's markdown from the JSON figures bench/run.sh collected in one directory:
 //   meta.json                          machine, versions, notes
-//   <load>-<side>-c<N>.json            one wrk load (bench/wrk/common.lua's figures), side = ours | peer;
+//   <load>-<side>-c<N>.json            one wrk load (bench/wrk/common.lua's figures), side = ours | peer |
+//                                      floor | floor-defaults (bench/floor, bare and with the ServiceDefaults);
 //                                      dynamodb-get|put|transact-ours-c<N>.json: the storage ceiling
 //   dance-ours.json, dance-peer.json   oauth-driver.mjs dance summaries
 //   memory.json                        [{service, peak_mb, after_mb, target}]
@@ -106,13 +107,14 @@ out();
 // Where each request's work went: CPU time per request of each process during the load.
 out('## CPU time per request, by process (ms, from /proc during each load)');
 out();
-out('| load | server | connections | auth-server | mcp-server | JenkinsMock | DynamoDB Local | oidc-provider |');
-out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const name of readdirSync(dir).filter((f) => /^(introspect|token-cc|token-refresh|mcp-call)-(ours|peer)-c\d+\.json$/.test(f)).sort()) {
-  const [, load, side, c] = /^(.+)-(ours|peer)-c(\d+)\.json$/.exec(name);
+const serverNames = { ours: 'McpAspire', peer: 'oidc-provider', floor: 'floor (bare)', 'floor-defaults': 'floor (ServiceDefaults)' };
+out('| load | server | connections | auth-server | mcp-server | floor | JenkinsMock | DynamoDB Local | oidc-provider |');
+out('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const name of readdirSync(dir).filter((f) => /^(introspect|token-cc|token-refresh|mcp-call)-(ours|peer|floor|floor-defaults)-c\d+\.json$/.test(f)).sort()) {
+  const [, load, side, c] = /^(introspect|token-cc|token-refresh|mcp-call)-(.+)-c(\d+)\.json$/.exec(name);
   const cpu = read(name).cpu_ms_per_request ?? {};
   const cell = (key) => (cpu[key] === undefined || cpu[key] === null ? '-' : fmt(cpu[key], 2));
-  out(`| ${load} | ${side === 'ours' ? 'McpAspire' : 'oidc-provider'} | ${c} | ${cell('auth')} | ${cell('mcp')} | ${cell('jenkins')} | ${cell('dynamodb')} | ${cell('peer')} |`);
+  out(`| ${load} | ${serverNames[side]} | ${c} | ${cell('auth')} | ${cell('mcp')} | ${cell('floor')} | ${cell('jenkins')} | ${cell('dynamodb')} | ${cell('peer')} |`);
 }
 out();
 out('The sum of a row is the CPU one request costs the machine; with 2 cores, 2000 ms divided by it bounds the requests per second.');
@@ -136,6 +138,29 @@ for (const c of meta.mcp_connections ?? [1, 16]) {
 out();
 out('req/s, p50, p99 and the CPU figures come from the measured load, which runs without an observer. The last four columns come from a second load of the same length right after it, during which dotnet-counters reads the MCP server\'s own metrics: the p50 of the tools/call requests it served, of its introspection requests to the auth server and of its requests to Jenkins; the share is the second over the first. The auth server and the MCP server share the 2 cores, so under load each also waits for the other\'s CPU.');
 out();
+
+// The floor: the same network calls as each hot path, made with the same clients and nothing else (bench/floor).
+const floorCpu = (name, side, c) => load(name, side, c)?.cpu_ms_per_request?.floor;
+const floorConnections = meta.mcp_connections ?? [1, 16];
+out('## The floor: each hot path\'s network calls with nothing else (bench/floor, same run)');
+out();
+out('The floor makes the calls a request of the path cannot do without, with the clients the services use (Kestrel, HttpClient, the AWS SDK), and nothing around them: no OpenIddict, no MCP SDK, no policy logic, no audit. Its introspection reads one consistent `GetItem`; its tools/call introspects at the real auth server, reads one `BatchGetItem` and Jenkins\' job list, and answers a JSON-RPC result. "bare" is that alone; "ServiceDefaults" adds the project\'s ServiceDefaults (OpenTelemetry and its export to the dashboard, the standard resilience handler on every HttpClient). What a request costs the floor, no server on this stack can save.');
+out();
+out('| path | connections | server | req/s | p50 ms | p99 ms | that server\'s CPU ms per request | share of McpAspire\'s | load average |');
+out('| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [name, label, process] of [['introspect', 'introspection', 'auth'], ['mcp-call', 'tools/call list_jobs', 'mcp']]) {
+  for (const c of floorConnections) {
+    const oursCpu = load(name, 'ours', c)?.cpu_ms_per_request?.[process];
+    for (const side of ['ours', 'floor', 'floor-defaults']) {
+      const r = load(name, side, c);
+      const cpu = side === 'ours' ? oursCpu : floorCpu(name, side, c);
+      const share = cpu !== undefined && cpu !== null && oursCpu ? `${fmt((cpu / oursCpu) * 100, 0)} %` : '-';
+      out(`| ${label} | ${c} | ${side === 'ours' ? (process === 'auth' ? 'McpAspire auth server' : 'McpAspire MCP server') : serverNames[side]} | ${fmt(rps(r))}${failureNote(r)} | ${fmt(r?.p50_ms, 2)} | ${fmt(r?.p99_ms, 2)} | ${fmt(cpu, 2)} | ${share} | ${fmt(r?.loadavg, 2)} |`);
+    }
+  }
+}
+out();
+const floorText = (name, c) => `floor at c=${c}: bare ${fmt(floorCpu(name, 'floor', c), 2)} ms, with the ServiceDefaults ${fmt(floorCpu(name, 'floor-defaults', c), 2)} ms`;
 
 // 4: the dance.
 const dance = read('dance-ours.json');
@@ -176,13 +201,13 @@ const introShare16 = shares.introspect?.[16];
 out(`| introspection ≥ 60 % of the GetItem ceiling at c=16 | ${introShare16 === undefined ? '-' : `${fmt(introShare16 * 100, 0)} %`} (${fmt(rps(intro16))} of ${fmt(rps(get16))} req/s) | ${verdict(introShare16 === undefined ? undefined : introShare16 >= 0.6 && failures(intro16) === 0)} |`);
 out(`| introspection p99 at c=16 ≤ 2× GetItem's p99 | ${fmt(intro16?.p99_ms, 2)} ms vs ${fmt(get16?.p99_ms, 2)} ms | ${verdict(intro16 && get16 ? intro16.p99_ms <= 2 * get16.p99_ms && failures(intro16) === 0 : undefined)} |`);
 const introCpu = intro16?.cpu_ms_per_request?.auth;
-out(`| auth-server CPU per introspection ≤ 0.25 ms (c=16) | ${fmt(introCpu, 2)} ms | ${verdict(introCpu === undefined || introCpu === null ? undefined : introCpu <= 0.25)} |`);
+out(`| auth-server CPU per introspection ≤ 0.25 ms (c=16) | ${fmt(introCpu, 2)} ms (${floorText('introspect', 16)}) | ${verdict(introCpu === undefined || introCpu === null ? undefined : introCpu <= 0.25)} |`);
 const cc16 = ratioAt('token-cc', 16);
 const refresh16 = ratioAt('token-refresh', 16);
 out(`| client_credentials ≥ 0.25× oidc-provider at c=16 | ${cc16 === undefined ? '-' : `${fmt(cc16, 2)}×`} (c=1: ${ratioAt('token-cc', 1) === undefined ? '-' : `${fmt(ratioAt('token-cc', 1), 2)}×`}) | ${verdict(cc16 === undefined ? undefined : cc16 >= 0.25)} |`);
 out(`| refresh_token ≥ 0.2× oidc-provider at c=16 | ${refresh16 === undefined ? '-' : `${fmt(refresh16, 2)}×`} (c=1: ${ratioAt('token-refresh', 1) === undefined ? '-' : `${fmt(ratioAt('token-refresh', 1), 2)}×`}) | ${verdict(refresh16 === undefined ? undefined : refresh16 >= 0.2)} |`);
 const mcpCpu = (meta.mcp_connections ?? [1, 16]).map((c) => load('mcp-call', 'ours', c)?.cpu_ms_per_request?.mcp);
-out(`| MCP server CPU per tools/call ≤ 1 ms | ${mcpCpu.map((v, i) => `c=${(meta.mcp_connections ?? [1, 16])[i]}: ${fmt(v, 2)} ms`).join(', ')} | ${verdict(all(mcpCpu.map((v) => (v === undefined || v === null ? undefined : v <= 1))))} |`);
+out(`| MCP server CPU per tools/call ≤ 1 ms | ${mcpCpu.map((v, i) => `c=${(meta.mcp_connections ?? [1, 16])[i]}: ${fmt(v, 2)} ms`).join(', ')} (${floorConnections.map((c) => floorText('mcp-call', c)).join('; ')}) | ${verdict(all(mcpCpu.map((v) => (v === undefined || v === null ? undefined : v <= 1))))} |`);
 const counters1 = read('mcp-counters-ours-c1.json');
 const call1 = load('mcp-call', 'ours', 1);
 // All three p50s from the MCP server's own metrics, in the same (observed) load.
