@@ -157,12 +157,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task Introspection_and_refresh_token_redemption_take_a_few_key_lookups_and_never_a_scan()
     {
-        var issued = await MeasureAsync("/connect/token", new()
-        {
-            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
-        });
-        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
-        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+        var (accessToken, refreshToken, issuedCalls) = await IssueOfflineTokensAsync();
 
         var introspection = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
         Assert.True(introspection.Body.GetProperty("active").GetBoolean());
@@ -170,7 +165,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         var redemption = await MeasureAsync("/connect/token", new() { ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken });
         Assert.NotEqual(refreshToken, redemption.Body.GetProperty("refresh_token").GetString());
 
-        Assert.All(new[] { issued.Calls, introspection.Calls, redemption.Calls }.SelectMany(calls => calls), call => Assert.NotEqual("Scan", call));
+        Assert.All(new[] { issuedCalls, introspection.Calls, redemption.Calls }.SelectMany(calls => calls), call => Assert.NotEqual("Scan", call));
         // Introspection = one GetItem: the token by reference id, whose item answers for its authorization (revoking the
         // authorization revokes its live set before the status changes: TokenFamily); the caller's application was read
         // by the token request just before and is reused, its secret not derived again.
@@ -198,12 +193,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task Revoking_an_authorization_makes_its_tokens_inactive_at_once()
     {
-        var issued = await MeasureAsync("/connect/token", new()
-        {
-            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
-        });
-        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
-        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+        var (accessToken, refreshToken, _) = await IssueOfflineTokensAsync();
         var before = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
         Assert.True(before.Body.GetProperty("active").GetBoolean());
         Assert.Equal(OneRead, before.Calls);
@@ -229,11 +219,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task A_revocation_whose_caller_hangs_up_between_its_steps_still_revokes_the_authorization_and_its_tokens()
     {
-        var issued = await MeasureAsync("/connect/token", new()
-        {
-            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
-        });
-        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
+        var (accessToken, _, _) = await IssueOfflineTokensAsync();
 
         // The caller's cancellation fires as soon as DynamoDB has answered the tokens' revocation, as when a client hangs
         // up between the two steps of a revocation: the status change still follows.
@@ -275,12 +261,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [InlineData("UpdateItem")] // after the tokens, before the status change
     public async Task A_revocation_stopped_at_any_step_leaves_the_authorization_valid_and_a_retry_revokes_every_token(string failingCall)
     {
-        var issued = await MeasureAsync("/connect/token", new()
-        {
-            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
-        });
-        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
-        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+        var (accessToken, refreshToken, _) = await IssueOfflineTokensAsync();
 
         void Crash(object? sender, RequestEventArgs e)
         {
@@ -325,12 +306,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task A_refresh_rotation_between_the_tokens_revocation_and_the_status_change_is_caught_by_the_next_round()
     {
-        var issued = await MeasureAsync("/connect/token", new()
-        {
-            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
-        });
-        var accessToken = issued.Body.GetProperty("access_token").GetString()!;
-        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+        var (accessToken, refreshToken, _) = await IssueOfflineTokensAsync();
 
         // Just before the revocation writes the tokens it read, the client rotates its refresh token: the redemption
         // commits (the token's concurrency token is still the one it read) and two new tokens join the live set.
@@ -388,8 +364,8 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task Two_revocations_at_once_and_a_bulk_one_leave_every_token_inactive()
     {
-        var first = await IssueAccessTokenWithAuthorizationAsync();
-        var second = await IssueAccessTokenWithAuthorizationAsync();
+        var first = (await IssueOfflineTokensAsync()).AccessToken;
+        var second = (await IssueOfflineTokensAsync()).AccessToken;
 
         async Task<bool> RevokeAsync(string accessToken)
         {
@@ -417,8 +393,8 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task Pruning_deletes_a_revoked_authorization_and_keeps_a_valid_one_with_a_live_token()
     {
-        var live = await IssueAccessTokenWithAuthorizationAsync();
-        var ended = await IssueAccessTokenWithAuthorizationAsync();
+        var live = (await IssueOfflineTokensAsync()).AccessToken;
+        var ended = (await IssueOfflineTokensAsync()).AccessToken;
         string endedId;
         await using (var scope = _app.Services.CreateAsyncScope())
         {
@@ -464,11 +440,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task Replaying_a_redeemed_refresh_token_revokes_the_access_token_its_rotation_issued()
     {
-        var issued = await MeasureAsync("/connect/token", new()
-        {
-            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
-        });
-        var refreshToken = issued.Body.GetProperty("refresh_token").GetString()!;
+        var (_, refreshToken, _) = await IssueOfflineTokensAsync();
         var rotated = await MeasureAsync("/connect/token", new() { ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = refreshToken });
         var newAccessToken = rotated.Body.GetProperty("access_token").GetString()!;
         Assert.True((await MeasureAsync("/connect/introspect", new() { ["token"] = newAccessToken })).Body.GetProperty("active").GetBoolean());
@@ -484,7 +456,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     [Fact]
     public async Task A_token_written_before_revocations_revoked_tokens_first_is_checked_against_its_authorization()
     {
-        var accessToken = await IssueAccessTokenWithAuthorizationAsync();
+        var accessToken = (await IssueOfflineTokensAsync()).AccessToken;
         string authorizationId;
         await using (var scope = _app.Services.CreateAsyncScope())
         {
@@ -523,13 +495,14 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         Assert.False(after.Body.GetProperty("active").GetBoolean());
     }
 
-    private async Task<string> IssueAccessTokenWithAuthorizationAsync()
+    /// <summary>An access and a refresh token of one authorization (the password grant, <c>offline_access</c>), and the DynamoDB calls issuing them made.</summary>
+    private async Task<(string AccessToken, string RefreshToken, string[] Calls)> IssueOfflineTokensAsync()
     {
         var issued = await MeasureAsync("/connect/token", new()
         {
             ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
         });
-        return issued.Body.GetProperty("access_token").GetString()!;
+        return (issued.Body.GetProperty("access_token").GetString()!, issued.Body.GetProperty("refresh_token").GetString()!, issued.Calls);
     }
 
     [Fact]
