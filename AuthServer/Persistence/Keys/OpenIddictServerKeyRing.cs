@@ -10,16 +10,30 @@ namespace McpAspire.AuthServer.Persistence.Keys;
 /// <summary>What an OpenIddict server key is for.</summary>
 public enum ServerKeyUse
 {
+    /// <summary>RSA: identity tokens, which clients verify with the public key the JWKS publishes.</summary>
     Signing,
+
+    /// <summary>RSA: decrypts what was encrypted before the symmetric key existed.</summary>
     Encryption,
+
+    /// <summary>
+    /// HMAC-SHA256: every token only this server reads (the stored payloads of reference access and refresh tokens,
+    /// authorization codes). OpenIddict signs with a symmetric key whenever it may (all but identity tokens), so an
+    /// introspection verifies an HMAC instead of an RSA signature. Never published.
+    /// </summary>
+    SymmetricSigning,
+
+    /// <summary>AES-256 key wrap: encrypts refresh tokens and codes, instead of an RSA private-key operation each time.</summary>
+    SymmetricEncryption,
 }
 
-/// <summary>One generation of a server key, private part included.</summary>
-public sealed record ServerKey(ServerKeyUse Use, int Generation, DateTimeOffset ActivatesAt, RsaSecurityKey Key);
+/// <summary>One generation of a server key, private part included (an RSA key, or a symmetric one).</summary>
+public sealed record ServerKey(ServerKeyUse Use, int Generation, DateTimeOffset ActivatesAt, SecurityKey Key);
 
 /// <summary>
-/// OpenIddict's signing and encryption keys, kept in the keys table (partitions <c>openiddict-signing</c> and
-/// <c>openiddict-encryption</c>), their private parts protected with Data Protection, whose own keys live encrypted in
+/// OpenIddict's signing and encryption keys, kept in the keys table (a partition per <see cref="ServerKeyUse"/>:
+/// <c>openiddict-signing</c>, <c>openiddict-encryption</c>, <c>openiddict-signing-symmetric</c>,
+/// <c>openiddict-encryption-symmetric</c>), their private parts and symmetric keys protected with Data Protection, whose own keys live encrypted in
 /// another table (<see cref="DynamoDbTableNames.DataProtectionKeys"/>): a reader of this table alone gets no private key. Every replica loads
 /// the same keys; the first generation is created once with a conditional put, so replicas starting
 /// together agree on it. Rotation adds a generation that activates later: every replica restarted in
@@ -35,7 +49,9 @@ public sealed class OpenIddictServerKeyRing(
 {
     private const string ProtectedKeyAttribute = "protected_key";
     private const string ActivatesAtAttribute = "activates_at";
+    private const string KeyIdAttribute = "key_id";
     private const int RsaKeySize = 2048;
+    private const int SymmetricKeyBytes = 32;
 
     private readonly IDataProtector _protector = dataProtection.CreateProtector("McpAspire.AuthServer.OpenIddictServerKeys.v1");
 
@@ -121,9 +137,19 @@ public sealed class OpenIddictServerKeyRing(
         var privateKey = _protector.Unprotect(Convert.FromBase64String(item.Required(ProtectedKeyAttribute)));
         try
         {
-            var rsa = RSA.Create();
-            rsa.ImportPkcs8PrivateKey(privateKey, out _);
-            var key = new RsaSecurityKey(rsa) { KeyId = KeyId(use, rsa) };
+            SecurityKey key;
+            if (IsSymmetric(use))
+            {
+                // SymmetricSecurityKey keeps a copy of the bytes; the unprotected array is wiped below.
+                key = new SymmetricSecurityKey(privateKey) { KeyId = item.Required(KeyIdAttribute) };
+            }
+            else
+            {
+                var rsa = RSA.Create();
+                rsa.ImportPkcs8PrivateKey(privateKey, out _);
+                key = new RsaSecurityKey(rsa) { KeyId = KeyId(use, rsa) };
+            }
+
             return new ServerKey(use, generation, item.Date(ActivatesAtAttribute) ?? DateTimeOffset.UnixEpoch, key);
         }
         finally
@@ -134,25 +160,30 @@ public sealed class OpenIddictServerKeyRing(
 
     private async Task<bool> TryAddGenerationAsync(ServerKeyUse use, int generation, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
-        using var rsa = RSA.Create(RsaKeySize);
-        var privateKey = rsa.ExportPkcs8PrivateKey();
+        using var rsa = IsSymmetric(use) ? null : RSA.Create(RsaKeySize);
+        var privateKey = rsa?.ExportPkcs8PrivateKey() ?? RandomNumberGenerator.GetBytes(SymmetricKeyBytes);
         try
         {
-            var item = new ItemWriter()
+            // A symmetric key's id is random and stored: deriving it from the key would publish a function of the secret.
+            var keyId = rsa is null ? SymmetricKeyId(use) : KeyId(use, rsa);
+            var writer = new ItemWriter()
                 .String(DynamoDbSchema.KeyPurpose, Purpose(use))
                 .String(DynamoDbSchema.Id, Id(generation))
                 .String(ProtectedKeyAttribute, Convert.ToBase64String(_protector.Protect(privateKey)))
                 .Date(ActivatesAtAttribute, activatesAt)
-                .Date("created_at", clock.GetUtcNow())
-                .Item;
+                .Date("created_at", clock.GetUtcNow());
+            if (rsa is null)
+            {
+                writer.String(KeyIdAttribute, keyId);
+            }
+
             // The replica that loses this race uses the winner's key.
-            if (!await DynamoDbNewItem.TryPutAsync(client, tables.Keys, item, DynamoDbSchema.Id, cancellationToken))
+            if (!await DynamoDbNewItem.TryPutAsync(client, tables.Keys, writer.Item, DynamoDbSchema.Id, cancellationToken))
             {
                 return false;
             }
 
             var purpose = Purpose(use);
-            var keyId = KeyId(use, rsa);
             PersistenceLog.ServerKeyCreated(logger, purpose, keyId);
             return true;
         }
@@ -170,13 +201,25 @@ public sealed class OpenIddictServerKeyRing(
         return prefix + Base64UrlEncoder.Encode(SHA256.HashData(modulus))[..16];
     }
 
+    private static string SymmetricKeyId(ServerKeyUse use)
+        => (use == ServerKeyUse.SymmetricSigning ? "hs-" : "kw-") + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
+
+    private static bool IsSymmetric(ServerKeyUse use) => use is ServerKeyUse.SymmetricSigning or ServerKeyUse.SymmetricEncryption;
+
     private static Dictionary<string, AttributeValue> Key(ServerKeyUse use, int generation) => new(StringComparer.Ordinal)
     {
         [DynamoDbSchema.KeyPurpose] = new AttributeValue { S = Purpose(use) },
         [DynamoDbSchema.Id] = new AttributeValue { S = Id(generation) },
     };
 
-    private static string Purpose(ServerKeyUse use) => use == ServerKeyUse.Signing ? "openiddict-signing" : "openiddict-encryption";
+    private static string Purpose(ServerKeyUse use) => use switch
+    {
+        ServerKeyUse.Signing => "openiddict-signing",
+        ServerKeyUse.Encryption => "openiddict-encryption",
+        ServerKeyUse.SymmetricSigning => "openiddict-signing-symmetric",
+        ServerKeyUse.SymmetricEncryption => "openiddict-encryption-symmetric",
+        _ => throw new ArgumentOutOfRangeException(nameof(use)),
+    };
 
     // Zero-padded so the sort key orders generations numerically.
     private static string Id(int generation) => generation.ToString("D6", CultureInfo.InvariantCulture);

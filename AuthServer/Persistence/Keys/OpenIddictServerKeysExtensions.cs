@@ -30,6 +30,20 @@ public static class OpenIddictServerKeysExtensions
             {
                 options.EncryptionCredentials.Add(new EncryptingCredentials(key.Key, SecurityAlgorithms.RsaOAEP, SecurityAlgorithms.Aes256CbcHmacSha512));
             }
+
+            // OpenIddict signs and encrypts with a symmetric key whenever one is registered, identity tokens excepted
+            // (they are signed with the RSA key above, which the JWKS publishes; symmetric keys are never published).
+            // Every other token is read by this server alone, so no request path does an RSA operation for it: an
+            // introspection verifies an HMAC, a refresh unwraps an AES key (docs/benchmarks.md, issue 16).
+            foreach (var key in keyRing.LoadOrCreateAsync(ServerKeyUse.SymmetricSigning, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                options.SigningCredentials.Add(new SigningCredentials(key.Key, SecurityAlgorithms.HmacSha256));
+            }
+
+            foreach (var key in keyRing.LoadOrCreateAsync(ServerKeyUse.SymmetricEncryption, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                options.EncryptionCredentials.Add(new EncryptingCredentials(key.Key, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+            }
         }
     }
 }

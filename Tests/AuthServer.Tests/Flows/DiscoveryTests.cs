@@ -2,6 +2,9 @@ namespace McpAspire.AuthServer.Tests.Flows;
 
 public sealed class DiscoveryTests(AuthServerFixture fixture)
 {
+    // A JWK's secret members (RFC 7518 section 6): "k", a symmetric key's value; "d" and the primes, an RSA private key's.
+    private static readonly string[] SecretKeyMembers = ["k", "d", "p", "q", "dp", "dq", "qi"];
+
     // The issuer is the MCP server's URL, so its metadata is at the issuer's well-known URLs on the MCP server's
     // origin (RFC 8414 path-inserted, the same for OpenID, and OpenID's appended form), forwarded from the auth server.
     [Theory]
@@ -72,6 +75,25 @@ public sealed class DiscoveryTests(AuthServerFixture fixture)
         var served = await http.GetStringAsync(fixture.MetadataUrl);
 
         Assert.Equal(source, served);
+    }
+
+    [Fact]
+    public async Task The_published_keys_are_RSA_public_keys_only_never_the_symmetric_ones_tokens_are_signed_with()
+    {
+        using var http = fixture.CreateClient();
+        var metadata = JsonDocument.Parse(await http.GetStringAsync(fixture.MetadataUrl)).RootElement;
+        var keys = JsonDocument.Parse(await http.GetStringAsync(metadata.GetProperty("jwks_uri").GetString())).RootElement.GetProperty("keys");
+
+        Assert.NotEmpty(keys.EnumerateArray());
+        Assert.All(keys.EnumerateArray(), key =>
+        {
+            Assert.Equal("RSA", key.GetProperty("kty").GetString());
+            Assert.StartsWith("sig-", key.GetProperty("kid").GetString(), StringComparison.Ordinal);
+            foreach (var secret in SecretKeyMembers)
+            {
+                Assert.False(key.TryGetProperty(secret, out _), $"the JWKS publishes '{secret}'");
+            }
+        });
     }
 
     private static string[] Strings(JsonElement metadata, string name) =>

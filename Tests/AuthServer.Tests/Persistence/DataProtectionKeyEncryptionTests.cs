@@ -172,7 +172,7 @@ public sealed class DataProtectionKeyEncryptionTests(DynamoDbLocalFixture dynamo
         using var upgraded = Instance(prefix, kek, withOpenIddictKeys: true);
         Assert.Equal("a cookie's content", upgraded.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests").Unprotect(cookie));
         var signing = Assert.Single(await upgraded.Services.GetRequiredService<OpenIddictServerKeyRing>().LoadOrCreateAsync(ServerKeyUse.Signing, CancellationToken.None));
-        Assert.Equal(rsaKeyModulus, Convert.ToBase64String(signing.Key.Rsa.ExportParameters(false).Modulus!));
+        Assert.Equal(rsaKeyModulus, Convert.ToBase64String(((Microsoft.IdentityModel.Tokens.RsaSecurityKey)signing.Key).Rsa.ExportParameters(false).Modulus!));
 
         // The element moved, its secret now encrypted; nothing of the ring is left in the keys table.
         var moved = Assert.Single(await RawElementsAsync(tables.DataProtectionKeys));

@@ -79,7 +79,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
             {
                 server.SetTokenEndpointUris("connect/token").SetIntrospectionEndpointUris("connect/introspect");
                 server.AllowPasswordFlow().AllowRefreshTokenFlow();
-                server.UseReferenceAccessTokens().UseReferenceRefreshTokens().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                server.UseReferenceAccessTokens().UseReferenceRefreshTokens().DisableAccessTokenEncryption().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 server.UseDynamoDbKeys();
                 server.CheckAndWriteTokensInOneCall();
                 server.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
@@ -152,6 +152,25 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
             ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused",
         });
         return issued.Body.GetProperty("access_token").GetString()!;
+    }
+
+    [Fact]
+    public async Task Tokens_are_signed_and_encrypted_with_symmetric_keys_so_no_request_does_an_RSA_operation()
+    {
+        var (accessToken, refreshToken, _) = await IssueOfflineTokensAsync();
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        // The stored payloads: a signed JWT for the access token (unencrypted, as in the auth server), an encrypted one
+        // for the refresh token. Their headers name the algorithm and the key: HMAC and AES key wrap, never the RSA keys.
+        foreach (var (reference, algorithm, keyPrefix) in new[] { (accessToken, "HS256", "hs-"), (refreshToken, "A256KW", "kw-") })
+        {
+            var token = await tokens.FindByReferenceIdAsync(reference);
+            var payload = await tokens.GetPayloadAsync(token!);
+            var header = JsonDocument.Parse(Base64UrlEncoder.Decode(payload!.Split('.')[0])).RootElement;
+            Assert.Equal(algorithm, header.GetProperty("alg").GetString());
+            Assert.StartsWith(keyPrefix, header.GetProperty("kid").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -64,15 +64,25 @@ public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
         var firstOptions = first.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
         var secondOptions = second.Services.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>().CurrentValue;
 
-        var signing = Assert.Single(firstOptions.SigningCredentials);
-        Assert.Equal(signing.Key.KeyId, Assert.Single(secondOptions.SigningCredentials).Key.KeyId);
-        Assert.Equal(Assert.Single(firstOptions.EncryptionCredentials).Key.KeyId, Assert.Single(secondOptions.EncryptionCredentials).Key.KeyId);
+        // An RSA key (identity tokens) and a symmetric one (every other token) of each use, the same in both replicas.
+        Assert.Equal(KeyIds(firstOptions.SigningCredentials.Select(c => c.Key)), KeyIds(secondOptions.SigningCredentials.Select(c => c.Key)));
+        Assert.Equal(KeyIds(firstOptions.EncryptionCredentials.Select(c => c.Key)), KeyIds(secondOptions.EncryptionCredentials.Select(c => c.Key)));
+        Assert.Equal(["RsaSecurityKey", "SymmetricSecurityKey"], firstOptions.SigningCredentials.Select(c => c.Key.GetType().Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["RsaSecurityKey", "SymmetricSecurityKey"], firstOptions.EncryptionCredentials.Select(c => c.Key.GetType().Name).Order(StringComparer.Ordinal));
 
         var data = Encoding.UTF8.GetBytes("header.payload");
-        var signature = ((Microsoft.IdentityModel.Tokens.RsaSecurityKey)signing.Key).Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var verifier = ((Microsoft.IdentityModel.Tokens.RsaSecurityKey)secondOptions.SigningCredentials[0].Key).Rsa;
-        Assert.True(verifier.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+        var rsa = (Microsoft.IdentityModel.Tokens.RsaSecurityKey)firstOptions.SigningCredentials.Single(c => c.Key is Microsoft.IdentityModel.Tokens.RsaSecurityKey).Key;
+        var signature = rsa.Rsa.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var verifier = (Microsoft.IdentityModel.Tokens.RsaSecurityKey)secondOptions.SigningCredentials.Single(c => c.Key.KeyId == rsa.KeyId).Key;
+        Assert.True(verifier.Rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+
+        var hmac = (Microsoft.IdentityModel.Tokens.SymmetricSecurityKey)firstOptions.SigningCredentials.Single(c => c.Key is Microsoft.IdentityModel.Tokens.SymmetricSecurityKey).Key;
+        var hmacElsewhere = (Microsoft.IdentityModel.Tokens.SymmetricSecurityKey)secondOptions.SigningCredentials.Single(c => c.Key.KeyId == hmac.KeyId).Key;
+        Assert.Equal(32, hmac.Key.Length);
+        Assert.Equal(HMACSHA256.HashData(hmac.Key, data), HMACSHA256.HashData(hmacElsewhere.Key, data));
     }
+
+    private static string[] KeyIds(IEnumerable<Microsoft.IdentityModel.Tokens.SecurityKey> keys) => [.. keys.Select(key => key.KeyId).Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task A_rotated_key_is_accepted_at_once_and_used_for_signing_only_from_its_activation()
