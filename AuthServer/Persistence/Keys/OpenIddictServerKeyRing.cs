@@ -140,8 +140,8 @@ public sealed class OpenIddictServerKeyRing(
             SecurityKey key;
             if (IsSymmetric(use))
             {
-                // SymmetricSecurityKey keeps a copy of the bytes; the unprotected array is wiped below.
-                key = new SymmetricSecurityKey(privateKey) { KeyId = item.Required(KeyIdAttribute) };
+                // The key gets a copy of its own: the unprotected array is wiped below.
+                key = new SymmetricSecurityKey(privateKey.ToArray()) { KeyId = item.Required(KeyIdAttribute) };
             }
             else
             {

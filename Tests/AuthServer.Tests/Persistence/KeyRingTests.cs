@@ -79,6 +79,7 @@ public sealed class KeyRingTests(DynamoDbLocalFixture dynamoDb) : IAsyncLifetime
         var hmac = (Microsoft.IdentityModel.Tokens.SymmetricSecurityKey)firstOptions.SigningCredentials.Single(c => c.Key is Microsoft.IdentityModel.Tokens.SymmetricSecurityKey).Key;
         var hmacElsewhere = (Microsoft.IdentityModel.Tokens.SymmetricSecurityKey)secondOptions.SigningCredentials.Single(c => c.Key.KeyId == hmac.KeyId).Key;
         Assert.Equal(32, hmac.Key.Length);
+        Assert.Contains(hmac.Key, b => b != 0); // the loaded key, not the wiped buffer it was read into
         Assert.Equal(HMACSHA256.HashData(hmac.Key, data), HMACSHA256.HashData(hmacElsewhere.Key, data));
     }
 
