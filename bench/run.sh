@@ -624,7 +624,7 @@ if ! $PEER_ONLY; then
         wrk_load introspect "$side" "$c" "$FLOOR_URL/introspect" introspect.lua BENCH_BASIC="$(cat "$WORK/ours-rs")" BENCH_TOKEN="$USER_TOKEN"
         wrk_load mcp-call "$side" "$c" "$FLOOR_URL/mcp" mcp_tools_call.lua "${mcp_vars[@]}"
       done
-      stop_pid "$FLOOR_PID" 5
+      stop_pid "$FLOOR_PID" 10
       FLOOR_PID=""
     done
   fi
