@@ -54,7 +54,7 @@ die() { printf 'bench/run.sh: error: %s\n' "$*" >&2; exit 1; }
 for arg in "$@"; do
   case "$arg" in
     --peer-only) PEER_ONLY=true ;;
-    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument '$arg' (see --help)" ;;
   esac
 done
