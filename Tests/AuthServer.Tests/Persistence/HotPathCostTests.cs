@@ -66,27 +66,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
             }
         };
 
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Configuration["DynamoDb:TablePrefix"] = ClassPrefix;
-        builder.Configuration["DataProtection:KeyEncryptionKey"] = ClassKeyEncryptionKey;
-        builder.Services.AddSingleton<IAmazonDynamoDB>(client);
-        builder.AddDynamoDbPersistence();
-        builder.Services.AddOpenIddict()
-            // As the auth server configures them (AuthorizationServerExtensions).
-            .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets().RevokeTokenFamiliesThroughTheirAuthorization())
-            .AddServer(server =>
-            {
-                server.SetTokenEndpointUris("connect/token").SetIntrospectionEndpointUris("connect/introspect");
-                server.AllowPasswordFlow().AllowRefreshTokenFlow();
-                server.UseReferenceAccessTokens().UseReferenceRefreshTokens().DisableAccessTokenEncryption().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
-                server.UseDynamoDbKeys();
-                server.CheckAndWriteTokensInOneCall();
-                server.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
-            });
-
-        _app = builder.Build();
-        _app.MapPost("/connect/token", (Delegate)IssueAsync);
+        _app = BuildServer();
         await _app.StartAsync();
 
         await using var scope = _app.Services.CreateAsyncScope();
@@ -104,6 +84,46 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    /// <summary>
+    /// An OpenIddict server over the class's tables and key ring, configured as the auth server is; with
+    /// <paramref name="rsaKeysOnly"/>, as the release before the symmetric keys was (its tokens signed and encrypted
+    /// with the RSA keys).
+    /// </summary>
+    private WebApplication BuildServer(bool rsaKeysOnly = false)
+    {
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Configuration["DynamoDb:TablePrefix"] = ClassPrefix;
+        builder.Configuration["DataProtection:KeyEncryptionKey"] = ClassKeyEncryptionKey;
+        builder.Services.AddSingleton<IAmazonDynamoDB>(_client);
+        builder.AddDynamoDbPersistence();
+        builder.Services.AddOpenIddict()
+            // As the auth server configures them (AuthorizationServerExtensions).
+            .AddCore(core => core.UseDynamoDb().RememberVerifiedClientSecrets().RevokeTokenFamiliesThroughTheirAuthorization())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token").SetIntrospectionEndpointUris("connect/introspect");
+                server.AllowPasswordFlow().AllowRefreshTokenFlow();
+                server.UseReferenceAccessTokens().UseReferenceRefreshTokens().DisableAccessTokenEncryption().SetRefreshTokenReuseLeeway(TimeSpan.Zero);
+                server.UseDynamoDbKeys();
+                server.CheckAndWriteTokensInOneCall();
+                server.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+            });
+
+        if (rsaKeysOnly)
+        {
+            builder.Services.PostConfigure<OpenIddict.Server.OpenIddictServerOptions>(options =>
+            {
+                options.SigningCredentials.RemoveAll(credentials => credentials.Key is SymmetricSecurityKey);
+                options.EncryptionCredentials.RemoveAll(credentials => credentials.Key is SymmetricSecurityKey);
+            });
+        }
+
+        var app = builder.Build();
+        app.MapPost("/connect/token", (Delegate)IssueAsync);
+        return app;
+    }
 
     private static async Task<IResult> IssueAsync(HttpContext context)
     {
@@ -132,9 +152,9 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         return (body, calls);
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body, string[] Calls)> SendAsync(string path, Dictionary<string, string> form, string? clientSecret = null)
+    private async Task<(HttpStatusCode Status, JsonElement Body, string[] Calls)> SendAsync(string path, Dictionary<string, string> form, string? clientSecret = null, WebApplication? server = null)
     {
-        using var client = _app.GetTestClient();
+        using var client = (server ?? _app).GetTestClient();
         _calls.Clear();
         form["client_id"] = _clientId;
         form["client_secret"] = clientSecret ?? _clientSecret;
@@ -171,6 +191,35 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
             Assert.Equal(algorithm, header.GetProperty("alg").GetString());
             Assert.StartsWith(keyPrefix, header.GetProperty("kid").GetString(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task Tokens_issued_before_the_symmetric_keys_existed_still_introspect_and_refresh()
+    {
+        await using var previous = BuildServer(rsaKeysOnly: true);
+        await previous.StartAsync();
+        var (status, issued, _) = await SendAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.Password, ["username"] = _user, ["password"] = "unused", ["scope"] = Scopes.OfflineAccess,
+        }, server: previous);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var accessToken = issued.GetProperty("access_token").GetString()!;
+
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+            var payload = await tokens.GetPayloadAsync((await tokens.FindByReferenceIdAsync(accessToken))!);
+            Assert.Equal("RS256", JsonDocument.Parse(Base64UrlEncoder.Decode(payload!.Split('.')[0])).RootElement.GetProperty("alg").GetString());
+        }
+
+        // This release reads them with the RSA keys it still holds: no live token is lost to the upgrade.
+        var introspection = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
+        Assert.True(introspection.Body.GetProperty("active").GetBoolean());
+        var rotated = await MeasureAsync("/connect/token", new()
+        {
+            ["grant_type"] = GrantTypes.RefreshToken, ["refresh_token"] = issued.GetProperty("refresh_token").GetString()!,
+        });
+        Assert.False(string.IsNullOrEmpty(rotated.Body.GetProperty("access_token").GetString()));
     }
 
     [Fact]
