@@ -22,12 +22,12 @@ if (builder.Configuration.GetValue<bool>("Floor:ServiceDefaults"))
     builder.AddServiceDefaults();
 }
 
-var settings = builder.Configuration.GetSection("Floor");
-var table = settings["Table"] ?? throw new InvalidOperationException("Floor:Table is required.");
-var introspectionUrl = new Uri(settings["IntrospectionUrl"] ?? throw new InvalidOperationException("Floor:IntrospectionUrl is required."));
-var introspectionAuthorization = AuthenticationHeaderValue.Parse(settings["IntrospectionAuthorization"] ?? throw new InvalidOperationException("Floor:IntrospectionAuthorization is required."));
-var jenkinsUrl = new Uri(settings["JenkinsUrl"] ?? throw new InvalidOperationException("Floor:JenkinsUrl is required."));
-var jenkinsAuthorization = AuthenticationHeaderValue.Parse(settings["JenkinsAuthorization"] ?? throw new InvalidOperationException("Floor:JenkinsAuthorization is required."));
+string Required(string name) => builder.Configuration["Floor:" + name] ?? throw new InvalidOperationException($"Floor:{name} is required.");
+var table = Required("Table");
+var introspectionUrl = new Uri(Required("IntrospectionUrl"));
+var introspectionAuthorization = AuthenticationHeaderValue.Parse(Required("IntrospectionAuthorization"));
+var jenkinsUrl = new Uri(Required("JenkinsUrl"));
+var jenkinsAuthorization = AuthenticationHeaderValue.Parse(Required("JenkinsAuthorization"));
 
 // As the services configure theirs (AccessPolicyExtensions): endpoint, region and credentials from the environment.
 builder.Services.AddSingleton<IAmazonDynamoDB>(_ =>

@@ -160,25 +160,21 @@ public sealed class OpenIddictServerKeyRing(
 
     private async Task<bool> TryAddGenerationAsync(ServerKeyUse use, int generation, DateTimeOffset activatesAt, CancellationToken cancellationToken)
     {
-        using var rsa = IsSymmetric(use) ? null : RSA.Create(RsaKeySize);
-        var privateKey = rsa?.ExportPkcs8PrivateKey() ?? RandomNumberGenerator.GetBytes(SymmetricKeyBytes);
+        var symmetric = IsSymmetric(use);
+        var (privateKey, keyId) = symmetric ? NewSymmetricKey(use) : NewRsaKey(use);
         try
         {
-            // A symmetric key's id is random and stored: deriving it from the key would publish a function of the secret.
-            var keyId = rsa is null ? SymmetricKeyId(use) : KeyId(use, rsa);
-            var writer = new ItemWriter()
+            var item = new ItemWriter()
                 .String(DynamoDbSchema.KeyPurpose, Purpose(use))
                 .String(DynamoDbSchema.Id, Id(generation))
                 .String(ProtectedKeyAttribute, Convert.ToBase64String(_protector.Protect(privateKey)))
+                // An RSA key's id is derived from its public part when read; a symmetric key's is random, hence stored.
+                .String(KeyIdAttribute, symmetric ? keyId : null)
                 .Date(ActivatesAtAttribute, activatesAt)
-                .Date("created_at", clock.GetUtcNow());
-            if (rsa is null)
-            {
-                writer.String(KeyIdAttribute, keyId);
-            }
-
+                .Date("created_at", clock.GetUtcNow())
+                .Item;
             // The replica that loses this race uses the winner's key.
-            if (!await DynamoDbNewItem.TryPutAsync(client, tables.Keys, writer.Item, DynamoDbSchema.Id, cancellationToken))
+            if (!await DynamoDbNewItem.TryPutAsync(client, tables.Keys, item, DynamoDbSchema.Id, cancellationToken))
             {
                 return false;
             }
@@ -193,6 +189,17 @@ public sealed class OpenIddictServerKeyRing(
         }
     }
 
+    private static (byte[] PrivateKey, string KeyId) NewRsaKey(ServerKeyUse use)
+    {
+        using var rsa = RSA.Create(RsaKeySize);
+        return (rsa.ExportPkcs8PrivateKey(), KeyId(use, rsa));
+    }
+
+    /// <summary>A random key and a random id: an id derived from the key would publish a function of the secret.</summary>
+    private static (byte[] PrivateKey, string KeyId) NewSymmetricKey(ServerKeyUse use)
+        => (RandomNumberGenerator.GetBytes(SymmetricKeyBytes),
+            (use == ServerKeyUse.SymmetricSigning ? "hs-" : "kw-") + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)));
+
     /// <summary>A public key id (the JWK thumbprint-like hash of the public modulus), stable across replicas.</summary>
     private static string KeyId(ServerKeyUse use, RSA rsa)
     {
@@ -200,9 +207,6 @@ public sealed class OpenIddictServerKeyRing(
         var prefix = use == ServerKeyUse.Signing ? "sig-" : "enc-";
         return prefix + Base64UrlEncoder.Encode(SHA256.HashData(modulus))[..16];
     }
-
-    private static string SymmetricKeyId(ServerKeyUse use)
-        => (use == ServerKeyUse.SymmetricSigning ? "hs-" : "kw-") + Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
 
     private static bool IsSymmetric(ServerKeyUse use) => use is ServerKeyUse.SymmetricSigning or ServerKeyUse.SymmetricEncryption;
 

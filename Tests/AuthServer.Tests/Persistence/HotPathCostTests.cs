@@ -179,15 +179,11 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
     {
         var (accessToken, refreshToken, _) = await IssueOfflineTokensAsync();
 
-        await using var scope = _app.Services.CreateAsyncScope();
-        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
         // The stored payloads: a signed JWT for the access token (unencrypted, as in the auth server), an encrypted one
         // for the refresh token. Their headers name the algorithm and the key: HMAC and AES key wrap, never the RSA keys.
         foreach (var (reference, algorithm, keyPrefix) in new[] { (accessToken, "HS256", "hs-"), (refreshToken, "A256KW", "kw-") })
         {
-            var token = await tokens.FindByReferenceIdAsync(reference);
-            var payload = await tokens.GetPayloadAsync(token!);
-            var header = JsonDocument.Parse(Base64UrlEncoder.Decode(payload!.Split('.')[0])).RootElement;
+            var header = await StoredPayloadHeaderAsync(reference);
             Assert.Equal(algorithm, header.GetProperty("alg").GetString());
             Assert.StartsWith(keyPrefix, header.GetProperty("kid").GetString(), StringComparison.Ordinal);
         }
@@ -205,12 +201,7 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
         Assert.Equal(HttpStatusCode.OK, status);
         var accessToken = issued.GetProperty("access_token").GetString()!;
 
-        await using (var scope = _app.Services.CreateAsyncScope())
-        {
-            var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
-            var payload = await tokens.GetPayloadAsync((await tokens.FindByReferenceIdAsync(accessToken))!);
-            Assert.Equal("RS256", JsonDocument.Parse(Base64UrlEncoder.Decode(payload!.Split('.')[0])).RootElement.GetProperty("alg").GetString());
-        }
+        Assert.Equal("RS256", (await StoredPayloadHeaderAsync(accessToken)).GetProperty("alg").GetString());
 
         // This release reads them with the RSA keys it still holds: no live token is lost to the upgrade.
         var introspection = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
@@ -561,6 +552,15 @@ public sealed class HotPathCostTests(DynamoDbLocalFixture dynamoDb, ITestOutputH
 
         var after = await MeasureAsync("/connect/introspect", new() { ["token"] = accessToken });
         Assert.False(after.Body.GetProperty("active").GetBoolean());
+    }
+
+    /// <summary>The JOSE header of a token's stored payload (a JWS or a JWE): the algorithm and the key that protect it.</summary>
+    private async Task<JsonElement> StoredPayloadHeaderAsync(string referenceId)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var tokens = scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>();
+        var payload = await tokens.GetPayloadAsync((await tokens.FindByReferenceIdAsync(referenceId))!);
+        return JsonDocument.Parse(Base64UrlEncoder.Decode(payload!.Split('.')[0])).RootElement.Clone();
     }
 
     /// <summary>An access and a refresh token of one authorization (the password grant, <c>offline_access</c>), and the DynamoDB calls issuing them made.</summary>
